@@ -1,0 +1,324 @@
+//! The atom handle types [`Atom`], [`Computed`] and [`Writable`], and the traits that say what each can do.
+
+use std::fmt;
+use std::sync::{Arc, Weak};
+
+use crate::def::{Body, Def, ErasedDef, Init, NodeDef, ReadFn, WriteFn};
+use crate::info::{AtomId, AtomKind};
+use crate::owner::{Owner, Sealed};
+use crate::reader::{Reader, Writer};
+use crate::store_shared::StoreShared;
+use crate::value_ops::ValueOps;
+
+/// Where a handle's definition lives: a `static` (declared with `atom!`) or an `Arc` (made at run time).
+enum Handle<T: 'static, S: 'static, A: 'static> {
+    Static(&'static Def<T, S, A>),
+    Runtime(Arc<Def<T, S, A>>),
+}
+
+impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
+    #[inline]
+    fn def(&self) -> &Def<T, S, A> {
+        match self {
+            Handle::Static(d) => d,
+            Handle::Runtime(d) => d,
+        }
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        std::ptr::eq(self.def(), other.def())
+    }
+}
+
+impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
+    fn clone(&self) -> Self {
+        match self {
+            Handle::Static(d) => Handle::Static(d),
+            Handle::Runtime(d) => Handle::Runtime(d.clone()),
+        }
+    }
+}
+
+/// What a store needs of a handle on its slow paths (registration, subscriptions).
+pub(crate) trait HandleDyn: Send + Sync {
+    fn def(&self) -> &dyn ErasedDef;
+    fn node_def(&self) -> NodeDef;
+    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
+}
+
+impl<T, S, A> HandleDyn for Handle<T, S, A>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+    A: 'static,
+{
+    fn def(&self) -> &dyn ErasedDef {
+        self.def()
+    }
+
+    fn node_def(&self) -> NodeDef {
+        match self {
+            Handle::Static(d) => NodeDef::Static(*d),
+            Handle::Runtime(d) => {
+                let weak: Weak<dyn ErasedDef> = Arc::downgrade(d) as Weak<dyn ErasedDef>;
+                NodeDef::Runtime(weak)
+            }
+        }
+    }
+
+    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>> {
+        match self {
+            Handle::Static(_) => None,
+            Handle::Runtime(d) => Some(d.clone() as Arc<dyn ErasedDef>),
+        }
+    }
+}
+
+/// An atom as store operations see it, without its types.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct AtomRef<'a> {
+    pub(crate) id: AtomId,
+    pub(crate) kind: AtomKind,
+    pub(crate) handle: &'a dyn HandleDyn,
+}
+
+impl<T, S, A> Handle<T, S, A>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+    A: 'static,
+{
+    #[inline]
+    fn atom_ref(&self) -> AtomRef<'_> {
+        let core = &self.def().core;
+        AtomRef { id: core.id(S::__space()), kind: core.kind(), handle: self }
+    }
+}
+
+/// An atom whose value can be read: [`Atom`], [`Computed`] and [`Writable`].
+#[diagnostic::on_unimplemented(message = "`{Self}` is not an atom", label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`")]
+pub trait Readable: Sealed {
+    /// The value type.
+    type Value: Clone + Send + Sync + 'static;
+    /// The owning store type, or [`Global`](crate::Global).
+    type Owner: Owner;
+    #[doc(hidden)]
+    fn __atom(&self) -> AtomRef<'_>;
+}
+
+/// An atom that `set` accepts: [`Atom`] (stores the value) and [`Writable`] (runs its write function).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be set: a computed atom is read-only",
+    label = "computed atoms have no `set`",
+    note = "declare it with `writable(read, write)` to give it a write function"
+)]
+pub trait Settable: Readable {
+    /// What `set` takes: the value for a primitive, the write argument for a writable atom.
+    type Arg;
+    #[doc(hidden)]
+    fn __set(&self, store: &StoreShared, arg: Self::Arg);
+}
+
+/// A primitive atom: one that `update` and `reset` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is derived: only primitive atoms (`nexus::Atom`) can be updated or reset",
+    label = "derived atoms compute their value; `update` and `reset` need a primitive atom"
+)]
+pub trait Primitive: Readable {}
+
+macro_rules! handle_common {
+    ($ty:ident < T, S $(, $a:ident)? >, $what:literal) => {
+        impl<T: 'static, S: 'static $(, $a: 'static)?> Clone for $ty<T, S $(, $a)?> {
+            fn clone(&self) -> Self {
+                $ty { handle: self.handle.clone() }
+            }
+        }
+
+        impl<T: 'static, S: 'static $(, $a: 'static)?> PartialEq for $ty<T, S $(, $a)?> {
+            /// Two handles are equal when they are the same atom (clones of one another).
+            fn eq(&self, other: &Self) -> bool {
+                self.handle.same(&other.handle)
+            }
+        }
+
+        impl<T: 'static, S: 'static $(, $a: 'static)?> Eq for $ty<T, S $(, $a)?> {}
+
+        impl<T: 'static, S: 'static $(, $a: 'static)?> fmt::Debug for $ty<T, S $(, $a)?> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let core = &self.handle.def().core;
+                write!(f, "{}({} of {})", $what, core.path(), core.owner_name())
+            }
+        }
+
+        impl<T: 'static, S: 'static $(, $a: 'static)?> Sealed for $ty<T, S $(, $a)?> {}
+
+        impl<T: 'static, S: 'static $(, $a: 'static)?> $ty<T, S $(, $a)?> {
+            #[doc(hidden)]
+            pub const fn __from_static(def: &'static Def<T, S, handle_common!(@arg T $($a)?)>) -> Self {
+                $ty { handle: Handle::Static(def) }
+            }
+
+            /// The registry name: the identifier, the `#[name]` given in `atom!`, or a generated one.
+            pub fn name(&self) -> &str {
+                self.handle.def().core.name()
+            }
+        }
+    };
+    (@arg $t:ident) => { $t };
+    (@arg $t:ident $a:ident) => { $a };
+}
+
+/// A primitive atom: holds a value of type `T` in every store that uses it. `S` is the owning store type,
+/// or [`Global`](crate::Global) for an atom usable with every store.
+///
+/// Declare atoms with [`atom!`](crate::atom!), or make them at run time with [`Atom::new`]. An `Atom` is a
+/// cheap handle: clones are the same atom. When the last handle of a run-time atom is dropped, every
+/// store that held its value frees it.
+pub struct Atom<T: 'static, S: 'static> {
+    handle: Handle<T, S, T>,
+}
+
+/// A read-only derived atom: its value is computed from other atoms by a read function, lazily, and
+/// cached until one of the atoms it read changes. It has no `set`.
+pub struct Computed<T: 'static, S: 'static> {
+    handle: Handle<T, S, T>,
+}
+
+/// A derived atom with a write function: reads like [`Computed`], and `set(&atom, arg)` runs the write
+/// function with `arg: A` (by default the value type), which may set other atoms.
+pub struct Writable<T: 'static, S: 'static, A: 'static = T> {
+    handle: Handle<T, S, A>,
+}
+
+handle_common!(Atom<T, S>, "Atom");
+handle_common!(Computed<T, S>, "Computed");
+handle_common!(Writable<T, S, A>, "Writable");
+
+impl<T, S> Atom<T, S>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time atom with initial value `value`. Writing a value equal to the current one is not a
+    /// change. Use [`Atom::new_with_eq`] for types without `PartialEq`.
+    pub fn new(value: T) -> Self {
+        Self::new_with_eq(value, T::eq)
+    }
+}
+
+impl<T, S> Atom<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time atom whose writes are compared with `eq` (`|_, _| false`: every write is a change).
+    pub fn new_with_eq(value: T, eq: fn(&T, &T) -> bool) -> Self {
+        Atom { handle: Handle::Runtime(Arc::new(Def::runtime(None, ValueOps::new(Some(eq), None), Body::Primitive(Init::Value(value))))) }
+    }
+}
+
+impl<T, S> Computed<T, S>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time computed atom; `read` may capture (graphs can be built in loops). A result equal to
+    /// the previous one is not a change.
+    pub fn new(read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static) -> Self {
+        Self::new_with_eq(read, T::eq)
+    }
+}
+
+impl<T, S> Computed<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time computed atom whose results are compared with `eq`.
+    pub fn new_with_eq(read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static, eq: fn(&T, &T) -> bool) -> Self {
+        Computed {
+            handle: Handle::Runtime(Arc::new(Def::runtime(
+                None,
+                ValueOps::new(Some(eq), None),
+                Body::Computed(ReadFn::Boxed(Box::new(read))),
+            ))),
+        }
+    }
+}
+
+impl<T, S, A> Writable<T, S, A>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    S: Owner,
+    A: 'static,
+{
+    /// A new run-time writable atom from a read function and a write function.
+    pub fn new(
+        read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
+        write: impl Fn(&mut Writer<'_, S>, A) + Send + Sync + 'static,
+    ) -> Self {
+        Writable {
+            handle: Handle::Runtime(Arc::new(Def::runtime(
+                None,
+                ValueOps::new(Some(T::eq), None),
+                Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),
+            ))),
+        }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Atom<T, S> {
+    type Value = T;
+    type Owner = S;
+    #[inline]
+    fn __atom(&self) -> AtomRef<'_> {
+        self.handle.atom_ref()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
+    type Value = T;
+    type Owner = S;
+    #[inline]
+    fn __atom(&self) -> AtomRef<'_> {
+        self.handle.atom_ref()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writable<T, S, A> {
+    type Value = T;
+    type Owner = S;
+    #[inline]
+    fn __atom(&self) -> AtomRef<'_> {
+        self.handle.atom_ref()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Settable for Atom<T, S> {
+    type Arg = T;
+    #[inline]
+    fn __set(&self, store: &StoreShared, arg: T) {
+        store.set(self.__atom(), arg);
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Settable for Writable<T, S, A> {
+    type Arg = A;
+    fn __set(&self, store: &StoreShared, arg: A) {
+        let Body::Writable(_, write) = &self.handle.def().body else {
+            unreachable!("a Writable handle always has a writable body")
+        };
+        // Setting registers the atom like a read would; the whole write function is one change round.
+        store.register(self.__atom());
+        store.batch(|| {
+            let mut writer = Writer::<S>::new(store);
+            match write {
+                WriteFn::Fn(f) => f(&mut writer, arg),
+                WriteFn::Boxed(f) => f(&mut writer, arg),
+            }
+        });
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Primitive for Atom<T, S> {}

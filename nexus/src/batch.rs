@@ -1,0 +1,69 @@
+//! Batches: per store and per thread, so that callbacks still run on the thread that made the change.
+
+use std::cell::RefCell;
+
+use crate::graph::Round;
+
+struct Frame {
+    store: usize,
+    depth: u32,
+    /// Taken out while the store works on it (so user code may open batches meanwhile).
+    round: Option<Round>,
+}
+
+thread_local! {
+    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The open round of this thread's batch on `store`, if any; give it back with [`put_round`].
+#[inline]
+pub(crate) fn take_round(store: usize) -> Option<Round> {
+    FRAMES.with(|f| {
+        let mut frames = f.borrow_mut();
+        if frames.is_empty() {
+            return None;
+        }
+        frames.iter_mut().rev().find(|fr| fr.store == store).and_then(|fr| fr.round.take())
+    })
+}
+
+pub(crate) fn put_round(store: usize, round: Round) {
+    FRAMES.with(|f| {
+        if let Some(fr) = f.borrow_mut().iter_mut().rev().find(|fr| fr.store == store) {
+            fr.round = Some(round);
+        }
+    });
+}
+
+/// Opens (or nests) a batch; returns whether it is the outermost one.
+pub(crate) fn enter(store: usize, start: impl FnOnce() -> Round) -> bool {
+    let open = FRAMES.with(|f| {
+        let mut frames = f.borrow_mut();
+        if let Some(fr) = frames.iter_mut().rev().find(|fr| fr.store == store) {
+            fr.depth += 1;
+            true
+        } else {
+            false
+        }
+    });
+    if open {
+        return false;
+    }
+    let round = start();
+    FRAMES.with(|f| f.borrow_mut().push(Frame { store, depth: 1, round: Some(round) }));
+    true
+}
+
+/// Closes one level; returns the round when the outermost batch ends.
+pub(crate) fn exit(store: usize) -> Option<Round> {
+    FRAMES.with(|f| {
+        let mut frames = f.borrow_mut();
+        let pos = frames.iter().rposition(|fr| fr.store == store)?;
+        frames[pos].depth -= 1;
+        if frames[pos].depth == 0 {
+            frames.remove(pos).round
+        } else {
+            None
+        }
+    })
+}

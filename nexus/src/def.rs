@@ -1,0 +1,392 @@
+//! Atom definitions: what an atom is (its name, kind, slot and functions), shared by every store.
+//!
+//! A declared atom's definition lives in a `static` made by `atom!`; a run-time atom's lives in an `Arc`
+//! that its handles share. Stores refer to a definition through [`NodeDef`]: a `&'static` for declared
+//! atoms, a `Weak` for run-time ones, so that no store keeps a run-time atom (or its value) alive.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+
+use crate::info::{AtomId, AtomKind};
+use crate::owner::Owner;
+use crate::reader::{ReadCtx, Reader, Writer};
+use crate::space::{Slot, SlotSpace};
+use crate::store_shared::StoreShared;
+use crate::value_ops::ValueOps;
+
+/// A value as stores hold it. Shared so that callbacks can see it after the store's lock is released.
+pub(crate) type Value = Arc<dyn Any + Send + Sync>;
+
+/// The untyped part of every atom definition.
+#[doc(hidden)]
+pub struct DefCore {
+    name: Name,
+    module: &'static str,
+    kind: AtomKind,
+    global: bool,
+    owner_name: &'static str,
+    /// Packed [`Slot`]; 0 until a declared atom is first used.
+    slot: AtomicU64,
+    path: OnceLock<Arc<str>>,
+    /// Set for run-time atoms only: they give their slot back when they die.
+    space: Option<&'static SlotSpace>,
+    /// Run-time atoms only: who holds a value of this atom, to free it when the atom dies.
+    holders: Mutex<Vec<Holder>>,
+}
+
+enum Name {
+    Static(&'static str),
+    Owned(Arc<str>),
+}
+
+pub(crate) enum Holder {
+    Store(Weak<StoreShared>),
+    Global,
+}
+
+impl DefCore {
+    const fn declared<S: Owner>(name: &'static str, module: &'static str, kind: AtomKind) -> Self {
+        DefCore {
+            name: Name::Static(name),
+            module,
+            kind,
+            global: S::__IS_GLOBAL,
+            owner_name: S::__NAME,
+            slot: AtomicU64::new(0),
+            path: OnceLock::new(),
+            space: None,
+            holders: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn runtime<S: Owner>(name: Option<String>, kind: AtomKind) -> Self {
+        static SERIAL: AtomicU64 = AtomicU64::new(1);
+        let space = S::__space();
+        let slot = space.alloc();
+        let name = name.unwrap_or_else(|| {
+            format!("{kind}#{}", SERIAL.fetch_add(1, Ordering::Relaxed))
+        });
+        DefCore {
+            name: Name::Owned(name.into()),
+            module: "",
+            kind,
+            global: S::__IS_GLOBAL,
+            owner_name: S::__NAME,
+            slot: AtomicU64::new(slot.pack()),
+            path: OnceLock::new(),
+            space: Some(space),
+            holders: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match &self.name {
+            Name::Static(s) => s,
+            Name::Owned(s) => s,
+        }
+    }
+
+    pub(crate) fn name_arc(&self) -> Arc<str> {
+        match &self.name {
+            Name::Static(s) => Arc::from(*s),
+            Name::Owned(s) => s.clone(),
+        }
+    }
+
+    /// `module::NAME` for declared atoms, the name alone for run-time ones.
+    pub(crate) fn path(&self) -> Arc<str> {
+        self.path
+            .get_or_init(|| {
+                if self.module.is_empty() {
+                    self.name_arc()
+                } else {
+                    format!("{}::{}", self.module, self.name()).into()
+                }
+            })
+            .clone()
+    }
+
+    pub(crate) fn kind(&self) -> AtomKind {
+        self.kind
+    }
+
+    pub(crate) fn is_global(&self) -> bool {
+        self.global
+    }
+
+    pub(crate) fn owner_name(&self) -> &'static str {
+        self.owner_name
+    }
+
+    pub(crate) fn is_runtime(&self) -> bool {
+        self.space.is_some()
+    }
+
+    /// The atom's slot in its owner's space, assigned on first use for declared atoms.
+    #[inline]
+    pub(crate) fn slot(&self, space: &'static SlotSpace) -> Slot {
+        match Slot::unpack(self.slot.load(Ordering::Acquire)) {
+            Some(slot) => slot,
+            None => self.assign_slot(space),
+        }
+    }
+
+    #[cold]
+    fn assign_slot(&self, space: &'static SlotSpace) -> Slot {
+        let fresh = space.alloc();
+        match self.slot.compare_exchange(0, fresh.pack(), Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => fresh,
+            Err(current) => {
+                // Another thread won the race: give ours back.
+                space.release(fresh);
+                Slot::unpack(current).expect("a non-zero packed slot has a non-zero generation")
+            }
+        }
+    }
+
+    /// The atom's identity, once it has a slot.
+    pub(crate) fn id(&self, space: &'static SlotSpace) -> AtomId {
+        let slot = self.slot(space);
+        AtomId { global: self.global, index: slot.index, gen: slot.gen }
+    }
+
+    pub(crate) fn add_holder(&self, holder: Holder) {
+        let mut holders = self.holders.lock().unwrap_or_else(PoisonError::into_inner);
+        // Stores that died leave dead entries behind; drop them whenever the list doubles.
+        if holders.len() >= 8 && holders.len().is_power_of_two() {
+            holders.retain(|h| match h {
+                Holder::Store(w) => w.strong_count() > 0,
+                Holder::Global => true,
+            });
+        }
+        holders.push(holder);
+    }
+}
+
+impl Drop for DefCore {
+    fn drop(&mut self) {
+        // Only run-time atoms die; declared ones live in statics.
+        let Some(space) = self.space else { return };
+        let Some(slot) = Slot::unpack(*self.slot.get_mut()) else { return };
+        let id = AtomId { global: self.global, index: slot.index, gen: slot.gen };
+        let holders = std::mem::take(self.holders.get_mut().unwrap_or_else(PoisonError::into_inner));
+        for holder in holders {
+            match holder {
+                Holder::Store(weak) => {
+                    if let Some(store) = weak.upgrade() {
+                        store.forget(id);
+                    }
+                }
+                Holder::Global => crate::global::forget(id),
+            }
+        }
+        space.release(slot);
+    }
+}
+
+impl fmt::Debug for DefCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Atom")
+            .field("path", &&*self.path())
+            .field("kind", &self.kind)
+            .field("owner", &self.owner_name)
+            .finish()
+    }
+}
+
+/// A typed atom definition: `T` the value, `S` the owner, `A` the write argument.
+#[doc(hidden)]
+pub struct Def<T, S, A> {
+    pub(crate) core: DefCore,
+    ops: Ops<T>,
+    pub(crate) body: Body<T, S, A>,
+}
+
+struct Ops<T> {
+    make: fn() -> ValueOps<T>,
+    cell: OnceLock<ValueOps<T>>,
+}
+
+pub(crate) enum Body<T, S, A> {
+    Primitive(Init<T>),
+    Computed(ReadFn<T, S>),
+    Writable(ReadFn<T, S>, WriteFn<S, A>),
+}
+
+pub(crate) enum Init<T> {
+    Fn(fn() -> T),
+    Value(T),
+}
+
+pub(crate) enum ReadFn<T, S> {
+    Fn(fn(&mut Reader<'_, S>) -> T),
+    Boxed(Box<dyn Fn(&mut Reader<'_, S>) -> T + Send + Sync>),
+}
+
+pub(crate) enum WriteFn<S, A> {
+    Fn(fn(&mut Writer<'_, S>, A)),
+    Boxed(Box<dyn Fn(&mut Writer<'_, S>, A) + Send + Sync>),
+}
+
+fn no_ops<T>() -> ValueOps<T> {
+    ValueOps::new(None, None)
+}
+
+impl<T, S: Owner, A> Def<T, S, A> {
+    /// A declared primitive atom (used by `declare_primitive!`).
+    pub const fn primitive(name: &'static str, module: &'static str, init: fn() -> T, ops: fn() -> ValueOps<T>) -> Self {
+        Def {
+            core: DefCore::declared::<S>(name, module, AtomKind::Primitive),
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Primitive(Init::Fn(init)),
+        }
+    }
+
+    /// A declared computed atom (used by `declare_computed!`).
+    pub const fn computed(
+        name: &'static str,
+        module: &'static str,
+        read: fn(&mut Reader<'_, S>) -> T,
+        ops: fn() -> ValueOps<T>,
+    ) -> Self {
+        Def {
+            core: DefCore::declared::<S>(name, module, AtomKind::Computed),
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Computed(ReadFn::Fn(read)),
+        }
+    }
+
+    /// A declared writable atom (used by `declare_writable!`).
+    pub const fn writable(
+        name: &'static str,
+        module: &'static str,
+        read: fn(&mut Reader<'_, S>) -> T,
+        write: fn(&mut Writer<'_, S>, A),
+        ops: fn() -> ValueOps<T>,
+    ) -> Self {
+        Def {
+            core: DefCore::declared::<S>(name, module, AtomKind::Writable),
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
+        }
+    }
+
+    pub(crate) fn runtime(name: Option<String>, ops: ValueOps<T>, body: Body<T, S, A>) -> Self {
+        let kind = match body {
+            Body::Primitive(_) => AtomKind::Primitive,
+            Body::Computed(_) => AtomKind::Computed,
+            Body::Writable(..) => AtomKind::Writable,
+        };
+        Def { core: DefCore::runtime::<S>(name, kind), ops: Ops { make: no_ops, cell: OnceLock::from(ops) }, body }
+    }
+
+    #[inline]
+    pub(crate) fn ops(&self) -> &ValueOps<T> {
+        self.ops.cell.get_or_init(self.ops.make)
+    }
+}
+
+/// What a store needs of a definition without knowing its types.
+#[doc(hidden)]
+pub trait ErasedDef: Send + Sync + 'static {
+    /// The untyped part.
+    fn core(&self) -> &DefCore;
+    /// `type_name` of the value.
+    fn type_name(&self) -> &'static str;
+    /// A primitive atom's initial value.
+    #[doc(hidden)]
+    fn init_value(&self) -> Value;
+    /// Runs a derived atom's read function.
+    #[doc(hidden)]
+    fn compute(&self, ctx: ReadCtx<'_>) -> (Value, Vec<u32>);
+    /// Whether two values of this atom are equal (`false` for types without `PartialEq`).
+    #[doc(hidden)]
+    fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool;
+    /// Shows a value through `Debug`, or as `<type name>` without it.
+    #[doc(hidden)]
+    fn fmt_value(&self, v: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<T, S, A> ErasedDef for Def<T, S, A>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+    A: 'static,
+{
+    fn core(&self) -> &DefCore {
+        &self.core
+    }
+
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
+    }
+
+    fn init_value(&self) -> Value {
+        match &self.body {
+            Body::Primitive(Init::Fn(f)) => Arc::new(f()),
+            Body::Primitive(Init::Value(v)) => Arc::new(v.clone()),
+            Body::Computed(_) | Body::Writable(..) => unreachable!("derived atoms have no initial value"),
+        }
+    }
+
+    fn compute(&self, ctx: ReadCtx<'_>) -> (Value, Vec<u32>) {
+        let read = match &self.body {
+            Body::Computed(r) | Body::Writable(r, _) => r,
+            Body::Primitive(_) => unreachable!("only derived atoms are computed"),
+        };
+        let mut reader = Reader::<S>::new(ctx);
+        let value = match read {
+            ReadFn::Fn(f) => f(&mut reader),
+            ReadFn::Boxed(f) => f(&mut reader),
+        };
+        (Arc::new(value), reader.into_sources())
+    }
+
+    fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool {
+        match (self.ops().eq, a.downcast_ref::<T>(), b.downcast_ref::<T>()) {
+            (Some(eq), Some(a), Some(b)) => eq(a, b),
+            _ => false,
+        }
+    }
+
+    fn fmt_value(&self, v: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.ops().debug, v.downcast_ref::<T>()) {
+            (Some(debug), Some(v)) => debug(v, f),
+            _ => write!(f, "<{}>", std::any::type_name::<T>()),
+        }
+    }
+}
+
+/// How a store refers to an atom's definition.
+#[derive(Clone)]
+pub(crate) enum NodeDef {
+    Static(&'static dyn ErasedDef),
+    Runtime(Weak<dyn ErasedDef>),
+}
+
+/// A definition held for the length of an operation.
+pub(crate) enum DefGuard {
+    Static(&'static dyn ErasedDef),
+    Runtime(Arc<dyn ErasedDef>),
+}
+
+impl NodeDef {
+    pub(crate) fn upgrade(&self) -> Option<DefGuard> {
+        match self {
+            NodeDef::Static(d) => Some(DefGuard::Static(*d)),
+            NodeDef::Runtime(w) => w.upgrade().map(DefGuard::Runtime),
+        }
+    }
+}
+
+impl std::ops::Deref for DefGuard {
+    type Target = dyn ErasedDef;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            DefGuard::Static(d) => *d,
+            DefGuard::Runtime(a) => &**a,
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The one process-wide registry: values of `Global` primitive atoms as seen by global-mode stores.
+//!
+//! It holds values only; each global-mode store keeps its own graph, with a proxy node for every `Global`
+//! atom it depends on or subscribes to, and is told (as a "watcher") when such an atom changes through
+//! any global-mode store. Watchers are removed when their store drops, so create/drop cycles of
+//! global-mode stores leave nothing behind here.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::SystemTime;
+
+use parking_lot::{RwLock, RwLockWriteGuard};
+
+use crate::atom::AtomRef;
+use crate::def::{ErasedDef, Holder, NodeDef, Value};
+use crate::info::{AtomId, AtomInfo, AtomKey};
+use crate::store_shared::{downcast, StoreShared};
+
+struct Entry {
+    def: NodeDef,
+    id: AtomId,
+    value: Value,
+    seq: u64,
+    registered_at: SystemTime,
+    watchers: Vec<Weak<StoreShared>>,
+}
+
+struct Registry {
+    /// `Global` slot index -> entry + 1.
+    index: Vec<u32>,
+    entries: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    seq: u64,
+}
+
+static REGISTRY: RwLock<Registry> = RwLock::new(Registry { index: Vec::new(), entries: Vec::new(), free: Vec::new(), seq: 0 });
+static WRITER: AtomicUsize = AtomicUsize::new(0);
+
+fn thread_mark() -> usize {
+    thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|m| std::ptr::from_ref(m) as usize)
+}
+
+struct Write(RwLockWriteGuard<'static, Registry>);
+
+impl Drop for Write {
+    fn drop(&mut self) {
+        WRITER.store(0, Ordering::Release);
+    }
+}
+
+fn write() -> Write {
+    let guard = match REGISTRY.try_write() {
+        Some(g) => g,
+        None => {
+            if WRITER.load(Ordering::Acquire) == thread_mark() {
+                panic!("nexus: the global registry was used from inside an `update` of a `Global` atom; modify only the value you are given");
+            }
+            REGISTRY.write()
+        }
+    };
+    WRITER.store(thread_mark(), Ordering::Release);
+    Write(guard)
+}
+
+impl Registry {
+    fn find(&self, id: AtomId) -> Option<usize> {
+        let e = self.index.get(id.index as usize)?.checked_sub(1)? as usize;
+        match &self.entries[e] {
+            Some(entry) if entry.id == id => Some(e),
+            _ => None,
+        }
+    }
+
+    fn entry_mut(&mut self, id: AtomId) -> &mut Entry {
+        let e = self.find(id).expect("the entry was registered just before");
+        self.entries[e].as_mut().expect("find() returns live entries")
+    }
+
+    /// Registers `r` with `init` unless present; returns what was displaced (dropped by the caller,
+    /// after the lock is released).
+    fn ensure(&mut self, r: AtomRef<'_>, init: impl FnOnce() -> Value) -> Option<Entry> {
+        if self.find(r.id).is_some() {
+            return None;
+        }
+        let mut displaced = None;
+        if let Some(&e) = self.index.get(r.id.index as usize) {
+            if e != 0 {
+                displaced = self.entries[(e - 1) as usize].take();
+                self.free.push(e - 1);
+            }
+        }
+        self.seq += 1;
+        let entry = Entry {
+            def: r.handle.node_def(),
+            id: r.id,
+            value: init(),
+            seq: self.seq,
+            registered_at: SystemTime::now(),
+            watchers: Vec::new(),
+        };
+        let e = match self.free.pop() {
+            Some(e) => {
+                self.entries[e as usize] = Some(entry);
+                e
+            }
+            None => {
+                self.entries.push(Some(entry));
+                u32::try_from(self.entries.len() - 1).expect("fewer than u32::MAX global atoms")
+            }
+        };
+        if self.index.len() <= r.id.index as usize {
+            self.index.resize(r.id.index as usize + 1, 0);
+        }
+        self.index[r.id.index as usize] = e + 1;
+        if r.handle.def().core().is_runtime() {
+            r.handle.def().core().add_holder(Holder::Global);
+        }
+        displaced
+    }
+}
+
+/// The current value of a `Global` primitive atom in the global registry, registering it on first use.
+pub(crate) fn value(r: AtomRef<'_>) -> Value {
+    {
+        let reg = REGISTRY.read();
+        if let Some(e) = reg.find(r.id) {
+            return reg.entries[e].as_ref().expect("find() returns live entries").value.clone();
+        }
+    }
+    // The initial value is made outside the lock: an initialiser may itself use stores.
+    let init = r.handle.def().init_value();
+    let mut reg = write();
+    let displaced = reg.0.ensure(r, || init);
+    let v = reg.0.entry_mut(r.id).value.clone();
+    drop(reg);
+    drop(displaced);
+    v
+}
+
+/// The value of a watched entry, for notifying a proxy's subscribers.
+pub(crate) fn value_of(id: AtomId, def: &dyn ErasedDef) -> Value {
+    let reg = REGISTRY.read();
+    match reg.find(id) {
+        Some(e) => reg.entries[e].as_ref().expect("find() returns live entries").value.clone(),
+        None => {
+            drop(reg);
+            def.init_value()
+        }
+    }
+}
+
+/// Sets a `Global` primitive in the global registry; whether it changed.
+pub(crate) fn set<T: Send + Sync + 'static>(r: AtomRef<'_>, new: T) -> bool {
+    set_value(r, Arc::new(new))
+}
+
+/// Sets a `Global` primitive from an untyped value; whether it changed.
+pub(crate) fn set_value(r: AtomRef<'_>, new: Value) -> bool {
+    value(r);
+    let mut reg = write();
+    let entry = reg.0.entry_mut(r.id);
+    if r.handle.def().values_equal(&*entry.value, &*new) {
+        return false;
+    }
+    let old = std::mem::replace(&mut entry.value, new);
+    drop(reg);
+    drop(old);
+    true
+}
+
+/// `update` of a `Global` primitive in the global registry; whether it changed.
+pub(crate) fn update<T: Clone + Send + Sync + 'static>(r: AtomRef<'_>, f: impl FnOnce(&mut T)) -> bool {
+    value(r);
+    let mut reg = write();
+    let entry = reg.0.entry_mut(r.id);
+    let mut new = downcast::<T>(&entry.value).clone();
+    f(&mut new);
+    if r.handle.def().values_equal(&*entry.value, &new) {
+        return false;
+    }
+    let old = std::mem::replace(&mut entry.value, Arc::new(new));
+    drop(reg);
+    drop(old);
+    true
+}
+
+/// `store` wants to hear about changes of `r`.
+pub(crate) fn add_watcher(r: AtomRef<'_>, store: Weak<StoreShared>) {
+    let init = {
+        let reg = REGISTRY.read();
+        reg.find(r.id).is_none().then(|| r.handle.def().init_value())
+    };
+    let mut reg = write();
+    let displaced = init.and_then(|init| reg.0.ensure(r, || init));
+    let entry = reg.0.entry_mut(r.id);
+    entry.watchers.retain(|w| w.strong_count() > 0);
+    entry.watchers.push(store);
+    drop(reg);
+    drop(displaced);
+}
+
+/// The store at `store` is being dropped: forget it (and any other dead watcher) for `id`.
+pub(crate) fn remove_watcher(id: AtomId, store: *const StoreShared) {
+    let mut reg = write();
+    if let Some(e) = reg.0.find(id) {
+        let entry = reg.0.entries[e].as_mut().expect("find() returns live entries");
+        entry.watchers.retain(|w| w.as_ptr() != store && w.strong_count() > 0);
+    }
+}
+
+/// A run-time `Global` atom died: free its value.
+pub(crate) fn forget(id: AtomId) {
+    let mut reg = write();
+    let removed = reg.0.find(id).and_then(|e| {
+        reg.0.index[id.index as usize] = 0;
+        reg.0.free.push(u32::try_from(e).expect("entry indices fit u32"));
+        reg.0.entries[e].take()
+    });
+    drop(reg);
+    drop(removed);
+}
+
+/// Tells every global-mode store watching `id` that it changed. Runs on the calling thread.
+pub(crate) fn broadcast(id: AtomId) {
+    let watchers: Vec<Arc<StoreShared>> = {
+        let reg = REGISTRY.read();
+        match reg.find(id) {
+            Some(e) => reg.entries[e].as_ref().expect("find() returns live entries").watchers.iter().filter_map(Weak::upgrade).collect(),
+            None => Vec::new(),
+        }
+    };
+    for store in watchers {
+        store.global_changed(id);
+    }
+}
+
+/// The atoms whose values live in the shared global registry, in registration order.
+pub fn atoms() -> Vec<AtomInfo> {
+    let reg = REGISTRY.read();
+    let mut infos: Vec<(u64, AtomInfo)> = reg
+        .entries
+        .iter()
+        .flatten()
+        .filter_map(|e| {
+            let def = e.def.upgrade()?;
+            let core = def.core();
+            Some((
+                e.seq,
+                AtomInfo {
+                    name: core.name_arc(),
+                    path: core.path(),
+                    kind: core.kind(),
+                    owner: core.owner_name(),
+                    key: AtomKey { store: None, atom: e.id, path: core.path() },
+                    registered_at: e.registered_at,
+                    type_name: def.type_name(),
+                },
+            ))
+        })
+        .collect();
+    infos.sort_by_key(|(seq, _)| *seq);
+    infos.into_iter().map(|(_, i)| i).collect()
+}

@@ -1,0 +1,388 @@
+//! The per-store reactive graph: one node per atom a store holds, dependency edges both ways, and the
+//! push-then-pull propagation that keeps derived atoms glitch-free.
+//!
+//! A change marks direct observers `Dirty` and their observers `Check`; a derived node is brought up to
+//! date on demand by first refreshing its sources in order and recomputing only if one of them really
+//! changed. So after one `set` every affected derived atom is evaluated at most once, an equal result
+//! stops propagation, and nothing reads a mix of old and new inputs.
+
+use std::any::Any;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::def::{NodeDef, Value};
+use crate::info::{AtomId, AtomKind};
+use crate::reader::ReadCtx;
+use crate::store_shared::StoreShared;
+
+/// Freshness of a derived node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Dirt {
+    Clean,
+    /// A source of a source changed: refresh sources, recompute only if one of them changed.
+    Check,
+    /// A direct source changed: recompute.
+    Dirty,
+}
+
+pub(crate) type Callback = Arc<dyn Fn(&(dyn Any + Send + Sync)) + Send + Sync>;
+
+pub(crate) struct Sub {
+    pub(crate) seq: u64,
+    pub(crate) f: Callback,
+    pub(crate) alive: Arc<AtomicBool>,
+}
+
+pub(crate) struct Node {
+    pub(crate) def: NodeDef,
+    pub(crate) id: AtomId,
+    pub(crate) kind: AtomKind,
+    /// `None` for a derived node never computed, and for proxies (value in the global registry).
+    pub(crate) value: Option<Value>,
+    pub(crate) dirt: Dirt,
+    pub(crate) computing: bool,
+    /// A `Global` primitive of a global-mode store: the value lives in the global registry; the node
+    /// only carries this store's observers and subscribers.
+    pub(crate) proxy: bool,
+    /// The round that last queued this node for notification.
+    pub(crate) queued: u64,
+    pub(crate) changed_at: u64,
+    pub(crate) sources: Vec<u32>,
+    pub(crate) observers: Vec<u32>,
+    pub(crate) subs: Vec<Sub>,
+    pub(crate) seq: u64,
+    pub(crate) registered_at: SystemTime,
+}
+
+impl Node {
+    pub(crate) fn is_derived(&self) -> bool {
+        self.kind != AtomKind::Primitive
+    }
+
+    /// The value, if it can be used without bringing anything up to date.
+    #[inline]
+    pub(crate) fn fresh_value(&self) -> Option<&Value> {
+        if self.dirt == Dirt::Clean {
+            self.value.as_ref()
+        } else {
+            None
+        }
+    }
+}
+
+/// Everything one store instance holds, behind its lock.
+#[derive(Default)]
+pub(crate) struct State {
+    /// Dense local slots; `None` where a run-time atom died.
+    pub(crate) nodes: Vec<Option<Node>>,
+    free: Vec<u32>,
+    /// Owner slot index -> local slot + 1, for the store's own atoms `[0]` and `Global` ones `[1]`.
+    index: [Vec<u32>; 2],
+    /// Registration and subscription order.
+    pub(crate) seq: u64,
+    /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
+    pub(crate) epoch: u64,
+    eval_stack: Vec<u32>,
+}
+
+/// One change round: a `set` outside a batch, or a whole outermost batch.
+pub(crate) struct Round {
+    pub(crate) id: u64,
+    pub(crate) start_epoch: u64,
+    /// Nodes whose subscribers may need calling at the end of the round.
+    pub(crate) candidates: Vec<u32>,
+    /// Global-registry changes to broadcast to global-mode stores at the end of the round.
+    pub(crate) global_changes: Vec<AtomId>,
+}
+
+impl Round {
+    pub(crate) fn new(start_epoch: u64) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Round {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            start_epoch,
+            candidates: Vec::new(),
+            global_changes: Vec::new(),
+        }
+    }
+}
+
+/// A subscriber call prepared under the lock and made after it is released.
+pub(crate) struct Note {
+    pub(crate) seq: u64,
+    pub(crate) f: Callback,
+    pub(crate) alive: Arc<AtomicBool>,
+    pub(crate) value: Value,
+}
+
+impl State {
+    #[inline]
+    pub(crate) fn local(&self, id: AtomId) -> Option<u32> {
+        let l = *self.index[usize::from(id.global)].get(id.index as usize)?;
+        let l = l.checked_sub(1)?;
+        match &self.nodes[l as usize] {
+            Some(node) if node.id.gen == id.gen => Some(l),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn node(&self, l: u32) -> &Node {
+        self.nodes[l as usize].as_ref().expect("local slot refers to a live node")
+    }
+
+    #[inline]
+    pub(crate) fn node_mut(&mut self, l: u32) -> &mut Node {
+        self.nodes[l as usize].as_mut().expect("local slot refers to a live node")
+    }
+
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
+    pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, kind: AtomKind, value: Option<Value>, proxy: bool) -> u32 {
+        // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
+        if self.index[usize::from(id.global)].get(id.index as usize).is_some_and(|&l| l != 0) {
+            let stale = self.index[usize::from(id.global)][id.index as usize] - 1;
+            let stale_id = self.node(stale).id;
+            self.remove(stale_id);
+        }
+        let seq = self.next_seq();
+        let node = Node {
+            def,
+            id,
+            kind,
+            dirt: if kind == AtomKind::Primitive { Dirt::Clean } else { Dirt::Dirty },
+            value,
+            computing: false,
+            proxy,
+            queued: 0,
+            changed_at: 0,
+            sources: Vec::new(),
+            observers: Vec::new(),
+            subs: Vec::new(),
+            seq,
+            registered_at: SystemTime::now(),
+        };
+        let l = match self.free.pop() {
+            Some(l) => {
+                self.nodes[l as usize] = Some(node);
+                l
+            }
+            None => {
+                self.nodes.push(Some(node));
+                u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
+            }
+        };
+        let index = &mut self.index[usize::from(id.global)];
+        if index.len() <= id.index as usize {
+            index.resize(id.index as usize + 1, 0);
+        }
+        index[id.index as usize] = l + 1;
+        l
+    }
+
+    /// Drops a dead atom's node and everything it held; its observers will re-read.
+    pub(crate) fn remove(&mut self, id: AtomId) -> Option<Node> {
+        let l = self.local(id)?;
+        let node = self.nodes[l as usize].take().expect("local() returned a live node");
+        self.index[usize::from(id.global)][id.index as usize] = 0;
+        self.free.push(l);
+        for &src in &node.sources {
+            if let Some(Some(s)) = self.nodes.get_mut(src as usize) {
+                s.observers.retain(|&o| o != l);
+            }
+        }
+        for &o in &node.observers {
+            if let Some(Some(obs)) = self.nodes.get_mut(o as usize) {
+                obs.sources.retain(|&s| s != l);
+                obs.dirt = Dirt::Dirty;
+            }
+        }
+        Some(node)
+    }
+
+    /// Marks everything downstream of `l` (whose value just changed) and queues nodes with subscribers.
+    pub(crate) fn propagate(&mut self, l: u32, round: &mut Round) {
+        self.queue(l, round);
+        let mut stack: Vec<(u32, Dirt)> = self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)).collect();
+        while let Some((n, dirt)) = stack.pop() {
+            let node = self.node_mut(n);
+            if node.dirt >= dirt {
+                continue;
+            }
+            let was_clean = node.dirt == Dirt::Clean;
+            node.dirt = dirt;
+            if was_clean {
+                stack.extend(node.observers.iter().map(|&o| (o, Dirt::Check)));
+            }
+            self.queue(n, round);
+        }
+    }
+
+    fn queue(&mut self, l: u32, round: &mut Round) {
+        let node = self.node_mut(l);
+        if !node.subs.is_empty() && node.queued != round.id {
+            node.queued = round.id;
+            round.candidates.push(l);
+        }
+    }
+
+    /// Records that `l` got a new value now.
+    pub(crate) fn touch(&mut self, l: u32) {
+        self.epoch += 1;
+        let epoch = self.epoch;
+        self.node_mut(l).changed_at = epoch;
+    }
+
+    /// Brings the derived node `l` up to date (see the module docs).
+    pub(crate) fn refresh(&mut self, shared: &StoreShared, l: u32) {
+        let node = self.node(l);
+        if node.computing {
+            self.cycle_panic(l);
+        }
+        if node.dirt == Dirt::Clean && node.value.is_some() {
+            return;
+        }
+        if node.dirt == Dirt::Check && node.value.is_some() {
+            let mut i = 0;
+            while let Some(&src) = self.node(l).sources.get(i) {
+                if self.node(src).is_derived() {
+                    self.refresh(shared, src);
+                }
+                if self.node(l).dirt == Dirt::Dirty {
+                    break;
+                }
+                i += 1;
+            }
+        }
+        let node = self.node(l);
+        if node.dirt == Dirt::Dirty || node.value.is_none() {
+            self.recompute(shared, l);
+        }
+        self.node_mut(l).dirt = Dirt::Clean;
+    }
+
+    fn recompute(&mut self, shared: &StoreShared, l: u32) {
+        let Some(def) = self.node(l).def.upgrade() else {
+            // The atom died and its removal is queued: nothing can read it any more.
+            return;
+        };
+        let node = self.node_mut(l);
+        node.computing = true;
+        let old_sources = std::mem::take(&mut node.sources);
+        self.eval_stack.push(l);
+        let ctx = ReadCtx::new(self, shared, old_sources.len());
+        let result = catch_unwind(AssertUnwindSafe(|| def.compute(ctx)));
+        self.eval_stack.pop();
+        self.node_mut(l).computing = false;
+        match result {
+            Err(panic) => {
+                // Edges still describe the old sources; retry on the next read.
+                let node = self.node_mut(l);
+                node.sources = old_sources;
+                node.dirt = Dirt::Dirty;
+                resume_unwind(panic);
+            }
+            Ok((value, new_sources)) => {
+                self.relink(l, &old_sources, &new_sources);
+                let node = self.node_mut(l);
+                node.sources = new_sources;
+                let changed = match &node.value {
+                    None => true,
+                    Some(old) => !def.values_equal(&**old, &*value),
+                };
+                if changed {
+                    node.value = Some(value);
+                    self.touch(l);
+                    let observers = std::mem::take(&mut self.node_mut(l).observers);
+                    for &o in &observers {
+                        self.node_mut(o).dirt = Dirt::Dirty;
+                    }
+                    self.node_mut(l).observers = observers;
+                }
+            }
+        }
+        drop(def);
+    }
+
+    /// Updates observer edges after `l` re-recorded its sources.
+    fn relink(&mut self, l: u32, old: &[u32], new: &[u32]) {
+        let common = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        for &src in &old[common..] {
+            if !new[common..].contains(&src) {
+                if let Some(Some(s)) = self.nodes.get_mut(src as usize) {
+                    if let Some(pos) = s.observers.iter().position(|&o| o == l) {
+                        s.observers.swap_remove(pos);
+                    }
+                }
+            }
+        }
+        for &src in &new[common..] {
+            if !old[common..].contains(&src) {
+                self.node_mut(src).observers.push(l);
+            }
+        }
+    }
+
+    #[cold]
+    fn cycle_panic(&self, l: u32) -> ! {
+        let start = self.eval_stack.iter().position(|&n| n == l).unwrap_or(0);
+        let mut names: Vec<String> = self.eval_stack[start..].iter().map(|&n| self.node_name(n)).collect();
+        names.push(self.node_name(l));
+        panic!("nexus: dependency cycle between derived atoms: {}", names.join(" -> "));
+    }
+
+    pub(crate) fn node_name(&self, l: u32) -> String {
+        match self.node(l).def.upgrade() {
+            Some(def) => def.core().path().to_string(),
+            None => "<dropped atom>".to_owned(),
+        }
+    }
+
+    /// Brings queued derived nodes up to date and prepares the subscriber calls of the round.
+    /// A panic in a read function does not stop the others; the first one is returned.
+    pub(crate) fn flush(&mut self, shared: &StoreShared, round: &mut Round) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
+        let mut notes = Vec::new();
+        let mut first_panic = None;
+        for &l in &round.candidates {
+            if self.nodes.get(l as usize).is_none_or(Option::is_none) {
+                continue;
+            }
+            if self.node(l).is_derived() {
+                if let Err(p) = catch_unwind(AssertUnwindSafe(|| self.refresh(shared, l))) {
+                    first_panic.get_or_insert(p);
+                    continue;
+                }
+            }
+            let node = self.node(l);
+            if node.changed_at <= round.start_epoch && !node.proxy {
+                continue;
+            }
+            let value = if node.proxy {
+                match node.def.upgrade() {
+                    Some(def) => crate::global::value_of(node.id, &*def),
+                    None => continue,
+                }
+            } else {
+                match &node.value {
+                    Some(v) => v.clone(),
+                    None => continue,
+                }
+            };
+            notes.extend(node.subs.iter().map(|s| Note {
+                seq: s.seq,
+                f: s.f.clone(),
+                alive: s.alive.clone(),
+                value: value.clone(),
+            }));
+        }
+        notes.sort_by_key(|n| n.seq);
+        (notes, first_panic)
+    }
+}

@@ -1,0 +1,140 @@
+//! Atom-based application state whose store isolation is checked by the compiler.
+//!
+//! [`store!`] declares store types; [`atom!`] declares atoms that belong to one store type, or to
+//! [`Global`]. An atom of one store cannot even be named in a call on another store: that is a compile
+//! error naming both stores.
+//!
+//! ```
+//! nexus::store! {
+//!     /// One user's session.
+//!     pub struct Session;
+//! }
+//!
+//! nexus::atom! {
+//!     #![store(Session)]
+//!     /// Clicks so far.
+//!     pub static CLICKS: u32 = 0;
+//!     /// Twice the clicks, computed on demand and cached.
+//!     pub static DOUBLE: u32 = computed(|s| s.get(&CLICKS) * 2);
+//! }
+//!
+//! let alice = Session::new();
+//! let bob = Session::new();
+//! alice.set(&CLICKS, 5);
+//! assert_eq!(alice.get(&DOUBLE), 10);
+//! assert_eq!(bob.get(&CLICKS), 0); // every instance holds its own values
+//! ```
+//!
+//! # Stores
+//! A store type (made by [`store!`]) is a cheap handle to one instance; `Session::new()` makes a fresh,
+//! empty instance in O(1). Each instance holds its own value of every atom it touches, its own atoms and
+//! [`Global`] ones alike; the first `get`, `set` or `subscribe` of an atom registers it there, and
+//! dropping the last handle frees everything. A store declared `#[mode(global)]` resolves [`Global`]
+//! primitive atoms to one process-wide registry shared by every global-mode store ([`global`]).
+//!
+//! # Atoms
+//! [`atom!`] declares `static`s: primitive atoms ([`Atom`]) hold a value; `computed(|s| …)` makes a
+//! read-only derived atom ([`Computed`]); `writable(read, write)` a derived atom with a write function
+//! ([`Writable`]). Initialisers run lazily, once per store instance. Atoms can also be made at run time
+//! ([`Atom::new`], [`Computed::new`], [`Writable::new`]) with the same compile-time scoping.
+//!
+//! # Derived atoms
+//! Computed on first read, cached, recomputed only when something they read changed, and glitch-free:
+//! after one `set`, each affected derived atom is evaluated at most once and no subscriber sees a mix of
+//! old and new inputs. A value equal to the previous one (for types with `PartialEq`) is not a change.
+//!
+//! # Errors
+//! A derived atom that reads itself, directly or through others, panics with a message naming the atoms
+//! in the cycle. A panic in a read function reaches the caller and leaves the store usable. Read,
+//! update and initial-value functions run while the store is locked: using the store itself from inside
+//! them panics with a message saying so (read through the `s` argument instead).
+#![deny(missing_docs)]
+
+mod atom;
+mod batch;
+mod def;
+mod graph;
+mod info;
+mod owner;
+mod reader;
+mod space;
+mod store;
+mod store_shared;
+mod subscription;
+mod value_ops;
+
+pub mod global;
+
+pub use atom::{Atom, Computed, Primitive, Readable, Settable, Writable};
+pub use info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+pub use owner::{Global, Owner, UsableIn};
+pub use reader::{Reader, Writer};
+pub use store::Store;
+pub use subscription::Subscription;
+
+#[doc(inline)]
+// TEMP pub use nexus_macros::{atom, store};
+
+/// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::atom::AtomRef;
+    pub use crate::def::{Def, DefCore, ErasedDef};
+    pub use crate::owner::{Owner, Sealed};
+    pub use crate::reader::ReadCtx;
+    pub use crate::space::SlotSpace;
+    pub use crate::store::StoreCell;
+    pub use crate::store_shared::StoreShared;
+    pub use crate::value_ops::{probe, ValueOps};
+
+    pub use crate::__nexus_declare_computed as declare_computed;
+    pub use crate::__nexus_declare_primitive as declare_primitive;
+    pub use crate::__nexus_declare_writable as declare_writable;
+    pub use crate::__nexus_impl_store as impl_store;
+    pub use crate::__nexus_value_ops as value_ops;
+
+    /// Fails to compile, naming `S`, unless `S` is a store type or `Global`.
+    pub const fn assert_owner<S: Owner>() {}
+}
+
+/// A declared primitive atom: `(owner, type, registry name, initial value)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_primitive {
+    ($owner:ty, $ty:ty, $name:expr, $init:expr) => {{
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::primitive(
+            $name,
+            ::core::module_path!(),
+            || -> $ty { $init },
+            $crate::__private::value_ops!($ty),
+        );
+        $crate::Atom::<$ty, $owner>::__from_static(&__NEXUS_DEF)
+    }};
+}
+
+/// A declared computed atom: `(owner, type, registry name, read function)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_computed {
+    ($owner:ty, $ty:ty, $name:expr, $read:expr) => {{
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> =
+            $crate::__private::Def::computed($name, ::core::module_path!(), $read, $crate::__private::value_ops!($ty));
+        $crate::Computed::<$ty, $owner>::__from_static(&__NEXUS_DEF)
+    }};
+}
+
+/// A declared writable atom: `(owner, type, write argument type, registry name, read, write)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_writable {
+    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $read:expr, $write:expr) => {{
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $arg> = $crate::__private::Def::writable(
+            $name,
+            ::core::module_path!(),
+            $read,
+            $write,
+            $crate::__private::value_ops!($ty),
+        );
+        $crate::Writable::<$ty, $owner, $arg>::__from_static(&__NEXUS_DEF)
+    }};
+}

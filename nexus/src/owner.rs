@@ -1,0 +1,61 @@
+//! Owners and scoping: which atoms a store may use, checked by the type system.
+
+use crate::space::SlotSpace;
+
+/// The owner of atoms meant to be shared: a `Global` atom can be used with every store.
+///
+/// In an isolated store (the default) each instance still holds its own value of a `Global` atom; in a
+/// store declared `#[mode(global)]`, `Global` primitive atoms live in the one process-wide registry
+/// ([`crate::global`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Global {}
+
+/// Sealing: only `store!` (and this crate, for [`Global`]) implement the store traits.
+#[doc(hidden)]
+pub trait Sealed {}
+
+/// Something that can own atoms: a store type made by `store!`, or [`Global`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a nexus store",
+    label = "not a store: declare it with `nexus::store! {{ pub struct {Self}; }}`",
+    note = "atoms belong to a store type made by `nexus::store!`, or to `nexus::Global`"
+)]
+pub trait Owner: Sealed + Sized + Send + Sync + 'static {
+    #[doc(hidden)]
+    const __NAME: &'static str;
+    #[doc(hidden)]
+    const __IS_GLOBAL: bool;
+    #[doc(hidden)]
+    fn __space() -> &'static SlotSpace;
+}
+
+impl Sealed for Global {}
+
+impl Owner for Global {
+    const __NAME: &'static str = "Global";
+    const __IS_GLOBAL: bool = true;
+    fn __space() -> &'static SlotSpace {
+        static SPACE: SlotSpace = SlotSpace::new();
+        &SPACE
+    }
+}
+
+/// `Self` (an atom's owner) may be used with `S` (a store, or the owner of a derived atom reading it).
+///
+/// Holds for `S: UsableIn<S>` (a store's own atoms) and `Global: UsableIn<S>` (shared atoms, everywhere).
+/// Nothing else: an atom of one store named in a call on another store is a compile error that names
+/// both stores.
+#[diagnostic::on_unimplemented(
+    message = "an atom of `{Self}` cannot be used with `{S}`",
+    label = "this atom belongs to `{Self}`, not to `{S}`",
+    note = "an atom can be used with the store that declares it; `Global` atoms with every store; a `Global` derived atom reads only `Global` atoms"
+)]
+pub trait UsableIn<S>: Owner {}
+
+#[diagnostic::do_not_recommend]
+impl<S: crate::Store> UsableIn<S> for S {}
+
+#[diagnostic::do_not_recommend]
+impl<S: crate::Store> UsableIn<S> for Global {}
+
+impl UsableIn<Global> for Global {}

@@ -1,0 +1,146 @@
+//! The `s` argument of derived atoms' functions: [`Reader`] for read functions (tracks dependencies),
+//! [`Writer`] for write functions.
+
+use std::marker::PhantomData;
+
+use crate::atom::{AtomRef, Primitive, Readable, Settable};
+use crate::def::Value;
+use crate::graph::State;
+use crate::owner::{Owner, UsableIn};
+use crate::store_shared::StoreShared;
+
+/// The untyped evaluation context of one read function: the store's state and the sources read so far.
+#[doc(hidden)]
+pub struct ReadCtx<'a> {
+    st: &'a mut State,
+    shared: &'a StoreShared,
+    sources: Vec<u32>,
+}
+
+impl<'a> ReadCtx<'a> {
+    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, capacity: usize) -> Self {
+        ReadCtx { st, shared, sources: Vec::with_capacity(capacity) }
+    }
+
+    pub(crate) fn into_sources(self) -> Vec<u32> {
+        self.sources
+    }
+
+    fn read(&mut self, r: AtomRef<'_>) -> Value {
+        let (l, proxy) = self.shared.resolve(self.st, r);
+        if self.st.node(l).is_derived() {
+            self.st.refresh(self.shared, l);
+        }
+        if !self.sources.contains(&l) {
+            self.sources.push(l);
+        }
+        if proxy {
+            crate::global::value(r)
+        } else {
+            self.st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+        }
+    }
+}
+
+/// What a derived atom's read function gets as `s`: reads atoms and records them as dependencies.
+///
+/// `S` is the derived atom's owner: it may read that store's atoms and `Global` atoms (a `Global` derived
+/// atom: only `Global` atoms). Anything else is a compile error naming both owners. Dependencies are
+/// recorded anew on every evaluation, so a branch not taken is no longer a dependency.
+///
+/// Read functions run while the store is locked: read other atoms through `s`, not through a store
+/// handle (that would panic with a message saying so).
+pub struct Reader<'a, S> {
+    ctx: ReadCtx<'a>,
+    _owner: PhantomData<fn() -> S>,
+}
+
+impl<'a, S: Owner> Reader<'a, S> {
+    pub(crate) fn new(ctx: ReadCtx<'a>) -> Self {
+        Reader { ctx, _owner: PhantomData }
+    }
+
+    pub(crate) fn into_sources(self) -> Vec<u32> {
+        self.ctx.into_sources()
+    }
+
+    /// The current value of `atom` (computed if derived), recorded as a dependency.
+    pub fn get<A>(&mut self, atom: &A) -> A::Value
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let value = self.ctx.read(atom.__atom());
+        value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type").clone()
+    }
+
+    /// Calls `f` with a borrow of `atom`'s current value, recorded as a dependency.
+    pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let value = self.ctx.read(atom.__atom());
+        f(value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type"))
+    }
+}
+
+/// What a writable atom's write function gets as `s`: reads and writes atoms of the owner `S` (and
+/// `Global` ones). All writes of one write function are one change round: each affected subscriber is
+/// called at most once, after the function returns.
+pub struct Writer<'a, S> {
+    shared: &'a StoreShared,
+    _owner: PhantomData<fn() -> S>,
+}
+
+impl<'a, S: Owner> Writer<'a, S> {
+    pub(crate) fn new(shared: &'a StoreShared) -> Self {
+        Writer { shared, _owner: PhantomData }
+    }
+
+    /// The current value of `atom`.
+    pub fn get<A>(&mut self, atom: &A) -> A::Value
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.get(atom.__atom())
+    }
+
+    /// Calls `f` with a borrow of `atom`'s current value.
+    pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let value = self.shared.value(atom.__atom());
+        f(value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type"))
+    }
+
+    /// Sets a primitive atom, or runs a writable atom's write function.
+    pub fn set<A>(&mut self, atom: &A, value: A::Arg)
+    where
+        A: Settable,
+        A::Owner: UsableIn<S>,
+    {
+        atom.__set(self.shared, value);
+    }
+
+    /// Modifies a primitive atom in place.
+    pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.update(atom.__atom(), f);
+    }
+
+    /// Puts a primitive atom back to its initial value.
+    pub fn reset<A>(&mut self, atom: &A)
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.reset(atom.__atom());
+    }
+}

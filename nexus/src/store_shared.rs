@@ -1,0 +1,474 @@
+//! One store instance at run time: its lock-protected [`State`], and every store operation in untyped
+//! form. The generated store types and the typed traits only forward here.
+
+use std::any::Any;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::atom::AtomRef;
+use crate::def::{Holder, Value};
+use crate::graph::{Callback, Note, Round, State, Sub};
+use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+use crate::subscription::Subscription;
+
+type Deferred = Box<dyn FnOnce(&mut State) + Send>;
+
+/// The shared part of one store instance. A store type made by `store!` holds one `Arc` of it.
+#[doc(hidden)]
+pub struct StoreShared {
+    id: StoreId,
+    name: &'static str,
+    mode: Mode,
+    state: RwLock<State>,
+    /// Marks the thread holding the write lock, to turn re-entrant use into a clear panic and to queue
+    /// clean-ups that arrive while it holds the lock (instead of deadlocking).
+    writer: AtomicUsize,
+    deferred: Mutex<Vec<Deferred>>,
+    has_deferred: AtomicBool,
+    this: Weak<StoreShared>,
+}
+
+/// An address unique to the current thread while it lives.
+fn thread_mark() -> usize {
+    thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|m| std::ptr::from_ref(m) as usize)
+}
+
+pub(crate) struct WriteGuard<'a> {
+    shared: &'a StoreShared,
+    guard: RwLockWriteGuard<'a, State>,
+}
+
+impl Deref for WriteGuard<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.guard
+    }
+}
+
+impl DerefMut for WriteGuard<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.guard
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        // Clean-ups queued while we held the lock (run-time atoms that died, subscriptions dropped).
+        while self.shared.has_deferred.swap(false, Ordering::AcqRel) {
+            let jobs = std::mem::take(&mut *self.shared.deferred.lock().unwrap_or_else(PoisonError::into_inner));
+            for job in jobs {
+                job(&mut self.guard);
+            }
+        }
+        self.shared.writer.store(0, Ordering::Release);
+    }
+}
+
+impl StoreShared {
+    pub(crate) fn new(name: &'static str, mode: Mode) -> Arc<Self> {
+        Arc::new_cyclic(|this| StoreShared {
+            id: StoreId::next(),
+            name,
+            mode,
+            state: RwLock::new(State::default()),
+            writer: AtomicUsize::new(0),
+            deferred: Mutex::new(Vec::new()),
+            has_deferred: AtomicBool::new(false),
+            this: this.clone(),
+        })
+    }
+
+    pub(crate) fn id(&self) -> StoreId {
+        self.id
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub(crate) fn weak(&self) -> Weak<StoreShared> {
+        self.this.clone()
+    }
+
+    fn addr(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    #[cold]
+    fn reentrant_panic(&self) -> ! {
+        panic!(
+            "nexus: store `{}#{}` was used from inside one of its own read, update or initial-value \
+             functions; read other atoms through the function's `s` argument instead",
+            self.name, self.id
+        )
+    }
+
+    #[inline]
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        if let Some(g) = self.state.try_read() {
+            return g;
+        }
+        if self.writer.load(Ordering::Acquire) == thread_mark() {
+            self.reentrant_panic();
+        }
+        self.state.read()
+    }
+
+    #[inline]
+    pub(crate) fn write(&self) -> WriteGuard<'_> {
+        let guard = match self.state.try_write() {
+            Some(g) => g,
+            None => {
+                if self.writer.load(Ordering::Acquire) == thread_mark() {
+                    self.reentrant_panic();
+                }
+                self.state.write()
+            }
+        };
+        self.writer.store(thread_mark(), Ordering::Release);
+        WriteGuard { shared: self, guard }
+    }
+
+    /// Runs `job` on the state now, or right before the lock is released if this thread holds it.
+    fn with_state_or_defer(&self, job: impl FnOnce(&mut State) + Send + 'static) {
+        if self.writer.load(Ordering::Acquire) == thread_mark() {
+            self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(job));
+            self.has_deferred.store(true, Ordering::Release);
+        } else {
+            let mut g = self.write();
+            job(&mut g);
+        }
+    }
+
+    /// Whether `r` is a `Global` primitive whose value lives in the global registry for this store.
+    #[inline]
+    fn in_global_registry(&self, r: AtomRef<'_>) -> bool {
+        r.id.global && self.mode == Mode::Global && r.kind == AtomKind::Primitive
+    }
+
+    /// The local node of `r`, registering it on first use. Returns it and whether it is a proxy.
+    pub(crate) fn resolve(&self, st: &mut State, r: AtomRef<'_>) -> (u32, bool) {
+        let proxy = self.in_global_registry(r);
+        if let Some(l) = st.local(r.id) {
+            return (l, proxy);
+        }
+        let value = (r.kind == AtomKind::Primitive && !proxy).then(|| r.handle.def().init_value());
+        let l = st.insert(r.handle.node_def(), r.id, r.kind, value, proxy);
+        if r.handle.def().core().is_runtime() {
+            r.handle.def().core().add_holder(Holder::Store(self.weak()));
+        }
+        if proxy {
+            crate::global::add_watcher(r, self.weak());
+        }
+        (l, proxy)
+    }
+
+    /// Registers `r` in this instance if it is not yet.
+    pub(crate) fn register(&self, r: AtomRef<'_>) {
+        if self.in_global_registry(r) || self.read().local(r.id).is_some() {
+            return;
+        }
+        let mut st = self.write();
+        self.resolve(&mut st, r);
+    }
+
+    /// A fresh value of `r` (derived atoms brought up to date), registering it on first use.
+    pub(crate) fn value(&self, r: AtomRef<'_>) -> Value {
+        if self.in_global_registry(r) {
+            return crate::global::value(r);
+        }
+        {
+            let st = self.read();
+            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
+                return v.clone();
+            }
+        }
+        let mut st = self.write();
+        let (l, _) = self.resolve(&mut st, r);
+        if st.node(l).is_derived() {
+            st.refresh(self, l);
+        }
+        st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+    }
+
+    /// `get`: a clone of the current value.
+    #[inline]
+    pub(crate) fn get<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        if !self.in_global_registry(r) {
+            let st = self.read();
+            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
+                return downcast::<T>(v).clone();
+            }
+        }
+        downcast::<T>(&self.value(r)).clone()
+    }
+
+    /// `set` of a primitive atom.
+    pub(crate) fn set<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T) {
+        if self.in_global_registry(r) {
+            if crate::global::set(r, new) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let def = r.handle.def();
+            let node = st.node_mut(l);
+            let slot = node.value.as_mut().expect("primitive nodes hold a value");
+            if def.values_equal(&**slot, &new) {
+                return;
+            }
+            match Arc::get_mut(slot).and_then(|v| v.downcast_mut::<T>()) {
+                Some(v) => *v = new,
+                None => *slot = Arc::new(new),
+            }
+            st.touch(l);
+            st.propagate(l, round);
+        });
+    }
+
+    /// `update` of a primitive atom: read, modify and write under one lock, so no update is lost.
+    pub(crate) fn update<T: Clone + Send + Sync + 'static>(&self, r: AtomRef<'_>, f: impl FnOnce(&mut T)) {
+        if self.in_global_registry(r) {
+            if crate::global::update(r, f) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let def = r.handle.def();
+            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+            let mut new = downcast::<T>(slot).clone();
+            f(&mut new);
+            if def.values_equal(&**slot, &new) {
+                return;
+            }
+            match Arc::get_mut(slot).and_then(|v| v.downcast_mut::<T>()) {
+                Some(v) => *v = new,
+                None => *slot = Arc::new(new),
+            }
+            st.touch(l);
+            st.propagate(l, round);
+        });
+    }
+
+    /// `reset`: back to the initial value (computed anew by the initialiser).
+    pub(crate) fn reset(&self, r: AtomRef<'_>) {
+        let init = r.handle.def().init_value();
+        if self.in_global_registry(r) {
+            if crate::global::set_value(r, init) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let def = r.handle.def();
+            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+            if def.values_equal(&**slot, &*init) {
+                return;
+            }
+            *slot = init;
+            st.touch(l);
+            st.propagate(l, round);
+        });
+    }
+
+    /// Runs `f` on the state as one change round, or as part of this thread's open batch on this store.
+    fn change(&self, f: impl FnOnce(&mut State, &mut Round)) {
+        if let Some(mut round) = crate::batch::take_round(self.addr()) {
+            {
+                let mut st = self.write();
+                f(&mut st, &mut round);
+            }
+            crate::batch::put_round(self.addr(), round);
+            return;
+        }
+        let mut st = self.write();
+        let mut round = Round::new(st.epoch);
+        f(&mut st, &mut round);
+        let (notes, panic) = if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
+        drop(st);
+        finish(round.global_changes, notes, panic);
+    }
+
+    /// A `Global` atom changed in the global registry through this store.
+    fn global_change(&self, id: AtomId) {
+        if let Some(mut round) = crate::batch::take_round(self.addr()) {
+            round.global_changes.push(id);
+            crate::batch::put_round(self.addr(), round);
+        } else {
+            crate::global::broadcast(id);
+        }
+    }
+
+    /// Told by the global registry: a `Global` atom this store watches changed (through any store).
+    pub(crate) fn global_changed(&self, id: AtomId) {
+        self.change(|st, round| {
+            if let Some(l) = st.local(id) {
+                st.propagate(l, round);
+            }
+        });
+    }
+
+    /// Ends a batch opened on this store: brings observed atoms up to date and notifies.
+    pub(crate) fn end_round(&self, mut round: Round, unwinding: bool) {
+        let (notes, panic) = {
+            let mut st = self.write();
+            st.flush(self, &mut round)
+        };
+        if unwinding {
+            // Already panicking: notify, but a second panic would abort the process.
+            for id in round.global_changes {
+                let _ = catch_unwind(AssertUnwindSafe(|| crate::global::broadcast(id)));
+            }
+            let _ = catch_unwind(AssertUnwindSafe(|| run_notes(notes, None)));
+        } else {
+            finish(round.global_changes, notes, panic);
+        }
+    }
+
+    pub(crate) fn batch_start(&self) -> Round {
+        Round::new(self.read().epoch)
+    }
+
+    /// Subscribes `f` to `r`; a derived atom is evaluated now (subscribing counts as a read).
+    pub(crate) fn subscribe(&self, r: AtomRef<'_>, f: Callback) -> Subscription {
+        let alive = Arc::new(AtomicBool::new(true));
+        let (l, seq) = {
+            let mut st = self.write();
+            let (l, _) = self.resolve(&mut st, r);
+            if st.node(l).is_derived() {
+                st.refresh(self, l);
+            }
+            let seq = st.next_seq();
+            st.node_mut(l).subs.push(Sub { seq, f, alive: alive.clone() });
+            (l, seq)
+        };
+        Subscription::new(self.weak(), r.id, l, seq, alive, r.handle.keepalive())
+    }
+
+    pub(crate) fn unsubscribe(&self, id: AtomId, seq: u64) {
+        self.with_state_or_defer(move |st| {
+            if let Some(l) = st.local(id) {
+                st.node_mut(l).subs.retain(|s| s.seq != seq);
+            }
+        });
+    }
+
+    /// Frees a dead run-time atom's node (called when its last handle is dropped).
+    pub(crate) fn forget(&self, id: AtomId) {
+        // A proxy's global entry goes away with the atom itself (the global registry is a holder too).
+        self.with_state_or_defer(move |st| drop(st.remove(id)));
+    }
+
+    pub(crate) fn key(&self, r: AtomRef<'_>) -> AtomKey {
+        AtomKey { store: Some((self.id, self.name)), atom: r.id, path: r.handle.def().core().path() }
+    }
+
+    /// This instance's registry, in registration order (proxies of the global registry excluded).
+    pub(crate) fn atoms(&self) -> Vec<AtomInfo> {
+        let st = self.read();
+        let mut infos: Vec<(u64, AtomInfo)> = st
+            .nodes
+            .iter()
+            .flatten()
+            .filter(|n| !n.proxy)
+            .filter_map(|n| {
+                let def = n.def.upgrade()?;
+                let core = def.core();
+                Some((
+                    n.seq,
+                    AtomInfo {
+                        name: core.name_arc(),
+                        path: core.path(),
+                        kind: core.kind(),
+                        owner: core.owner_name(),
+                        key: AtomKey { store: Some((self.id, self.name)), atom: n.id, path: core.path() },
+                        registered_at: n.registered_at,
+                        type_name: def.type_name(),
+                    },
+                ))
+            })
+            .collect();
+        infos.sort_by_key(|(seq, _)| *seq);
+        infos.into_iter().map(|(_, i)| i).collect()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.read().nodes.iter().flatten().filter(|n| !n.proxy).count()
+    }
+}
+
+impl Drop for StoreShared {
+    fn drop(&mut self) {
+        // Leave no trace in the global registry: stop watching the `Global` atoms we had proxies for.
+        let me: *const StoreShared = self;
+        let st = self.state.get_mut();
+        for node in st.nodes.iter().flatten().filter(|n| n.proxy) {
+            crate::global::remove_watcher(node.id, me);
+        }
+    }
+}
+
+impl fmt::Debug for StoreShared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(self.name).field("id", &self.id.get()).field("mode", &self.mode).field("atoms", &self.len()).finish()
+    }
+}
+
+#[inline]
+pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
+    (**v).downcast_ref::<T>().expect("an atom's value has the atom's type")
+}
+
+/// After the lock is released: tell global-mode stores about shared changes, then call subscribers.
+fn finish(global_changes: Vec<AtomId>, notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+    for id in global_changes {
+        crate::global::broadcast(id);
+    }
+    run_notes(notes, panic);
+}
+
+/// Calls every subscriber even if one panics; the first panic is raised again after all have run.
+fn run_notes(notes: Vec<Note>, mut panic: Option<Box<dyn Any + Send>>) {
+    for note in notes {
+        if note.alive.load(Ordering::Acquire) {
+            if let Err(p) = catch_unwind(AssertUnwindSafe(|| (note.f)(&*note.value))) {
+                panic.get_or_insert(p);
+            }
+        }
+    }
+    if let Some(p) = panic {
+        resume_unwind(p);
+    }
+}
+
+impl StoreShared {
+    /// Runs `f` with notifications deferred to the end of the outermost batch of this thread on this store.
+    pub(crate) fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Exit<'a>(&'a StoreShared);
+        impl Drop for Exit<'_> {
+            fn drop(&mut self) {
+                if let Some(round) = crate::batch::exit(self.0.addr()) {
+                    self.0.end_round(round, std::thread::panicking());
+                }
+            }
+        }
+        crate::batch::enter(self.addr(), || self.batch_start());
+        let _exit = Exit(self);
+        f()
+    }
+}

@@ -1,0 +1,68 @@
+//! [`Subscription`]: the handle that keeps a subscriber registered.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+
+use crate::def::ErasedDef;
+use crate::info::AtomId;
+use crate::store_shared::StoreShared;
+
+/// A registered subscriber. Dropping it (or calling [`unsubscribe`](Subscription::unsubscribe))
+/// unsubscribes; the callback is not called after that.
+///
+/// It does not keep the store alive: when the store is dropped its subscriptions end with it, and dropping
+/// the handle afterwards does nothing. It does keep a run-time atom alive, so that a subscription never
+/// outlives the atom it watches.
+#[must_use = "dropping a Subscription unsubscribes at once"]
+pub struct Subscription {
+    store: Weak<StoreShared>,
+    atom: AtomId,
+    seq: u64,
+    alive: Arc<AtomicBool>,
+    _keepalive: Option<Arc<dyn ErasedDef>>,
+}
+
+impl Subscription {
+    pub(crate) fn new(
+        store: Weak<StoreShared>,
+        atom: AtomId,
+        _local: u32,
+        seq: u64,
+        alive: Arc<AtomicBool>,
+        keepalive: Option<Arc<dyn ErasedDef>>,
+    ) -> Self {
+        Subscription { store, atom, seq, alive, _keepalive: keepalive }
+    }
+
+    /// Ends the subscription (the same as dropping it).
+    pub fn unsubscribe(self) {}
+
+    /// Whether the subscriber is still registered: `false` once its store has been dropped.
+    pub fn is_active(&self) -> bool {
+        self.alive.load(Ordering::Acquire) && self.store.strong_count() > 0
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.alive.store(false, Ordering::Release);
+        if let Some(store) = self.store.upgrade() {
+            store.unsubscribe(self.atom, self.seq);
+        }
+    }
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription").field("seq", &self.seq).field("active", &self.is_active()).finish()
+    }
+}
+
+/// Wraps a typed callback for storage in an untyped node.
+pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::Callback {
+    Arc::new(move |v: &(dyn Any + Send + Sync)| {
+        f(v.downcast_ref::<T>().expect("an atom's value has the atom's type"));
+    })
+}

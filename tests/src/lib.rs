@@ -1,0 +1,1 @@
+//! Integration tests of nexus live in the `tests` folder of this crate.

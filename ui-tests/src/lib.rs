@@ -1,0 +1,1 @@
+//! trybuild cases live in the `tests` folder of this crate.
