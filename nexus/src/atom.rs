@@ -299,7 +299,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Settable for Atom<T, S> {
     type Arg = T;
     #[inline]
     fn __set(&self, store: &StoreShared, arg: T) {
-        store.set(self.__atom(), arg);
+        store.set(self.__atom(), arg, self.handle.def().ops().eq);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Batches: per store and per thread, so that callbacks still run on the thread that made the change.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crate::graph::Round;
 
@@ -13,11 +13,22 @@ struct Frame {
 
 thread_local! {
     static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+    /// How many batches this thread has open, on any store: the hot path only reads this.
+    static OPEN: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether this thread has any batch open.
+#[inline]
+pub(crate) fn any_open() -> bool {
+    OPEN.with(Cell::get) != 0
 }
 
 /// The open round of this thread's batch on `store`, if any; give it back with [`put_round`].
 #[inline]
 pub(crate) fn take_round(store: usize) -> Option<Round> {
+    if !any_open() {
+        return None;
+    }
     FRAMES.with(|f| {
         let mut frames = f.borrow_mut();
         if frames.is_empty() {
@@ -51,6 +62,7 @@ pub(crate) fn enter(store: usize, start: impl FnOnce() -> Round) -> bool {
     }
     let round = start();
     FRAMES.with(|f| f.borrow_mut().push(Frame { store, depth: 1, round: Some(round) }));
+    OPEN.with(|o| o.set(o.get() + 1));
     true
 }
 
@@ -61,6 +73,7 @@ pub(crate) fn exit(store: usize) -> Option<Round> {
         let pos = frames.iter().rposition(|fr| fr.store == store)?;
         frames[pos].depth -= 1;
         if frames[pos].depth == 0 {
+            OPEN.with(|o| o.set(o.get() - 1));
             frames.remove(pos).round
         } else {
             None

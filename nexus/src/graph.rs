@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::def::{NodeDef, Value};
-use crate::info::{AtomId, AtomKind};
+use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
+use crate::plugin::{Event, Plugins};
 use crate::reader::ReadCtx;
 use crate::store_shared::StoreShared;
 
@@ -84,7 +85,11 @@ pub(crate) struct State {
     pub(crate) seq: u64,
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
     pub(crate) epoch: u64,
+    rounds: u64,
     eval_stack: Vec<u32>,
+    /// Attached plugins, and what to tell them once the lock is released.
+    pub(crate) plugins: Plugins,
+    pub(crate) events: Vec<Event>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.
@@ -97,18 +102,6 @@ pub(crate) struct Round {
     pub(crate) global_changes: Vec<AtomId>,
 }
 
-impl Round {
-    pub(crate) fn new(start_epoch: u64) -> Self {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        Round {
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
-            start_epoch,
-            candidates: Vec::new(),
-            global_changes: Vec::new(),
-        }
-    }
-}
 
 /// A subscriber call prepared under the lock and made after it is released.
 pub(crate) struct Note {
@@ -137,6 +130,31 @@ impl State {
     #[inline]
     pub(crate) fn node_mut(&mut self, l: u32) -> &mut Node {
         self.nodes[l as usize].as_mut().expect("local slot refers to a live node")
+    }
+
+    /// The registry entry of node `l` (`None` for a dead run-time atom or a proxy).
+    pub(crate) fn info(&self, l: u32, store: (StoreId, &'static str)) -> Option<AtomInfo> {
+        let node = self.node(l);
+        if node.proxy {
+            return None;
+        }
+        let def = node.def.upgrade()?;
+        let core = def.core();
+        Some(AtomInfo {
+            name: core.name_arc(),
+            path: core.path(),
+            kind: core.kind(),
+            owner: core.owner_name(),
+            key: AtomKey { store: Some(store), atom: node.id, path: core.path() },
+            registered_at: node.registered_at,
+            type_name: def.type_name(),
+        })
+    }
+
+    /// Starts a change round of this store.
+    pub(crate) fn new_round(&mut self) -> Round {
+        self.rounds += 1;
+        Round { id: self.rounds, start_epoch: self.epoch, candidates: Vec::new(), global_changes: Vec::new() }
     }
 
     pub(crate) fn next_seq(&mut self) -> u64 {

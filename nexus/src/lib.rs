@@ -53,14 +53,17 @@
 mod atom;
 mod batch;
 mod def;
+mod devtools;
 mod graph;
 mod info;
 mod owner;
+mod plugin;
 mod reader;
 mod space;
 mod store;
 mod store_shared;
 mod subscription;
+mod time_travel;
 mod value_ops;
 
 pub mod global;
@@ -68,9 +71,12 @@ pub mod global;
 pub use atom::{Atom, Computed, Primitive, Readable, Settable, Writable};
 pub use info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use owner::{Global, Owner, UsableIn};
+pub use plugin::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use reader::{Reader, Writer};
 pub use store::Store;
+pub use devtools::{Action, AtomView, DevTools, DEFAULT_ACTION_CAPACITY};
 pub use subscription::Subscription;
+pub use time_travel::{HistoryEntry, TimeTravel};
 
 #[doc(inline)]
 // TEMP pub use nexus_macros::{atom, store};

@@ -165,6 +165,16 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.atoms()
     }
 
+    /// Attaches `plugin` to this instance (and to no other); see [`Plugin`](crate::Plugin).
+    fn add_plugin(&self, plugin: std::sync::Arc<dyn crate::Plugin>) -> crate::PluginId {
+        self.__cell().0.add_plugin(plugin)
+    }
+
+    /// Detaches a plugin; whether it was attached to this instance.
+    fn remove_plugin(&self, id: crate::PluginId) -> bool {
+        self.__cell().0.remove_plugin(id)
+    }
+
     /// The atom registered in this instance under `name` (registry name or full path), if any.
     fn find(&self, name: &str) -> Option<AtomInfo> {
         self.atoms().into_iter().find(|i| i.name() == name || i.path() == name)

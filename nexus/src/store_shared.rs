@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::atom::AtomRef;
-use crate::def::{Holder, Value};
+use crate::def::{ErasedDef, Holder, Value};
+use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
 use crate::graph::{Callback, Note, Round, State, Sub};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 use crate::subscription::Subscription;
@@ -41,32 +42,44 @@ fn thread_mark() -> usize {
 
 pub(crate) struct WriteGuard<'a> {
     shared: &'a StoreShared,
-    guard: RwLockWriteGuard<'a, State>,
+    /// Always `Some` until dropped.
+    guard: Option<RwLockWriteGuard<'a, State>>,
 }
 
 impl Deref for WriteGuard<'_> {
     type Target = State;
     fn deref(&self) -> &State {
-        &self.guard
+        self.guard.as_ref().expect("the guard is held until drop")
     }
 }
 
 impl DerefMut for WriteGuard<'_> {
     fn deref_mut(&mut self) -> &mut State {
-        &mut self.guard
+        self.guard.as_mut().expect("the guard is held until drop")
     }
 }
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
+        let Some(mut guard) = self.guard.take() else { return };
         // Clean-ups queued while we held the lock (run-time atoms that died, subscriptions dropped).
-        while self.shared.has_deferred.swap(false, Ordering::AcqRel) {
+        while self.shared.has_deferred.load(Ordering::Acquire) && self.shared.has_deferred.swap(false, Ordering::AcqRel) {
             let jobs = std::mem::take(&mut *self.shared.deferred.lock().unwrap_or_else(PoisonError::into_inner));
             for job in jobs {
-                job(&mut self.guard);
+                job(&mut guard);
             }
         }
+        let events = if guard.events.is_empty() {
+            None
+        } else {
+            Some((guard.plugins.clone(), std::mem::take(&mut guard.events)))
+        };
         self.shared.writer.store(0, Ordering::Release);
+        drop(guard);
+        // Plugins hear about what happened once the lock is released.
+        if let Some((plugins, events)) = events {
+            crate::plugin::deliver(&plugins, events);
+        }
     }
 }
 
@@ -136,7 +149,7 @@ impl StoreShared {
             }
         };
         self.writer.store(thread_mark(), Ordering::Release);
-        WriteGuard { shared: self, guard }
+        WriteGuard { shared: self, guard: Some(guard) }
     }
 
     /// Runs `job` on the state now, or right before the lock is released if this thread holds it.
@@ -169,6 +182,10 @@ impl StoreShared {
         }
         if proxy {
             crate::global::add_watcher(r, self.weak());
+        } else if !st.plugins.is_empty() {
+            if let Some(info) = st.info(l, (self.id, self.name)) {
+                st.events.push(Event::Register(info));
+            }
         }
         (l, proxy)
     }
@@ -213,28 +230,40 @@ impl StoreShared {
         downcast::<T>(&self.value(r)).clone()
     }
 
-    /// `set` of a primitive atom.
-    pub(crate) fn set<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T) {
+    /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
+    pub(crate) fn set<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
         if self.in_global_registry(r) {
             if crate::global::set(r, new) {
                 self.global_change(r.id);
             }
             return;
         }
+        // Fast path: no batch open on this thread, atom registered, nobody downstream or watching.
+        if !crate::batch::any_open() {
+            let mut st = self.write();
+            if let Some(l) = st.local(r.id) {
+                let node = st.node(l);
+                if node.observers.is_empty() && node.subs.is_empty() && st.plugins.is_empty() {
+                    if eq.is_some_and(|eq| eq(downcast::<T>(node.value.as_ref().expect("primitive")), &new)) {
+                        return;
+                    }
+                    let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+                    match Arc::get_mut(slot) {
+                        Some(v) => *v.downcast_mut::<T>().expect("an atom's value has the atom's type") = new,
+                        None => *slot = Arc::new(new),
+                    }
+                    st.touch(l);
+                    return;
+                }
+            }
+        }
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
-            let def = r.handle.def();
-            let node = st.node_mut(l);
-            let slot = node.value.as_mut().expect("primitive nodes hold a value");
-            if def.values_equal(&**slot, &new) {
+            let slot = st.node(l).value.as_ref().expect("primitive nodes hold a value");
+            if eq.is_some_and(|eq| eq(downcast::<T>(slot), &new)) {
                 return;
             }
-            match Arc::get_mut(slot).and_then(|v| v.downcast_mut::<T>()) {
-                Some(v) => *v = new,
-                None => *slot = Arc::new(new),
-            }
-            st.touch(l);
-            st.propagate(l, round);
+            self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
         });
     }
 
@@ -249,18 +278,13 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let def = r.handle.def();
-            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+            let slot = st.node(l).value.as_ref().expect("primitive nodes hold a value");
             let mut new = downcast::<T>(slot).clone();
             f(&mut new);
             if def.values_equal(&**slot, &new) {
                 return;
             }
-            match Arc::get_mut(slot).and_then(|v| v.downcast_mut::<T>()) {
-                Some(v) => *v = new,
-                None => *slot = Arc::new(new),
-            }
-            st.touch(l);
-            st.propagate(l, round);
+            self.replace(st, l, Arc::new(new), ChangeOp::Update, round);
         });
     }
 
@@ -276,14 +300,89 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let def = r.handle.def();
-            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
-            if def.values_equal(&**slot, &*init) {
+            if def.values_equal(&**st.node(l).value.as_ref().expect("primitive nodes hold a value"), &*init) {
                 return;
             }
-            *slot = init;
-            st.touch(l);
-            st.propagate(l, round);
+            self.replace(st, l, init, ChangeOp::Reset, round);
         });
+    }
+
+    /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
+    fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
+        let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+        let old = std::mem::replace(slot, new);
+        if !st.plugins.is_empty() {
+            let node = st.node(l);
+            if let Some(def) = node.def.upgrade() {
+                let new = node.value.clone().expect("just stored");
+                let key = AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
+                let name = def.core().name_arc();
+                st.events.push(Event::Change { key, name, def, op, round: round.id, old, new });
+            }
+        }
+        st.touch(l);
+        st.propagate(l, round);
+    }
+
+    /// Sets primitive atoms back to recorded values as one round (time travel). Atoms this instance no
+    /// longer holds are skipped.
+    pub(crate) fn restore(&self, values: Vec<(AtomId, Value)>) {
+        self.change(|st, round| {
+            for (id, value) in values {
+                let Some(l) = st.local(id) else { continue };
+                let node = st.node(l);
+                let Some(def) = node.def.upgrade() else { continue };
+                if node.proxy || node.is_derived() {
+                    continue;
+                }
+                if def.values_equal(&**node.value.as_ref().expect("primitive nodes hold a value"), &*value) {
+                    continue;
+                }
+                self.replace(st, l, value, ChangeOp::Restore, round);
+            }
+        });
+    }
+
+    /// Attaches a plugin to this instance.
+    pub(crate) fn add_plugin(&self, plugin: Arc<dyn Plugin>) -> PluginId {
+        let mut st = self.write();
+        let id = PluginId(st.next_seq());
+        st.plugins.push((id, plugin));
+        id
+    }
+
+    /// Detaches a plugin; whether it was attached.
+    pub(crate) fn remove_plugin(&self, id: PluginId) -> bool {
+        let removed = {
+            let mut st = self.write();
+            let pos = st.plugins.iter().position(|(p, _)| *p == id);
+            pos.map(|pos| st.plugins.remove(pos))
+        };
+        removed.is_some()
+    }
+
+    /// Every registered atom with its value rendered (derived atoms brought up to date first).
+    pub(crate) fn inspect(&self) -> Vec<(AtomInfo, String)> {
+        let mut st = self.write();
+        let mut out: Vec<(u64, AtomInfo, String)> = Vec::new();
+        for l in 0..u32::try_from(st.nodes.len()).expect("fewer than u32::MAX nodes") {
+            if st.nodes[l as usize].as_ref().is_none_or(|n| n.proxy) {
+                continue;
+            }
+            let Some(info) = st.info(l, (self.id, self.name)) else { continue };
+            if st.node(l).is_derived() && catch_unwind(AssertUnwindSafe(|| st.refresh(self, l))).is_err() {
+                out.push((st.node(l).seq, info, "<read function panicked>".to_owned()));
+                continue;
+            }
+            let node = st.node(l);
+            let rendered = match (node.def.upgrade(), &node.value) {
+                (Some(def), Some(v)) => Rendered(&*def, &**v).to_string(),
+                _ => "<no value>".to_owned(),
+            };
+            out.push((node.seq, info, rendered));
+        }
+        out.sort_by_key(|(seq, ..)| *seq);
+        out.into_iter().map(|(_, i, r)| (i, r)).collect()
     }
 
     /// Runs `f` on the state as one change round, or as part of this thread's open batch on this store.
@@ -297,7 +396,7 @@ impl StoreShared {
             return;
         }
         let mut st = self.write();
-        let mut round = Round::new(st.epoch);
+        let mut round = st.new_round();
         f(&mut st, &mut round);
         let (notes, panic) = if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
         drop(st);
@@ -327,6 +426,9 @@ impl StoreShared {
     pub(crate) fn end_round(&self, mut round: Round, unwinding: bool) {
         let (notes, panic) = {
             let mut st = self.write();
+            if !st.plugins.is_empty() {
+                st.events.push(Event::BatchEnd);
+            }
             st.flush(self, &mut round)
         };
         if unwinding {
@@ -341,7 +443,7 @@ impl StoreShared {
     }
 
     pub(crate) fn batch_start(&self) -> Round {
-        Round::new(self.read().epoch)
+        self.write().new_round()
     }
 
     /// Subscribes `f` to `r`; a derived atom is evaluated now (subscribing counts as a read).
@@ -355,6 +457,11 @@ impl StoreShared {
             }
             let seq = st.next_seq();
             st.node_mut(l).subs.push(Sub { seq, f, alive: alive.clone() });
+            if !st.plugins.is_empty() {
+                if let Some(info) = st.info(l, (self.id, self.name)) {
+                    st.events.push(Event::Subscribe(info));
+                }
+            }
             (l, seq)
         };
         Subscription::new(self.weak(), r.id, l, seq, alive, r.handle.keepalive())
@@ -381,26 +488,11 @@ impl StoreShared {
     /// This instance's registry, in registration order (proxies of the global registry excluded).
     pub(crate) fn atoms(&self) -> Vec<AtomInfo> {
         let st = self.read();
-        let mut infos: Vec<(u64, AtomInfo)> = st
-            .nodes
-            .iter()
-            .flatten()
-            .filter(|n| !n.proxy)
-            .filter_map(|n| {
-                let def = n.def.upgrade()?;
-                let core = def.core();
-                Some((
-                    n.seq,
-                    AtomInfo {
-                        name: core.name_arc(),
-                        path: core.path(),
-                        kind: core.kind(),
-                        owner: core.owner_name(),
-                        key: AtomKey { store: Some((self.id, self.name)), atom: n.id, path: core.path() },
-                        registered_at: n.registered_at,
-                        type_name: def.type_name(),
-                    },
-                ))
+        let mut infos: Vec<(u64, AtomInfo)> = (0..st.nodes.len())
+            .filter(|&l| st.nodes[l].is_some())
+            .filter_map(|l| {
+                let l = u32::try_from(l).expect("fewer than u32::MAX nodes");
+                Some((st.node(l).seq, st.info(l, (self.id, self.name))?))
             })
             .collect();
         infos.sort_by_key(|(seq, _)| *seq);
@@ -470,5 +562,14 @@ impl StoreShared {
         crate::batch::enter(self.addr(), || self.batch_start());
         let _exit = Exit(self);
         f()
+    }
+}
+
+/// Shows a value through its atom's definition.
+struct Rendered<'a>(&'a dyn ErasedDef, &'a (dyn Any + Send + Sync));
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_value(self.1, f)
     }
 }

@@ -62,3 +62,35 @@ fn smoke() {
     drop(d); drop(r);
     println!("{:?}", a.atoms().iter().map(|i| i.name().to_string()).collect::<Vec<_>>());
 }
+
+#[test]
+fn tools_smoke() {
+    let a = Session::new();
+    let b = Session::new();
+    let dt = nexus::DevTools::attach(&a);
+    let tt = nexus::TimeTravel::attach(&a, 10);
+    let ttb = nexus::TimeTravel::attach(&b, 10);
+    a.set(&CLICKS, 1);
+    a.set(&CLICKS, 2);
+    a.batch(|| { a.set(&CLICKS, 3); a.set(&NAME, "x".into()); });
+    b.set(&CLICKS, 9);
+    assert_eq!(a.get(&DOUBLE), 6);
+    println!("{:?}", dt.atoms().iter().map(|v| format!("{}={}", v.name(), v.value())).collect::<Vec<_>>());
+    println!("{:?}", dt.actions().iter().map(|v| format!("{} {}->{}", v.label(), v.before(), v.after())).collect::<Vec<_>>());
+    println!("{:?}", tt.history());
+    assert!(tt.undo());
+    assert_eq!(a.get(&CLICKS), 2);
+    assert_eq!(a.get(&NAME), "anon");
+    assert_eq!(a.get(&DOUBLE), 4);
+    assert_eq!(b.get(&CLICKS), 9);
+    assert!(tt.jump_to(0));
+    assert_eq!(a.get(&CLICKS), 0);
+    assert!(tt.redo());
+    assert_eq!(a.get(&CLICKS), 1);
+    a.set(&CLICKS, 50);
+    assert!(!tt.can_redo());
+    assert_eq!(tt.history().len(), 2);
+    assert!(ttb.undo());
+    assert_eq!(b.get(&CLICKS), 0);
+    println!("{}", dt.export_json());
+}

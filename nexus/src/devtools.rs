@@ -1,0 +1,291 @@
+//! [`DevTools`]: a live inspector and an action log for one store instance.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::SystemTime;
+
+use crate::info::{AtomInfo, AtomKind, StoreId};
+use crate::plugin::{Change, ChangeOp, Plugin, PluginId};
+use crate::store::Store;
+use crate::store_shared::StoreShared;
+
+/// The default number of actions a [`DevTools`] log keeps.
+pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
+
+/// Developer tools for one store instance: what it holds now ([`atoms`](DevTools::atoms)), what changed
+/// ([`actions`](DevTools::actions)), and both as JSON ([`export_json`](DevTools::export_json)).
+///
+/// Built on the [`Plugin`] interface; attached to one instance, so two stores with their own `DevTools`
+/// never see each other's atoms or actions. `Global` atoms appear in the store that holds their values (an
+/// isolated store holds its own; a global-mode store's live in [`crate::global`]). Values are shown
+/// through `Debug` when their type has it, otherwise as `<type name>`. Dropping the `DevTools` detaches it.
+///
+/// ```
+/// nexus::store! { pub struct Session; }
+/// nexus::atom! { #![store(Session)] pub static CLICKS: u32 = 0; }
+///
+/// let session = Session::new();
+/// let dt = nexus::DevTools::attach(&session);
+/// session.set(&CLICKS, 3);
+/// assert_eq!(dt.atoms()[0].value(), "3");
+/// assert_eq!(dt.actions()[0].label(), "SET CLICKS");
+/// ```
+pub struct DevTools {
+    store: Weak<StoreShared>,
+    store_label: String,
+    id: StoreId,
+    plugin: PluginId,
+    log: Arc<Mutex<Log>>,
+}
+
+struct Log {
+    actions: VecDeque<Action>,
+    capacity: usize,
+    dropped: u64,
+}
+
+struct Recorder(Arc<Mutex<Log>>);
+
+impl Plugin for Recorder {
+    fn on_change(&self, change: &Change<'_>) {
+        let action = Action {
+            label: change.label(),
+            name: change.name().to_owned(),
+            path: change.key().path().to_owned(),
+            op: change.op(),
+            round: change.round(),
+            at: SystemTime::now(),
+            before: change.old().render(),
+            after: change.new().render(),
+        };
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if log.capacity == 0 {
+            log.dropped += 1;
+            return;
+        }
+        if log.actions.len() == log.capacity {
+            log.actions.pop_front();
+            log.dropped += 1;
+        }
+        log.actions.push_back(action);
+    }
+}
+
+/// One atom as the inspector shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtomView {
+    info: AtomInfo,
+    value: String,
+}
+
+impl AtomView {
+    /// The registry name.
+    pub fn name(&self) -> &str {
+        self.info.name()
+    }
+
+    /// Module path plus name.
+    pub fn path(&self) -> &str {
+        self.info.path()
+    }
+
+    /// Primitive, computed or writable.
+    pub fn kind(&self) -> AtomKind {
+        self.info.kind()
+    }
+
+    /// The owning store type's name, or `"Global"`.
+    pub fn owner(&self) -> &'static str {
+        self.info.owner()
+    }
+
+    /// The current value, rendered.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The full registry entry.
+    pub fn info(&self) -> &AtomInfo {
+        &self.info
+    }
+}
+
+/// One logged change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    label: String,
+    name: String,
+    path: String,
+    op: ChangeOp,
+    round: u64,
+    at: SystemTime,
+    before: String,
+    after: String,
+}
+
+impl Action {
+    /// `SET CLICKS`-style label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The atom's registry name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The atom's path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What made the change.
+    pub fn op(&self) -> ChangeOp {
+        self.op
+    }
+
+    /// Actions with the same round were one `set`, writable write or batch.
+    pub fn round(&self) -> u64 {
+        self.round
+    }
+
+    /// When it happened.
+    pub fn time(&self) -> SystemTime {
+        self.at
+    }
+
+    /// The value before, rendered.
+    pub fn before(&self) -> &str {
+        &self.before
+    }
+
+    /// The value after, rendered.
+    pub fn after(&self) -> &str {
+        &self.after
+    }
+}
+
+impl DevTools {
+    /// Attaches developer tools to `store`, keeping the last [`DEFAULT_ACTION_CAPACITY`] actions.
+    pub fn attach<S: Store>(store: &S) -> Self {
+        Self::with_capacity(store, DEFAULT_ACTION_CAPACITY)
+    }
+
+    /// Attaches developer tools keeping the last `capacity` actions.
+    pub fn with_capacity<S: Store>(store: &S, capacity: usize) -> Self {
+        let log = Arc::new(Mutex::new(Log { actions: VecDeque::new(), capacity, dropped: 0 }));
+        let shared = &store.__cell().0;
+        let plugin = shared.add_plugin(Arc::new(Recorder(log.clone())));
+        DevTools {
+            store: Arc::downgrade(shared),
+            store_label: format!("{}#{}", S::__NAME, store.id()),
+            id: store.id(),
+            plugin,
+            log,
+        }
+    }
+
+    /// The inspected instance's id.
+    pub fn store_id(&self) -> StoreId {
+        self.id
+    }
+
+    /// Every atom the instance holds, in registration order, with its current value (derived atoms are
+    /// brought up to date). Empty once the store has been dropped.
+    pub fn atoms(&self) -> Vec<AtomView> {
+        let Some(store) = self.store.upgrade() else { return Vec::new() };
+        store.inspect().into_iter().map(|(info, value)| AtomView { info, value }).collect()
+    }
+
+    /// The logged changes, oldest first (at most the capacity; older ones are dropped).
+    pub fn actions(&self) -> Vec<Action> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).actions.iter().cloned().collect()
+    }
+
+    /// How many actions were dropped because the log was full.
+    pub fn dropped_actions(&self) -> u64 {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).dropped
+    }
+
+    /// Forgets the logged actions.
+    pub fn clear_actions(&self) {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).actions.clear();
+    }
+
+    /// The state and the action log as a JSON document:
+    /// `{"store": "Session#3", "state": [{"name", "path", "kind", "owner", "value"}…], "actions": [{"label",
+    /// "path", "round", "time_ms", "before", "after"}…]}`. Values are their rendered text.
+    pub fn export_json(&self) -> String {
+        let mut out = String::from("{\"store\":");
+        json_string(&mut out, &self.store_label);
+        out.push_str(",\"state\":[");
+        for (i, atom) in self.atoms().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            json_string(&mut out, atom.name());
+            out.push_str(",\"path\":");
+            json_string(&mut out, atom.path());
+            out.push_str(",\"kind\":");
+            json_string(&mut out, &atom.kind().to_string());
+            out.push_str(",\"owner\":");
+            json_string(&mut out, atom.owner());
+            out.push_str(",\"value\":");
+            json_string(&mut out, atom.value());
+            out.push('}');
+        }
+        out.push_str("],\"actions\":[");
+        for (i, action) in self.actions().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let millis = action.at.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+            out.push_str("{\"label\":");
+            json_string(&mut out, &action.label);
+            out.push_str(",\"path\":");
+            json_string(&mut out, &action.path);
+            let _ = write!(out, ",\"round\":{},\"time_ms\":{millis},\"before\":", action.round);
+            json_string(&mut out, &action.before);
+            out.push_str(",\"after\":");
+            json_string(&mut out, &action.after);
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+impl Drop for DevTools {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.upgrade() {
+            store.remove_plugin(self.plugin);
+        }
+    }
+}
+
+impl std::fmt::Debug for DevTools {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevTools").field("store", &self.store_label).finish_non_exhaustive()
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

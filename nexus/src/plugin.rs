@@ -1,0 +1,198 @@
+//! Plugins: per-instance observers of what happens in one store instance.
+//!
+//! A plugin is attached to one store instance with [`Store::add_plugin`](crate::Store::add_plugin), never
+//! to a store type or to the process. It is told about registrations, changes of the values this instance
+//! holds (with old and new value), subscriptions and batch ends. Calls happen after the store's lock is
+//! released, on the thread that caused them, before subscribers of the same change run. A plugin that
+//! panics does not stop the other plugins; its panic is raised again afterwards.
+//! [`DevTools`](crate::DevTools) and [`TimeTravel`](crate::TimeTravel) are built on this interface.
+
+use std::any::Any;
+use std::fmt;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use crate::def::{DefGuard, Value};
+use crate::info::{AtomInfo, AtomKey};
+
+/// An observer of one store instance. Every method has an empty default body.
+pub trait Plugin: Send + Sync + 'static {
+    /// An atom was registered in the instance (its first get, set or subscribe there).
+    fn on_register(&self, atom: &AtomInfo) {
+        let _ = atom;
+    }
+
+    /// A primitive atom whose value this instance holds changed. Derived atoms follow from these changes
+    /// and are not reported; `Global` atoms of a global-mode store live in the global registry and are not
+    /// reported either.
+    fn on_change(&self, change: &Change<'_>) {
+        let _ = change;
+    }
+
+    /// A subscriber was added to an atom of the instance.
+    fn on_subscribe(&self, atom: &AtomInfo) {
+        let _ = atom;
+    }
+
+    /// The outermost [`batch`](crate::Store::batch) on the instance ended (after its changes were reported).
+    fn on_batch_end(&self) {}
+}
+
+/// Identifies an attached plugin, to remove it with [`Store::remove_plugin`](crate::Store::remove_plugin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PluginId(pub(crate) u64);
+
+/// What made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeOp {
+    /// `set` (also from a writable atom's write function).
+    Set,
+    /// `update`.
+    Update,
+    /// `reset`.
+    Reset,
+    /// A restore by [`TimeTravel`](crate::TimeTravel) (undo, redo, jump).
+    Restore,
+}
+
+impl fmt::Display for ChangeOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChangeOp::Set => "SET",
+            ChangeOp::Update => "UPDATE",
+            ChangeOp::Reset => "RESET",
+            ChangeOp::Restore => "RESTORE",
+        })
+    }
+}
+
+/// One change of one atom in one store instance.
+pub struct Change<'a> {
+    pub(crate) key: &'a AtomKey,
+    pub(crate) name: &'a str,
+    pub(crate) op: ChangeOp,
+    pub(crate) round: u64,
+    pub(crate) old: ValueRef<'a>,
+    pub(crate) new: ValueRef<'a>,
+}
+
+impl<'a> Change<'a> {
+    /// The atom's key in this instance.
+    pub fn key(&self) -> &'a AtomKey {
+        self.key
+    }
+
+    /// The atom's registry name.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// What made the change.
+    pub fn op(&self) -> ChangeOp {
+        self.op
+    }
+
+    /// Changes with the same round number were made by one `set` (or one writable write, or one batch):
+    /// subscribers heard about them together.
+    pub fn round(&self) -> u64 {
+        self.round
+    }
+
+    /// `SET CLICKS`-style label.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.op, self.name)
+    }
+
+    /// The value before.
+    pub fn old(&self) -> ValueRef<'a> {
+        self.old
+    }
+
+    /// The value after.
+    pub fn new(&self) -> ValueRef<'a> {
+        self.new
+    }
+}
+
+/// A value of some atom, with the means to show it.
+#[derive(Clone, Copy)]
+pub struct ValueRef<'a> {
+    pub(crate) value: &'a Value,
+    pub(crate) def: &'a DefGuard,
+}
+
+impl<'a> ValueRef<'a> {
+    /// The value, if it is a `T`.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&'a T> {
+        (**self.value).downcast_ref()
+    }
+
+    /// The shared value itself (kept by time travel without cloning).
+    pub(crate) fn shared(&self) -> Value {
+        self.value.clone()
+    }
+
+    /// The value through `Debug` if its type has it (detected where the atom was declared), otherwise
+    /// `<type name>`.
+    pub fn render(&self) -> String {
+        self.to_string()
+    }
+
+    /// The value's type name.
+    pub fn type_name(&self) -> &'static str {
+        self.def.type_name()
+    }
+}
+
+impl fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.def.fmt_value(&**self.value, f)
+    }
+}
+
+impl fmt::Debug for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.def.fmt_value(&**self.value, f)
+    }
+}
+
+/// Something to tell the plugins, recorded under the lock and delivered after it.
+pub(crate) enum Event {
+    Register(AtomInfo),
+    Subscribe(AtomInfo),
+    Change { key: AtomKey, name: Arc<str>, def: DefGuard, op: ChangeOp, round: u64, old: Value, new: Value },
+    BatchEnd,
+}
+
+pub(crate) type Plugins = Vec<(PluginId, Arc<dyn Plugin>)>;
+
+/// Tells every plugin about every event; a panicking plugin does not stop the others.
+pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
+    let mut first_panic: Option<Box<dyn Any + Send>> = None;
+    for event in &events {
+        for (_, plugin) in plugins {
+            let call = || match event {
+                Event::Register(info) => plugin.on_register(info),
+                Event::Subscribe(info) => plugin.on_subscribe(info),
+                Event::Change { key, name, def, op, round, old, new } => plugin.on_change(&Change {
+                    key,
+                    name,
+                    op: *op,
+                    round: *round,
+                    old: ValueRef { value: old, def },
+                    new: ValueRef { value: new, def },
+                }),
+                Event::BatchEnd => plugin.on_batch_end(),
+            };
+            if let Err(p) = catch_unwind(AssertUnwindSafe(call)) {
+                first_panic.get_or_insert(p);
+            }
+        }
+    }
+    drop(events);
+    if let Some(p) = first_panic {
+        if !std::thread::panicking() {
+            resume_unwind(p);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! [`TimeTravel`]: undo, redo and jumps through the history of one store instance.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use crate::def::Value;
+use crate::info::AtomId;
+use crate::plugin::{Change, ChangeOp, Plugin, PluginId};
+use crate::store::Store;
+use crate::store_shared::StoreShared;
+
+/// Undo/redo for one store instance, independent of every other instance.
+///
+/// Records each change round of the instance's primitive atoms (one `set`, one writable write, or one
+/// whole `batch`) as one history entry, keeping at most `capacity` entries (the oldest go first).
+/// [`undo`](TimeTravel::undo), [`redo`](TimeTravel::redo) and [`jump_to`](TimeTravel::jump_to) set the
+/// recorded values back as one change round: derived atoms recompute, subscribers are notified of what
+/// changed, and the restore itself is not recorded. A new change after an undo drops the redo branch.
+///
+/// In a global-mode store, time travel covers the store's own atoms only: `Global` atoms there live in the
+/// shared registry, and undoing one store must never move the state other stores see.
+///
+/// ```
+/// nexus::store! { pub struct Editor; }
+/// nexus::atom! { #![store(Editor)] pub static TEXT: String = String::new(); }
+///
+/// let editor = Editor::new();
+/// let tt = nexus::TimeTravel::attach(&editor, 100);
+/// editor.set(&TEXT, "hello".to_owned());
+/// editor.set(&TEXT, "hello world".to_owned());
+/// assert!(tt.undo());
+/// assert_eq!(editor.get(&TEXT), "hello");
+/// assert!(tt.redo());
+/// assert_eq!(editor.get(&TEXT), "hello world");
+/// ```
+pub struct TimeTravel {
+    store: Weak<StoreShared>,
+    plugin: PluginId,
+    history: Arc<Mutex<History>>,
+}
+
+struct History {
+    entries: VecDeque<Entry>,
+    /// How many entries are applied: `entries[..cursor]` are in the store's state, the rest can be redone.
+    cursor: usize,
+    capacity: usize,
+}
+
+struct Entry {
+    round: u64,
+    changes: Vec<Recorded>,
+}
+
+struct Recorded {
+    atom: AtomId,
+    name: Arc<str>,
+    op: ChangeOp,
+    before: Value,
+    after: Value,
+}
+
+/// One entry of the history, as [`TimeTravel::history`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    label: String,
+    changes: usize,
+    applied: bool,
+}
+
+impl HistoryEntry {
+    /// `SET CLICKS`, or `BATCH SET A, SET B` for a round that changed several atoms.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// How many atom changes the entry holds.
+    pub fn changes(&self) -> usize {
+        self.changes
+    }
+
+    /// Whether the entry is part of the current state (`false`: it can be redone).
+    pub fn is_applied(&self) -> bool {
+        self.applied
+    }
+}
+
+struct Recorder(Arc<Mutex<History>>);
+
+impl Plugin for Recorder {
+    fn on_change(&self, change: &Change<'_>) {
+        if change.op() == ChangeOp::Restore {
+            return;
+        }
+        let mut h = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if h.capacity == 0 {
+            return;
+        }
+        let cursor = h.cursor;
+        h.entries.truncate(cursor);
+        let recorded = Recorded {
+            atom: change.key().atom,
+            name: change.name().into(),
+            op: change.op(),
+            before: change.old().shared(),
+            after: change.new().shared(),
+        };
+        match h.entries.back_mut() {
+            Some(last) if last.round == change.round() => last.changes.push(recorded),
+            _ => {
+                h.entries.push_back(Entry { round: change.round(), changes: vec![recorded] });
+                if h.entries.len() > h.capacity {
+                    h.entries.pop_front();
+                }
+            }
+        }
+        h.cursor = h.entries.len();
+    }
+}
+
+impl TimeTravel {
+    /// Starts recording `store`'s changes, keeping at most `capacity` entries.
+    pub fn attach<S: Store>(store: &S, capacity: usize) -> Self {
+        let history = Arc::new(Mutex::new(History { entries: VecDeque::new(), cursor: 0, capacity }));
+        let shared = &store.__cell().0;
+        let plugin = shared.add_plugin(Arc::new(Recorder(history.clone())));
+        TimeTravel { store: Arc::downgrade(shared), plugin, history }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, History> {
+        self.history.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Steps back one entry; whether it moved (`false` at the start of the history, or once the store is
+    /// gone).
+    pub fn undo(&self) -> bool {
+        let Some(store) = self.store.upgrade() else { return false };
+        let values = {
+            let mut h = self.lock();
+            if h.cursor == 0 {
+                return false;
+            }
+            h.cursor -= 1;
+            let entry = &h.entries[h.cursor];
+            entry.changes.iter().rev().map(|c| (c.atom, c.before.clone())).collect()
+        };
+        // The lock is released first: restoring reports to plugins, this one included.
+        store.restore(values);
+        true
+    }
+
+    /// Steps forward one undone entry; whether it moved.
+    pub fn redo(&self) -> bool {
+        let Some(store) = self.store.upgrade() else { return false };
+        let values = {
+            let mut h = self.lock();
+            if h.cursor == h.entries.len() {
+                return false;
+            }
+            let entry = &h.entries[h.cursor];
+            let values = entry.changes.iter().map(|c| (c.atom, c.after.clone())).collect();
+            h.cursor += 1;
+            values
+        };
+        store.restore(values);
+        true
+    }
+
+    /// Moves so that exactly `position` entries are applied (0: before the first recorded entry); whether
+    /// it moved. `false` if `position` is past the end of the history or already current.
+    pub fn jump_to(&self, position: usize) -> bool {
+        let Some(store) = self.store.upgrade() else { return false };
+        let values: Vec<(AtomId, Value)> = {
+            let mut h = self.lock();
+            if position > h.entries.len() || position == h.cursor {
+                return false;
+            }
+            let values = if position < h.cursor {
+                h.entries.range(position..h.cursor).rev().flat_map(|e| e.changes.iter().rev().map(|c| (c.atom, c.before.clone()))).collect()
+            } else {
+                h.entries.range(h.cursor..position).flat_map(|e| e.changes.iter().map(|c| (c.atom, c.after.clone()))).collect()
+            };
+            h.cursor = position;
+            values
+        };
+        store.restore(values);
+        true
+    }
+
+    /// The recorded entries, oldest first.
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        let h = self.lock();
+        h.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let labels: Vec<String> = e.changes.iter().map(|c| format!("{} {}", c.op, c.name)).collect();
+                let label = if labels.len() == 1 { labels[0].clone() } else { format!("BATCH {}", labels.join(", ")) };
+                HistoryEntry { label, changes: e.changes.len(), applied: i < h.cursor }
+            })
+            .collect()
+    }
+
+    /// How many entries are applied (the argument of [`jump_to`](TimeTravel::jump_to) that stays here).
+    pub fn position(&self) -> usize {
+        self.lock().cursor
+    }
+
+    /// Whether [`undo`](TimeTravel::undo) would move.
+    pub fn can_undo(&self) -> bool {
+        self.lock().cursor > 0
+    }
+
+    /// Whether [`redo`](TimeTravel::redo) would move.
+    pub fn can_redo(&self) -> bool {
+        let h = self.lock();
+        h.cursor < h.entries.len()
+    }
+
+    /// Forgets the whole history (the store keeps its current state).
+    pub fn clear(&self) {
+        let mut h = self.lock();
+        h.entries.clear();
+        h.cursor = 0;
+    }
+}
+
+impl Drop for TimeTravel {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.upgrade() {
+            store.remove_plugin(self.plugin);
+        }
+    }
+}
+
+impl std::fmt::Debug for TimeTravel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let h = self.lock();
+        f.debug_struct("TimeTravel").field("entries", &h.entries.len()).field("position", &h.cursor).finish()
+    }
+}
