@@ -304,9 +304,17 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// Whether two values of this atom are equal (`false` for types without `PartialEq`).
     #[doc(hidden)]
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool;
-    /// Shows a value through `Debug`, or as `<type name>` without it.
+    /// Shows a value through `Debug`, else as JSON (feature `serde`), else as `<type name>`.
     #[doc(hidden)]
     fn fmt_value(&self, v: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    /// The value as JSON, if the type is `Serialize`.
+    #[cfg(feature = "serde")]
+    #[doc(hidden)]
+    fn to_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>>;
+    /// A value from JSON, if the type is `Deserialize`.
+    #[cfg(feature = "serde")]
+    #[doc(hidden)]
+    fn from_json(&self, json: serde_json::Value) -> Option<Result<Value, String>>;
 }
 
 impl<T, S, A> ErasedDef for Def<T, S, A>
@@ -352,10 +360,27 @@ where
     }
 
     fn fmt_value(&self, v: &(dyn Any + Send + Sync), f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.ops().debug, v.downcast_ref::<T>()) {
-            (Some(debug), Some(v)) => debug(v, f),
-            _ => write!(f, "<{}>", std::any::type_name::<T>()),
+        let Some(v) = v.downcast_ref::<T>() else { return write!(f, "<{}>", std::any::type_name::<T>()) };
+        if let Some(debug) = self.ops().debug {
+            return debug(v, f);
         }
+        #[cfg(feature = "serde")]
+        if let Some(Ok(json)) = self.ops().to_json.map(|to| to(v)) {
+            return write!(f, "{json}");
+        }
+        write!(f, "<{}>", std::any::type_name::<T>())
+    }
+
+    #[cfg(feature = "serde")]
+    fn to_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>> {
+        let to = self.ops().to_json?;
+        Some(to(v.downcast_ref::<T>()?))
+    }
+
+    #[cfg(feature = "serde")]
+    fn from_json(&self, json: serde_json::Value) -> Option<Result<Value, String>> {
+        let from = self.ops().from_json?;
+        Some(from(json).map(|v| Arc::new(v) as Value))
     }
 }
 

@@ -52,6 +52,7 @@
 
 mod atom;
 mod batch;
+mod catalog;
 mod def;
 mod devtools;
 mod graph;
@@ -60,6 +61,8 @@ mod owner;
 mod plugin;
 mod reader;
 mod space;
+#[cfg(feature = "serde")]
+mod ssr;
 mod store;
 mod store_shared;
 mod subscription;
@@ -75,6 +78,8 @@ pub use plugin::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use reader::{Reader, Writer};
 pub use store::Store;
 pub use devtools::{Action, AtomView, DevTools, DEFAULT_ACTION_CAPACITY};
+#[cfg(feature = "serde")]
+pub use ssr::{HydrateError, HydrateProblem, Snapshot};
 pub use subscription::Subscription;
 pub use time_travel::{HistoryEntry, TimeTravel};
 
@@ -85,6 +90,8 @@ pub use time_travel::{HistoryEntry, TimeTravel};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::atom::AtomRef;
+    pub use crate::catalog::Declared;
+    pub use inventory;
     pub use crate::def::{Def, DefCore, ErasedDef};
     pub use crate::owner::{Owner, Sealed};
     pub use crate::reader::ReadCtx;
@@ -92,11 +99,14 @@ pub mod __private {
     pub use crate::store::StoreCell;
     pub use crate::store_shared::StoreShared;
     pub use crate::value_ops::{probe, ValueOps};
+    #[cfg(feature = "serde")]
+    pub use crate::value_ops::{FromJson, ToJson};
 
     pub use crate::__nexus_declare_computed as declare_computed;
     pub use crate::__nexus_declare_primitive as declare_primitive;
     pub use crate::__nexus_declare_writable as declare_writable;
     pub use crate::__nexus_impl_store as impl_store;
+    pub use crate::__nexus_impl_store_serde as impl_store_serde;
     pub use crate::__nexus_value_ops as value_ops;
 
     /// Fails to compile, naming `S`, unless `S` is a store type or `Global`.
@@ -114,6 +124,7 @@ macro_rules! __nexus_declare_primitive {
             || -> $ty { $init },
             $crate::__private::value_ops!($ty),
         );
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
         $crate::Atom::<$ty, $owner>::__from_static(&__NEXUS_DEF)
     }};
 }
@@ -125,6 +136,7 @@ macro_rules! __nexus_declare_computed {
     ($owner:ty, $ty:ty, $name:expr, $read:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> =
             $crate::__private::Def::computed($name, ::core::module_path!(), $read, $crate::__private::value_ops!($ty));
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
         $crate::Computed::<$ty, $owner>::__from_static(&__NEXUS_DEF)
     }};
 }
@@ -141,6 +153,7 @@ macro_rules! __nexus_declare_writable {
             $write,
             $crate::__private::value_ops!($ty),
         );
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
         $crate::Writable::<$ty, $owner, $arg>::__from_static(&__NEXUS_DEF)
     }};
 }

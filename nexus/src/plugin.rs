@@ -53,6 +53,8 @@ pub enum ChangeOp {
     Reset,
     /// A restore by [`TimeTravel`](crate::TimeTravel) (undo, redo, jump).
     Restore,
+    /// `hydrate` from a snapshot (feature `serde`).
+    Hydrate,
 }
 
 impl fmt::Display for ChangeOp {
@@ -62,6 +64,7 @@ impl fmt::Display for ChangeOp {
             ChangeOp::Update => "UPDATE",
             ChangeOp::Reset => "RESET",
             ChangeOp::Restore => "RESTORE",
+            ChangeOp::Hydrate => "HYDRATE",
         })
     }
 }

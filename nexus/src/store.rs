@@ -165,6 +165,23 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.atoms()
     }
 
+    /// The serialisable primitive atoms this instance holds, keyed by path (feature `serde`). Atoms whose
+    /// type is not `Serialize` (or whose serialisation fails), derived atoms, run-time atoms and, in a
+    /// global-mode store, the shared `Global` atoms are left out.
+    #[cfg(feature = "serde")]
+    fn snapshot(&self) -> crate::Snapshot {
+        self.__cell().0.snapshot()
+    }
+
+    /// Sets every atom of `snapshot` in this instance, including atoms it has not touched yet, as one
+    /// change round (subscribers are notified as for `set`). Validates first: if any path names no
+    /// primitive atom of this store type (or `Global`), or any value does not decode, returns an error
+    /// naming every problem and changes nothing (feature `serde`).
+    #[cfg(feature = "serde")]
+    fn hydrate(&self, snapshot: &crate::Snapshot) -> Result<(), crate::HydrateError> {
+        self.__cell().0.hydrate::<Self>(snapshot)
+    }
+
     /// Attaches `plugin` to this instance (and to no other); see [`Plugin`](crate::Plugin).
     fn add_plugin(&self, plugin: std::sync::Arc<dyn crate::Plugin>) -> crate::PluginId {
         self.__cell().0.add_plugin(plugin)
@@ -330,5 +347,38 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::find(self, name)
             }
         }
+
+        $crate::__private::impl_store_serde!($name);
     };
+}
+
+/// The `serde` methods of a store type, or nothing without the feature.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_impl_store_serde {
+    ($name:ident) => {
+        #[allow(dead_code)]
+        impl $name {
+            /// The serialisable primitive atoms of this instance, keyed by path. See
+            /// [`Store::snapshot`]($crate::Store::snapshot).
+            pub fn snapshot(&self) -> $crate::Snapshot {
+                <$name as $crate::Store>::snapshot(self)
+            }
+
+            /// Sets every atom of `snapshot` here (touched or not), or changes nothing and names every
+            /// problem. See [`Store::hydrate`]($crate::Store::hydrate).
+            pub fn hydrate(&self, snapshot: &$crate::Snapshot) -> ::core::result::Result<(), $crate::HydrateError> {
+                <$name as $crate::Store>::hydrate(self, snapshot)
+            }
+        }
+    };
+}
+
+/// The `serde` methods of a store type, or nothing without the feature.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_impl_store_serde {
+    ($name:ident) => {};
 }

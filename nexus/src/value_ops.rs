@@ -12,7 +12,18 @@ use std::marker::PhantomData;
 pub struct ValueOps<T> {
     pub(crate) eq: Option<fn(&T, &T) -> bool>,
     pub(crate) debug: Option<fn(&T, &mut fmt::Formatter<'_>) -> fmt::Result>,
+    #[cfg(feature = "serde")]
+    pub(crate) to_json: Option<ToJson<T>>,
+    #[cfg(feature = "serde")]
+    pub(crate) from_json: Option<FromJson<T>>,
 }
+
+/// Serialises a value to JSON.
+#[cfg(feature = "serde")]
+pub type ToJson<T> = fn(&T) -> Result<serde_json::Value, String>;
+/// Deserialises a value from JSON.
+#[cfg(feature = "serde")]
+pub type FromJson<T> = fn(serde_json::Value) -> Result<T, String>;
 
 impl<T> ValueOps<T> {
     /// Ops from what the declaration site detected.
@@ -20,7 +31,23 @@ impl<T> ValueOps<T> {
         eq: Option<fn(&T, &T) -> bool>,
         debug: Option<fn(&T, &mut fmt::Formatter<'_>) -> fmt::Result>,
     ) -> Self {
-        ValueOps { eq, debug }
+        ValueOps {
+            eq,
+            debug,
+            #[cfg(feature = "serde")]
+            to_json: None,
+            #[cfg(feature = "serde")]
+            from_json: None,
+        }
+    }
+
+    /// Adds JSON conversions (feature `serde`).
+    #[cfg(feature = "serde")]
+    #[must_use]
+    pub const fn with_json(mut self, to_json: Option<ToJson<T>>, from_json: Option<FromJson<T>>) -> Self {
+        self.to_json = to_json;
+        self.from_json = from_json;
+        self
     }
 }
 
@@ -88,9 +115,84 @@ pub mod probe {
             None
         }
     }
+
+    #[cfg(feature = "serde")]
+    pub use self::json::*;
+
+    #[cfg(feature = "serde")]
+    mod json {
+        use super::Probe;
+        use crate::value_ops::{FromJson, ToJson};
+
+        /// Picked when `T: Serialize`.
+        pub trait ToJsonViaSerialize<T> {
+            /// `Some(serde_json::to_value)`.
+            fn __nexus_to_json(&self) -> Option<ToJson<T>>;
+        }
+        impl<T: serde::Serialize> ToJsonViaSerialize<T> for &Probe<T> {
+            fn __nexus_to_json(&self) -> Option<ToJson<T>> {
+                Some(|v| serde_json::to_value(v).map_err(|e| e.to_string()))
+            }
+        }
+
+        /// Picked otherwise.
+        pub trait ToJsonFallback<T> {
+            /// `None`.
+            fn __nexus_to_json(&self) -> Option<ToJson<T>>;
+        }
+        impl<T> ToJsonFallback<T> for Probe<T> {
+            fn __nexus_to_json(&self) -> Option<ToJson<T>> {
+                None
+            }
+        }
+
+        /// Picked when `T: DeserializeOwned`.
+        pub trait FromJsonViaDeserialize<T> {
+            /// `Some(serde_json::from_value)`.
+            fn __nexus_from_json(&self) -> Option<FromJson<T>>;
+        }
+        impl<T: serde::de::DeserializeOwned> FromJsonViaDeserialize<T> for &Probe<T> {
+            fn __nexus_from_json(&self) -> Option<FromJson<T>> {
+                Some(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+            }
+        }
+
+        /// Picked otherwise.
+        pub trait FromJsonFallback<T> {
+            /// `None`.
+            fn __nexus_from_json(&self) -> Option<FromJson<T>>;
+        }
+        impl<T> FromJsonFallback<T> for Probe<T> {
+            fn __nexus_from_json(&self) -> Option<FromJson<T>> {
+                None
+            }
+        }
+    }
+}
+
+/// Expands to a `fn() -> ValueOps<$ty>` chosen for the concrete type `$ty`. (Defined twice: the `cfg`
+/// must be decided here, in `nexus`, not in the crate where the macro expands.)
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_value_ops {
+    ($ty:ty) => {{
+        fn __nexus_ops() -> $crate::__private::ValueOps<$ty> {
+            #[allow(unused_imports)]
+            use $crate::__private::probe::{
+                DebugFallback as _, DebugViaDebug as _, EqFallback as _, EqViaPartialEq as _,
+                FromJsonFallback as _, FromJsonViaDeserialize as _, ToJsonFallback as _, ToJsonViaSerialize as _,
+            };
+            let probe = &&$crate::__private::probe::Probe::<$ty>::NEW;
+            $crate::__private::ValueOps::new(probe.__nexus_eq(), probe.__nexus_debug())
+                .with_json(probe.__nexus_to_json(), probe.__nexus_from_json())
+        }
+        __nexus_ops as fn() -> $crate::__private::ValueOps<$ty>
+    }};
 }
 
 /// Expands to a `fn() -> ValueOps<$ty>` chosen for the concrete type `$ty`.
+#[cfg(not(feature = "serde"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_value_ops {

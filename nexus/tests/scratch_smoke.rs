@@ -94,3 +94,27 @@ fn tools_smoke() {
     assert_eq!(b.get(&CLICKS), 0);
     println!("{}", dt.export_json());
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn ssr_smoke() {
+    let a = Session::new();
+    a.set(&CLICKS, 4);
+    a.set(&NAME, "zed".into());
+    let _ = a.get(&DOUBLE);
+    let snap = a.snapshot();
+    let json = serde_json::to_string(&snap).unwrap();
+    println!("{json}");
+    let back: nexus::Snapshot = serde_json::from_str(&json).unwrap();
+    let b = Session::new();
+    b.hydrate(&back).unwrap();
+    assert_eq!(b.get(&CLICKS), 4);
+    assert_eq!(b.get(&NAME), "zed");
+    assert_eq!(b.get(&DOUBLE), 8);
+    let mut bad = back.clone();
+    bad.insert("nope::X", serde_json::json!(1));
+    bad.insert("scratch_smoke::CLICKS", serde_json::json!("str"));
+    let err = Session::new().hydrate(&bad).unwrap_err();
+    println!("{err}");
+    assert_eq!(err.problems().len(), 2);
+}

@@ -1,0 +1,77 @@
+//! The catalogue of every atom declared with `atom!` in the program, gathered at link time (with
+//! `inventory`), so that a store type knows all of its atoms, touched or not: hydration sets atoms a
+//! fresh store has never used.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::atom::{AtomRef, HandleDyn};
+use crate::def::{ErasedDef, NodeDef};
+use crate::owner::{Global, Owner};
+use crate::space::SlotSpace;
+
+/// One declared atom, as generated code submits it.
+#[doc(hidden)]
+pub struct Declared {
+    def: &'static dyn ErasedDef,
+    owner: fn() -> TypeId,
+    space: fn() -> &'static SlotSpace,
+}
+
+impl Declared {
+    /// The entry of a declared atom owned by `S`.
+    pub const fn new<S: Owner>(def: &'static dyn ErasedDef) -> Self {
+        Declared { def, owner: TypeId::of::<S>, space: S::__space }
+    }
+}
+
+inventory::collect!(Declared);
+
+/// A declared atom found in the catalogue: enough to register it in a store.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    pub(crate) def: &'static dyn ErasedDef,
+    pub(crate) space: &'static SlotSpace,
+}
+
+impl HandleDyn for Entry {
+    fn def(&self) -> &dyn ErasedDef {
+        self.def
+    }
+
+    fn node_def(&self) -> NodeDef {
+        NodeDef::Static(self.def)
+    }
+
+    fn keepalive(&self) -> Option<std::sync::Arc<dyn ErasedDef>> {
+        None
+    }
+}
+
+impl Entry {
+    pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
+        let core = self.def.core();
+        AtomRef { id: core.id(self.space), kind: core.kind(), handle: self }
+    }
+}
+
+/// Every declared atom by owner, built once on first use.
+fn by_owner() -> &'static HashMap<TypeId, Vec<Entry>> {
+    static MAP: OnceLock<HashMap<TypeId, Vec<Entry>>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: HashMap<TypeId, Vec<Entry>> = HashMap::new();
+        for d in inventory::iter::<Declared> {
+            map.entry((d.owner)()).or_default().push(Entry { def: d.def, space: (d.space)() });
+        }
+        map
+    })
+}
+
+/// The declared atoms a store of type `S` can hold: its own and the `Global` ones.
+pub(crate) fn usable_in<S: Owner>() -> impl Iterator<Item = Entry> {
+    let map = by_owner();
+    let own = map.get(&TypeId::of::<S>()).into_iter().flatten();
+    let global = map.get(&TypeId::of::<Global>()).into_iter().flatten();
+    own.chain(global).copied()
+}
