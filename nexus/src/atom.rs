@@ -195,6 +195,26 @@ handle_common!(Atom<T, S>, "Atom");
 handle_common!(Computed<T, S>, "Computed");
 handle_common!(Writable<T, S, A>, "Writable");
 
+impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
+    fn runtime(def: Def<T, S, A>) -> Self {
+        Handle::Runtime(Arc::new(def))
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Atom<T, S> {
+    /// A run-time atom made by a family.
+    pub(crate) fn from_def(def: Def<T, S, T>) -> Self {
+        Atom { handle: Handle::runtime(def) }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Computed<T, S> {
+    /// A run-time computed atom made by a family.
+    pub(crate) fn from_def(def: Def<T, S, T>) -> Self {
+        Computed { handle: Handle::runtime(def) }
+    }
+}
+
 impl<T, S> Atom<T, S>
 where
     T: Clone + PartialEq + Send + Sync + 'static,
@@ -214,7 +234,7 @@ where
 {
     /// A new run-time atom whose writes are compared with `eq` (`|_, _| false`: every write is a change).
     pub fn new_with_eq(value: T, eq: fn(&T, &T) -> bool) -> Self {
-        Atom { handle: Handle::Runtime(Arc::new(Def::runtime(None, ValueOps::new(Some(eq), None), Body::Primitive(Init::Value(value))))) }
+        Atom { handle: Handle::Runtime(Arc::new(Def::runtime(None, "", ValueOps::new(Some(eq), None), Body::Primitive(Init::Value(value))))) }
     }
 }
 
@@ -240,6 +260,7 @@ where
         Computed {
             handle: Handle::Runtime(Arc::new(Def::runtime(
                 None,
+                "",
                 ValueOps::new(Some(eq), None),
                 Body::Computed(ReadFn::Boxed(Box::new(read))),
             ))),
@@ -261,6 +282,7 @@ where
         Writable {
             handle: Handle::Runtime(Arc::new(Def::runtime(
                 None,
+                "",
                 ValueOps::new(Some(T::eq), None),
                 Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),
             ))),
@@ -322,3 +344,34 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Settable for Writab
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Primitive for Atom<T, S> {}
+
+/// Run-time handles a family can cache and hold weakly.
+pub(crate) trait RuntimeHandle: Clone {
+    type Weak;
+    fn downgrade(&self) -> Self::Weak;
+    fn upgrade(weak: &Self::Weak) -> Option<Self>;
+    fn is_alive(weak: &Self::Weak) -> bool;
+}
+
+macro_rules! runtime_handle {
+    ($ty:ident) => {
+        impl<T: Clone + Send + Sync + 'static, S: Owner> RuntimeHandle for $ty<T, S> {
+            type Weak = Option<Weak<Def<T, S, T>>>;
+            fn downgrade(&self) -> Self::Weak {
+                match &self.handle {
+                    Handle::Runtime(d) => Some(Arc::downgrade(d)),
+                    Handle::Static(_) => None,
+                }
+            }
+            fn upgrade(weak: &Self::Weak) -> Option<Self> {
+                weak.as_ref()?.upgrade().map(|d| $ty { handle: Handle::Runtime(d) })
+            }
+            fn is_alive(weak: &Self::Weak) -> bool {
+                weak.as_ref().is_some_and(|w| w.strong_count() > 0)
+            }
+        }
+    };
+}
+
+runtime_handle!(Atom);
+runtime_handle!(Computed);

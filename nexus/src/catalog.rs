@@ -6,8 +6,11 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+#[cfg(feature = "serde")]
 use crate::atom::{AtomRef, HandleDyn};
-use crate::def::{ErasedDef, NodeDef};
+#[cfg(feature = "serde")]
+use crate::def::NodeDef;
+use crate::def::ErasedDef;
 use crate::owner::{Global, Owner};
 use crate::space::SlotSpace;
 
@@ -32,9 +35,12 @@ inventory::collect!(Declared);
 #[derive(Clone, Copy)]
 pub(crate) struct Entry {
     pub(crate) def: &'static dyn ErasedDef,
+    // Registering an untouched atom (hydration) needs its slot space.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) space: &'static SlotSpace,
 }
 
+#[cfg(feature = "serde")]
 impl HandleDyn for Entry {
     fn def(&self) -> &dyn ErasedDef {
         self.def
@@ -49,6 +55,7 @@ impl HandleDyn for Entry {
     }
 }
 
+#[cfg(feature = "serde")]
 impl Entry {
     pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
         let core = self.def.core();

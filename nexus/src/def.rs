@@ -61,7 +61,7 @@ impl DefCore {
         }
     }
 
-    fn runtime<S: Owner>(name: Option<String>, kind: AtomKind) -> Self {
+    fn runtime<S: Owner>(name: Option<String>, module: &'static str, kind: AtomKind) -> Self {
         static SERIAL: AtomicU64 = AtomicU64::new(1);
         let space = S::__space();
         let slot = space.alloc();
@@ -70,7 +70,7 @@ impl DefCore {
         });
         DefCore {
             name: Name::Owned(name.into()),
-            module: "",
+            module,
             kind,
             global: S::__IS_GLOBAL,
             owner_name: S::__NAME,
@@ -95,7 +95,7 @@ impl DefCore {
         }
     }
 
-    /// `module::NAME` for declared atoms, the name alone for run-time ones.
+    /// `module::NAME`, or the name alone for run-time atoms made outside `atom!`.
     pub(crate) fn path(&self) -> Arc<str> {
         self.path
             .get_or_init(|| {
@@ -110,10 +110,6 @@ impl DefCore {
 
     pub(crate) fn kind(&self) -> AtomKind {
         self.kind
-    }
-
-    pub(crate) fn is_global(&self) -> bool {
-        self.global
     }
 
     pub(crate) fn owner_name(&self) -> &'static str {
@@ -218,6 +214,7 @@ pub(crate) enum Body<T, S, A> {
 pub(crate) enum Init<T> {
     Fn(fn() -> T),
     Value(T),
+    Boxed(Box<dyn Fn() -> T + Send + Sync>),
 }
 
 pub(crate) enum ReadFn<T, S> {
@@ -273,13 +270,13 @@ impl<T, S: Owner, A> Def<T, S, A> {
         }
     }
 
-    pub(crate) fn runtime(name: Option<String>, ops: ValueOps<T>, body: Body<T, S, A>) -> Self {
+    pub(crate) fn runtime(name: Option<String>, module: &'static str, ops: ValueOps<T>, body: Body<T, S, A>) -> Self {
         let kind = match body {
             Body::Primitive(_) => AtomKind::Primitive,
             Body::Computed(_) => AtomKind::Computed,
             Body::Writable(..) => AtomKind::Writable,
         };
-        Def { core: DefCore::runtime::<S>(name, kind), ops: Ops { make: no_ops, cell: OnceLock::from(ops) }, body }
+        Def { core: DefCore::runtime::<S>(name, module, kind), ops: Ops { make: no_ops, cell: OnceLock::from(ops) }, body }
     }
 
     #[inline]
@@ -335,6 +332,7 @@ where
         match &self.body {
             Body::Primitive(Init::Fn(f)) => Arc::new(f()),
             Body::Primitive(Init::Value(v)) => Arc::new(v.clone()),
+            Body::Primitive(Init::Boxed(f)) => Arc::new(f()),
             Body::Computed(_) | Body::Writable(..) => unreachable!("derived atoms have no initial value"),
         }
     }

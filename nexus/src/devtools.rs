@@ -32,6 +32,7 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 /// assert_eq!(dt.actions()[0].label(), "SET CLICKS");
 /// ```
 pub struct DevTools {
+    declared: fn() -> Vec<crate::catalog::Entry>,
     store: Weak<StoreShared>,
     store_label: String,
     id: StoreId,
@@ -111,6 +112,43 @@ impl AtomView {
     }
 }
 
+/// An atom declared with `atom!`, as [`DevTools::declared`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredAtom {
+    name: String,
+    path: String,
+    kind: AtomKind,
+    owner: &'static str,
+    registered: bool,
+}
+
+impl DeclaredAtom {
+    /// The registry name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Module path plus name.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Primitive, computed or writable.
+    pub fn kind(&self) -> AtomKind {
+        self.kind
+    }
+
+    /// The owning store type's name, or `"Global"`.
+    pub fn owner(&self) -> &'static str {
+        self.owner
+    }
+
+    /// Whether the inspected instance holds it (has used it).
+    pub fn is_registered(&self) -> bool {
+        self.registered
+    }
+}
+
 /// One logged change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
@@ -178,6 +216,7 @@ impl DevTools {
         let shared = &store.__cell().0;
         let plugin = shared.add_plugin(Arc::new(Recorder(log.clone())));
         DevTools {
+            declared: || crate::catalog::usable_in::<S>().collect(),
             store: Arc::downgrade(shared),
             store_label: format!("{}#{}", S::__NAME, store.id()),
             id: store.id(),
@@ -196,6 +235,29 @@ impl DevTools {
     pub fn atoms(&self) -> Vec<AtomView> {
         let Some(store) = self.store.upgrade() else { return Vec::new() };
         store.inspect().into_iter().map(|(info, value)| AtomView { info, value }).collect()
+    }
+
+    /// Every atom declared with `atom!` in the program that this store type can hold (its own and `Global`
+    /// ones), touched or not, sorted by path; [`DeclaredAtom::is_registered`] tells which this instance
+    /// holds.
+    pub fn declared(&self) -> Vec<DeclaredAtom> {
+        let held: std::collections::HashSet<String> = self.atoms().iter().map(|a| a.path().to_owned()).collect();
+        let mut out: Vec<DeclaredAtom> = (self.declared)()
+            .into_iter()
+            .map(|e| {
+                let core = e.def.core();
+                let path = core.path().to_string();
+                DeclaredAtom {
+                    name: core.name().to_owned(),
+                    registered: held.contains(&path),
+                    path,
+                    kind: core.kind(),
+                    owner: core.owner_name(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
     }
 
     /// The logged changes, oldest first (at most the capacity; older ones are dropped).

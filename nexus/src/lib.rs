@@ -55,6 +55,7 @@ mod batch;
 mod catalog;
 mod def;
 mod devtools;
+mod family;
 mod graph;
 mod info;
 mod owner;
@@ -77,7 +78,8 @@ pub use owner::{Global, Owner, UsableIn};
 pub use plugin::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use reader::{Reader, Writer};
 pub use store::Store;
-pub use devtools::{Action, AtomView, DevTools, DEFAULT_ACTION_CAPACITY};
+pub use family::{ComputedFamily, Family, FamilyKey};
+pub use devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
 #[cfg(feature = "serde")]
 pub use ssr::{HydrateError, HydrateProblem, Snapshot};
 pub use subscription::Subscription;
@@ -103,6 +105,8 @@ pub mod __private {
     pub use crate::value_ops::{FromJson, ToJson};
 
     pub use crate::__nexus_declare_computed as declare_computed;
+    pub use crate::__nexus_declare_computed_family as declare_computed_family;
+    pub use crate::__nexus_declare_family as declare_family;
     pub use crate::__nexus_declare_primitive as declare_primitive;
     pub use crate::__nexus_declare_writable as declare_writable;
     pub use crate::__nexus_impl_store as impl_store;
@@ -156,4 +160,34 @@ macro_rules! __nexus_declare_writable {
         $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
         $crate::Writable::<$ty, $owner, $arg>::__from_static(&__NEXUS_DEF)
     }};
+}
+
+/// A declared family: `(owner, key type, value type, registry name, capacity, init)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_family {
+    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $init:expr) => {
+        $crate::Family::<$key, $ty, $owner>::__declare(
+            $name,
+            ::core::module_path!(),
+            $init,
+            $crate::__private::value_ops!($ty),
+            $capacity,
+        )
+    };
+}
+
+/// A declared computed family: `(owner, key type, value type, registry name, capacity, read)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_computed_family {
+    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $read:expr) => {
+        $crate::ComputedFamily::<$key, $ty, $owner>::__declare(
+            $name,
+            ::core::module_path!(),
+            $read,
+            $crate::__private::value_ops!($ty),
+            $capacity,
+        )
+    };
 }

@@ -101,14 +101,6 @@ impl StoreShared {
         self.id
     }
 
-    pub(crate) fn name(&self) -> &'static str {
-        self.name
-    }
-
-    pub(crate) fn mode(&self) -> Mode {
-        self.mode
-    }
-
     pub(crate) fn weak(&self) -> Weak<StoreShared> {
         self.this.clone()
     }

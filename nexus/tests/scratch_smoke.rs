@@ -118,3 +118,20 @@ fn ssr_smoke() {
     println!("{err}");
     assert_eq!(err.problems().len(), 2);
 }
+
+pub static CELL: nexus::Family<u64, u64, Session> = nexus::__private::declare_family!(Session, u64, u64, "CELL", Some(3), |k: &u64| *k * 10);
+pub static CELLX: nexus::ComputedFamily<u64, u64, Session> = nexus::__private::declare_computed_family!(Session, u64, u64, "CELLX", None, |k: &u64, s| s.get(&CELL.at(*k)) + 1);
+
+#[test]
+fn family_smoke() {
+    let a = Session::new();
+    assert_eq!(a.get(&CELL.at(4)), 40);
+    a.set(&CELL.at(4), 1);
+    assert_eq!(a.get(&CELLX.at(4)), 2);
+    assert_eq!(a.get(&CELL.at(4)), 1);
+    for k in 10..20 { a.get(&CELL.at(k)); }
+    assert_eq!(CELL.len(), 3);
+    println!("{:?}", a.atoms().iter().map(|i| i.name().to_string()).collect::<Vec<_>>());
+    CELLX.remove(&4);
+    assert_eq!(a.get(&CELL.at(4)), 40);
+}

@@ -1,0 +1,255 @@
+//! Atom families: one atom per key, made on first use, with eviction that frees memory.
+//!
+//! A family hands out a run-time atom per key ([`Family::at`]) and keeps it cached until it is removed,
+//! dropped by [`retain`](Family::retain), or evicted by the least-recently-used capacity. When the family
+//! lets go of an atom and nobody else holds it, every store frees its value (the run-time atom rule).
+//! While some handle of an evicted key's atom is still held elsewhere, `at` returns that same atom.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::Hash;
+use std::sync::{Mutex, PoisonError};
+
+use crate::atom::{Atom, Computed, RuntimeHandle};
+use crate::def::{Body, Def, Init, ReadFn};
+use crate::owner::Owner;
+use crate::reader::Reader;
+use crate::value_ops::ValueOps;
+
+/// What a family key must be.
+pub trait FamilyKey: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static {}
+impl<K: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static> FamilyKey for K {}
+
+/// The cache shared by both kinds of family.
+struct Cache<K, H, W> {
+    live: HashMap<K, (H, u64)>,
+    /// Least recently used first.
+    lru: BTreeMap<u64, K>,
+    tick: u64,
+    /// Atoms the family let go of but that may still be held elsewhere: `at` must return the same atom.
+    released: HashMap<K, W>,
+}
+
+/// The weak form of a family's atom handles.
+type WeakDef<T, S> = Option<std::sync::Weak<Def<T, S, T>>>;
+
+impl<K: FamilyKey, W, H: RuntimeHandle<Weak = W>> Cache<K, H, W> {
+    fn new() -> Self {
+        Cache { live: HashMap::new(), lru: BTreeMap::new(), tick: 0, released: HashMap::new() }
+    }
+
+    /// The handle for `key`, making it with `make` if needed. Also returns what fell out of the cache, to be
+    /// dropped by the caller once the family's lock is released.
+    fn at(&mut self, key: &K, capacity: Option<usize>, make: impl FnOnce() -> H) -> (H, Vec<H>) {
+        self.tick += 1;
+        let tick = self.tick;
+        if let Some((handle, used)) = self.live.get_mut(key) {
+            self.lru.remove(used);
+            *used = tick;
+            self.lru.insert(tick, key.clone());
+            return (handle.clone(), Vec::new());
+        }
+        let handle = match self.released.remove(key).and_then(|w| H::upgrade(&w)) {
+            Some(h) => h,
+            None => make(),
+        };
+        self.live.insert(key.clone(), (handle.clone(), tick));
+        self.lru.insert(tick, key.clone());
+        let mut evicted = Vec::new();
+        if let Some(cap) = capacity {
+            while self.live.len() > cap {
+                let Some((_, oldest)) = self.lru.pop_first() else { break };
+                if let Some((h, _)) = self.live.remove(&oldest) {
+                    self.release(oldest, &h);
+                    evicted.push(h);
+                }
+            }
+        }
+        (handle, evicted)
+    }
+
+    fn release(&mut self, key: K, handle: &H) {
+        // Forget entries of atoms that died, whenever the map has doubled since the last sweep.
+        if self.released.len() >= 64 && self.released.len().is_power_of_two() {
+            self.released.retain(|_, w| H::is_alive(w));
+        }
+        self.released.insert(key, handle.downgrade());
+    }
+
+    fn remove(&mut self, key: &K) -> Option<H> {
+        let (h, used) = self.live.remove(key)?;
+        self.lru.remove(&used);
+        self.release(key.clone(), &h);
+        Some(h)
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&K) -> bool) -> Vec<H> {
+        let gone: Vec<K> = self.live.keys().filter(|k| !keep(k)).cloned().collect();
+        gone.iter().filter_map(|k| self.remove(k)).collect()
+    }
+}
+
+macro_rules! family_common {
+    ($ty:ident, $handle:ident) => {
+        impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> $ty<K, T, S> {
+            fn cache<R>(&self, f: impl FnOnce(&mut Cache<K, $handle<T, S>, WeakDef<T, S>>) -> R) -> R {
+                let mut guard = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+                f(guard.get_or_insert_with(Cache::new))
+            }
+
+            /// Lets go of `key`'s atom: if nothing else holds it, every store frees its value, and asking for
+            /// the key again starts from its initial value. Whether the key was cached.
+            pub fn remove(&self, key: &K) -> bool {
+                let removed = self.cache(|c| c.remove(key));
+                removed.is_some()
+            }
+
+            /// Keeps only the keys for which `keep` returns `true` (see [`remove`](Self::remove)).
+            pub fn retain(&self, keep: impl FnMut(&K) -> bool) {
+                let gone = self.cache(|c| c.retain(keep));
+                drop(gone);
+            }
+
+            /// How many keys are cached.
+            pub fn len(&self) -> usize {
+                self.cache(|c| c.live.len())
+            }
+
+            /// Whether no key is cached.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Whether `key` is cached.
+            pub fn contains(&self, key: &K) -> bool {
+                self.cache(|c| c.live.contains_key(key))
+            }
+
+            /// The least-recently-used capacity, if any.
+            pub fn capacity(&self) -> Option<usize> {
+                self.capacity
+            }
+
+            /// The family's registry name; each key's atom is named `NAME[key]`.
+            pub fn name(&self) -> &'static str {
+                self.name
+            }
+
+            fn key_name(&self, key: &K) -> String {
+                format!("{}[{key:?}]", self.name)
+            }
+        }
+
+        impl<K, T, S> fmt::Debug for $ty<K, T, S> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty)).field("name", &self.name).field("capacity", &self.capacity).finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+/// A family of primitive atoms: `at(key)` gives the [`Atom`] for `key`, whose initial value is
+/// `init(&key)`. Declared in [`atom!`](crate::atom!) with `family(|id: &K| …)`.
+///
+/// ```
+/// nexus::store! { pub struct Board; }
+/// nexus::atom! {
+///     #![store(Board)]
+///     #[capacity = 1_000]
+///     pub static CELL: u32 = family(|id: &u64| *id as u32 * 10);
+/// }
+/// let board = Board::new();
+/// assert_eq!(board.get(&CELL.at(4)), 40);
+/// board.set(&CELL.at(4), 1);
+/// assert_eq!(board.get(&CELL.at(4)), 1);
+/// CELL.remove(&4);
+/// assert_eq!(board.get(&CELL.at(4)), 40);
+/// ```
+pub struct Family<K: 'static, T: 'static, S: 'static> {
+    name: &'static str,
+    module: &'static str,
+    init: fn(&K) -> T,
+    ops: fn() -> ValueOps<T>,
+    capacity: Option<usize>,
+    cache: Mutex<Option<Cache<K, Atom<T, S>, WeakDef<T, S>>>>,
+}
+
+/// A family of computed atoms: `at(key)` gives the [`Computed`] whose read function gets `key`.
+/// Declared in [`atom!`](crate::atom!) with `family_computed(|id: &K, s| …)`.
+pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
+    name: &'static str,
+    module: &'static str,
+    read: fn(&K, &mut Reader<'_, S>) -> T,
+    ops: fn() -> ValueOps<T>,
+    capacity: Option<usize>,
+    cache: Mutex<Option<Cache<K, Computed<T, S>, WeakDef<T, S>>>>,
+}
+
+family_common!(Family, Atom);
+family_common!(ComputedFamily, Computed);
+
+impl<K, T, S> Family<K, T, S> {
+    #[doc(hidden)]
+    pub const fn __declare(
+        name: &'static str,
+        module: &'static str,
+        init: fn(&K) -> T,
+        ops: fn() -> ValueOps<T>,
+        capacity: Option<usize>,
+    ) -> Self {
+        Family { name, module, init, ops, capacity, cache: Mutex::new(None) }
+    }
+}
+
+impl<K, T, S> ComputedFamily<K, T, S> {
+    #[doc(hidden)]
+    pub const fn __declare(
+        name: &'static str,
+        module: &'static str,
+        read: fn(&K, &mut Reader<'_, S>) -> T,
+        ops: fn() -> ValueOps<T>,
+        capacity: Option<usize>,
+    ) -> Self {
+        ComputedFamily { name, module, read, ops, capacity, cache: Mutex::new(None) }
+    }
+}
+
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
+    /// The atom for `key`: the same atom for equal keys while it is cached or held.
+    pub fn at(&self, key: K) -> Atom<T, S> {
+        let (atom, evicted) = self.cache(|c| {
+            c.at(&key, self.capacity, || {
+                let init = self.init;
+                let k = key.clone();
+                Atom::from_def(Def::runtime(
+                    Some(self.key_name(&key)),
+                    self.module,
+                    (self.ops)(),
+                    Body::Primitive(Init::Boxed(Box::new(move || init(&k)))),
+                ))
+            })
+        });
+        drop(evicted);
+        atom
+    }
+}
+
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> ComputedFamily<K, T, S> {
+    /// The computed atom for `key`: the same atom for equal keys while it is cached or held.
+    pub fn at(&self, key: K) -> Computed<T, S> {
+        let (atom, evicted) = self.cache(|c| {
+            c.at(&key, self.capacity, || {
+                let read = self.read;
+                let k = key.clone();
+                Computed::from_def(Def::runtime(
+                    Some(self.key_name(&key)),
+                    self.module,
+                    (self.ops)(),
+                    Body::Computed(ReadFn::Boxed(Box::new(move |s: &mut Reader<'_, S>| read(&k, s)))),
+                ))
+            })
+        });
+        drop(evicted);
+        atom
+    }
+}
