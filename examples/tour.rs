@@ -47,8 +47,18 @@ fn main() {
     add(&alice, "book", 30);
     add(&alice, "lamp", 70);
     add(&bob, "pen", 5);
-    println!("alice: {:?} total {} (with tax {})", alice.get(&ITEMS), alice.get(&TOTAL), alice.get(&TOTAL_WITH_TAX));
-    println!("bob:   {:?} total {} (with tax {})", bob.get(&ITEMS), bob.get(&TOTAL), bob.get(&TOTAL_WITH_TAX));
+    println!(
+        "alice: {:?} total {} (with tax {})",
+        alice.get(&ITEMS),
+        alice.get(&TOTAL),
+        alice.get(&TOTAL_WITH_TAX)
+    );
+    println!(
+        "bob:   {:?} total {} (with tax {})",
+        bob.get(&ITEMS),
+        bob.get(&TOTAL),
+        bob.get(&TOTAL_WITH_TAX)
+    );
 
     println!("\n== Global atoms in isolated stores: each instance still has its own value");
     alice.set(&TAX_PERCENT, 10);
@@ -86,7 +96,11 @@ fn main() {
     first.set(&LOCAL_VISITS, 3);
     println!("second App sees tax {}% (set through the first)", second.get(&TAX_PERCENT));
     println!("second App's subscriber was told: {:?}", seen.lock().expect("seen lock"));
-    println!("but LOCAL_VISITS stays per instance: first {}, second {}", first.get(&LOCAL_VISITS), second.get(&LOCAL_VISITS));
+    println!(
+        "but LOCAL_VISITS stays per instance: first {}, second {}",
+        first.get(&LOCAL_VISITS),
+        second.get(&LOCAL_VISITS)
+    );
     println!("isolated sessions are untouched: bob's tax {}%", bob.get(&TAX_PERCENT));
     let shared: Vec<String> = nexus::global::atoms().iter().map(|a| a.path().to_owned()).collect();
     println!("the global registry holds: {}", shared.join(", "));

@@ -1,1 +1,23 @@
-//! placeholder
+//! Implementation detail of [`nexus`](https://docs.rs/nexus): the `store!` and `atom!` procedural macros.
+//!
+//! Use them through `nexus::store!` and `nexus::atom!`; their documentation lives there. This crate only
+//! parses, validates and wires: everything the generated code does is ordinary generic Rust in `nexus`,
+//! reached through `::nexus::__private`.
+
+mod atom;
+mod error;
+mod store;
+
+use proc_macro::TokenStream;
+
+/// Declares store types. See `nexus::store!`.
+#[proc_macro]
+pub fn store(input: TokenStream) -> TokenStream {
+    store::expand(input.into()).into()
+}
+
+/// Declares atoms. See `nexus::atom!`.
+#[proc_macro]
+pub fn atom(input: TokenStream) -> TokenStream {
+    atom::expand(input.into()).into()
+}

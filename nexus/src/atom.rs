@@ -97,7 +97,10 @@ where
 }
 
 /// An atom whose value can be read: [`Atom`], [`Computed`] and [`Writable`].
-#[diagnostic::on_unimplemented(message = "`{Self}` is not an atom", label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`")]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an atom",
+    label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`"
+)]
 pub trait Readable: Sealed {
     /// The value type.
     type Value: Clone + Send + Sync + 'static;
@@ -234,7 +237,14 @@ where
 {
     /// A new run-time atom whose writes are compared with `eq` (`|_, _| false`: every write is a change).
     pub fn new_with_eq(value: T, eq: fn(&T, &T) -> bool) -> Self {
-        Atom { handle: Handle::Runtime(Arc::new(Def::runtime(None, "", ValueOps::new(Some(eq), None), Body::Primitive(Init::Value(value))))) }
+        Atom {
+            handle: Handle::Runtime(Arc::new(Def::runtime(
+                None,
+                "",
+                ValueOps::new(Some(eq), None),
+                Body::Primitive(Init::Value(value)),
+            ))),
+        }
     }
 }
 
@@ -256,7 +266,10 @@ where
     S: Owner,
 {
     /// A new run-time computed atom whose results are compared with `eq`.
-    pub fn new_with_eq(read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static, eq: fn(&T, &T) -> bool) -> Self {
+    pub fn new_with_eq(
+        read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
+        eq: fn(&T, &T) -> bool,
+    ) -> Self {
         Computed {
             handle: Handle::Runtime(Arc::new(Def::runtime(
                 None,

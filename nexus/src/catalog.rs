@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 
 #[cfg(feature = "serde")]
 use crate::atom::{AtomRef, HandleDyn};
+use crate::def::ErasedDef;
 #[cfg(feature = "serde")]
 use crate::def::NodeDef;
-use crate::def::ErasedDef;
 use crate::owner::{Global, Owner};
 use crate::space::SlotSpace;
 

@@ -65,9 +65,7 @@ impl DefCore {
         static SERIAL: AtomicU64 = AtomicU64::new(1);
         let space = S::__space();
         let slot = space.alloc();
-        let name = name.unwrap_or_else(|| {
-            format!("{kind}#{}", SERIAL.fetch_add(1, Ordering::Relaxed))
-        });
+        let name = name.unwrap_or_else(|| format!("{kind}#{}", SERIAL.fetch_add(1, Ordering::Relaxed)));
         DefCore {
             name: Name::Owned(name.into()),
             module,
@@ -233,7 +231,12 @@ fn no_ops<T>() -> ValueOps<T> {
 
 impl<T, S: Owner, A> Def<T, S, A> {
     /// A declared primitive atom (used by `declare_primitive!`).
-    pub const fn primitive(name: &'static str, module: &'static str, init: fn() -> T, ops: fn() -> ValueOps<T>) -> Self {
+    pub const fn primitive(
+        name: &'static str,
+        module: &'static str,
+        init: fn() -> T,
+        ops: fn() -> ValueOps<T>,
+    ) -> Self {
         Def {
             core: DefCore::declared::<S>(name, module, AtomKind::Primitive),
             ops: Ops { make: ops, cell: OnceLock::new() },
@@ -270,13 +273,22 @@ impl<T, S: Owner, A> Def<T, S, A> {
         }
     }
 
-    pub(crate) fn runtime(name: Option<String>, module: &'static str, ops: ValueOps<T>, body: Body<T, S, A>) -> Self {
+    pub(crate) fn runtime(
+        name: Option<String>,
+        module: &'static str,
+        ops: ValueOps<T>,
+        body: Body<T, S, A>,
+    ) -> Self {
         let kind = match body {
             Body::Primitive(_) => AtomKind::Primitive,
             Body::Computed(_) => AtomKind::Computed,
             Body::Writable(..) => AtomKind::Writable,
         };
-        Def { core: DefCore::runtime::<S>(name, module, kind), ops: Ops { make: no_ops, cell: OnceLock::from(ops) }, body }
+        Def {
+            core: DefCore::runtime::<S>(name, module, kind),
+            ops: Ops { make: no_ops, cell: OnceLock::from(ops) },
+            body,
+        }
     }
 
     #[inline]

@@ -241,7 +241,8 @@ impl DevTools {
     /// ones), touched or not, sorted by path; [`DeclaredAtom::is_registered`] tells which this instance
     /// holds.
     pub fn declared(&self) -> Vec<DeclaredAtom> {
-        let held: std::collections::HashSet<String> = self.atoms().iter().map(|a| a.path().to_owned()).collect();
+        let held: std::collections::HashSet<String> =
+            self.atoms().iter().map(|a| a.path().to_owned()).collect();
         let mut out: Vec<DeclaredAtom> = (self.declared)()
             .into_iter()
             .map(|e| {

@@ -142,7 +142,10 @@ macro_rules! family_common {
 
         impl<K, T, S> fmt::Debug for $ty<K, T, S> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($ty)).field("name", &self.name).field("capacity", &self.capacity).finish_non_exhaustive()
+                f.debug_struct(stringify!($ty))
+                    .field("name", &self.name)
+                    .field("capacity", &self.capacity)
+                    .finish_non_exhaustive()
             }
         }
     };

@@ -33,7 +33,8 @@ struct Registry {
     seq: u64,
 }
 
-static REGISTRY: RwLock<Registry> = RwLock::new(Registry { index: Vec::new(), entries: Vec::new(), free: Vec::new(), seq: 0 });
+static REGISTRY: RwLock<Registry> =
+    RwLock::new(Registry { index: Vec::new(), entries: Vec::new(), free: Vec::new(), seq: 0 });
 static WRITER: AtomicUsize = AtomicUsize::new(0);
 
 fn thread_mark() -> usize {
@@ -226,7 +227,13 @@ pub(crate) fn broadcast(id: AtomId) {
     let watchers: Vec<Arc<StoreShared>> = {
         let reg = REGISTRY.read();
         match reg.find(id) {
-            Some(e) => reg.entries[e].as_ref().expect("find() returns live entries").watchers.iter().filter_map(Weak::upgrade).collect(),
+            Some(e) => reg.entries[e]
+                .as_ref()
+                .expect("find() returns live entries")
+                .watchers
+                .iter()
+                .filter_map(Weak::upgrade)
+                .collect(),
             None => Vec::new(),
         }
     };

@@ -102,7 +102,6 @@ pub(crate) struct Round {
     pub(crate) global_changes: Vec<AtomId>,
 }
 
-
 /// A subscriber call prepared under the lock and made after it is released.
 pub(crate) struct Note {
     pub(crate) seq: u64,
@@ -163,7 +162,14 @@ impl State {
     }
 
     /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
-    pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, kind: AtomKind, value: Option<Value>, proxy: bool) -> u32 {
+    pub(crate) fn insert(
+        &mut self,
+        def: NodeDef,
+        id: AtomId,
+        kind: AtomKind,
+        value: Option<Value>,
+        proxy: bool,
+    ) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
         if self.index[usize::from(id.global)].get(id.index as usize).is_some_and(|&l| l != 0) {
             let stale = self.index[usize::from(id.global)][id.index as usize] - 1;
@@ -365,7 +371,11 @@ impl State {
 
     /// Brings queued derived nodes up to date and prepares the subscriber calls of the round.
     /// A panic in a read function does not stop the others; the first one is returned.
-    pub(crate) fn flush(&mut self, shared: &StoreShared, round: &mut Round) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
+    pub(crate) fn flush(
+        &mut self,
+        shared: &StoreShared,
+        round: &mut Round,
+    ) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
         let mut notes = Vec::new();
         let mut first_panic = None;
         for &l in &round.candidates {

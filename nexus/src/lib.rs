@@ -72,28 +72,30 @@ mod value_ops;
 
 pub mod global;
 
+#[doc = include_str!("../docs/migration.md")]
+pub mod migration {}
+
 pub use atom::{Atom, Computed, Primitive, Readable, Settable, Writable};
+pub use devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
+pub use family::{ComputedFamily, Family, FamilyKey};
 pub use info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use owner::{Global, Owner, UsableIn};
 pub use plugin::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use reader::{Reader, Writer};
-pub use store::Store;
-pub use family::{ComputedFamily, Family, FamilyKey};
-pub use devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
 #[cfg(feature = "serde")]
 pub use ssr::{HydrateError, HydrateProblem, Snapshot};
+pub use store::Store;
 pub use subscription::Subscription;
 pub use time_travel::{HistoryEntry, TimeTravel};
 
 #[doc(inline)]
-// TEMP pub use nexus_macros::{atom, store};
+pub use nexus_macros::{atom, store};
 
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::atom::AtomRef;
     pub use crate::catalog::Declared;
-    pub use inventory;
     pub use crate::def::{Def, DefCore, ErasedDef};
     pub use crate::owner::{Owner, Sealed};
     pub use crate::reader::ReadCtx;
@@ -103,6 +105,7 @@ pub mod __private {
     pub use crate::value_ops::{probe, ValueOps};
     #[cfg(feature = "serde")]
     pub use crate::value_ops::{FromJson, ToJson};
+    pub use inventory;
 
     pub use crate::__nexus_declare_computed as declare_computed;
     pub use crate::__nexus_declare_computed_family as declare_computed_family;
@@ -138,8 +141,12 @@ macro_rules! __nexus_declare_primitive {
 #[macro_export]
 macro_rules! __nexus_declare_computed {
     ($owner:ty, $ty:ty, $name:expr, $read:expr) => {{
-        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> =
-            $crate::__private::Def::computed($name, ::core::module_path!(), $read, $crate::__private::value_ops!($ty));
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::computed(
+            $name,
+            ::core::module_path!(),
+            $read,
+            $crate::__private::value_ops!($ty),
+        );
         $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
         $crate::Computed::<$ty, $owner>::__from_static(&__NEXUS_DEF)
     }};

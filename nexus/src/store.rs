@@ -262,7 +262,11 @@ macro_rules! __nexus_impl_store {
             }
 
             /// Calls `f` with a borrow of `atom`'s current value. See [`Store::with`]($crate::Store::with).
-            pub fn with<A, R>(&self, atom: &A, f: impl ::core::ops::FnOnce(&<A as $crate::Readable>::Value) -> R) -> R
+            pub fn with<A, R>(
+                &self,
+                atom: &A,
+                f: impl ::core::ops::FnOnce(&<A as $crate::Readable>::Value) -> R,
+            ) -> R
             where
                 A: $crate::Readable,
                 <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
@@ -281,8 +285,11 @@ macro_rules! __nexus_impl_store {
             }
 
             /// Modifies a primitive atom in place, atomically. See [`Store::update`]($crate::Store::update).
-            pub fn update<A>(&self, atom: &A, f: impl ::core::ops::FnOnce(&mut <A as $crate::Readable>::Value))
-            where
+            pub fn update<A>(
+                &self,
+                atom: &A,
+                f: impl ::core::ops::FnOnce(&mut <A as $crate::Readable>::Value),
+            ) where
                 A: $crate::Primitive,
                 <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
             {
@@ -303,7 +310,10 @@ macro_rules! __nexus_impl_store {
             pub fn subscribe<A>(
                 &self,
                 atom: &A,
-                f: impl ::core::ops::Fn(&<A as $crate::Readable>::Value) + ::core::marker::Send + ::core::marker::Sync + 'static,
+                f: impl ::core::ops::Fn(&<A as $crate::Readable>::Value)
+                    + ::core::marker::Send
+                    + ::core::marker::Sync
+                    + 'static,
             ) -> $crate::Subscription
             where
                 A: $crate::Readable,
@@ -368,7 +378,10 @@ macro_rules! __nexus_impl_store_serde {
 
             /// Sets every atom of `snapshot` here (touched or not), or changes nothing and names every
             /// problem. See [`Store::hydrate`]($crate::Store::hydrate).
-            pub fn hydrate(&self, snapshot: &$crate::Snapshot) -> ::core::result::Result<(), $crate::HydrateError> {
+            pub fn hydrate(
+                &self,
+                snapshot: &$crate::Snapshot,
+            ) -> ::core::result::Result<(), $crate::HydrateError> {
                 <$name as $crate::Store>::hydrate(self, snapshot)
             }
         }

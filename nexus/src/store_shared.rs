@@ -12,9 +12,9 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::atom::AtomRef;
 use crate::def::{ErasedDef, Holder, Value};
-use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
 use crate::graph::{Callback, Note, Round, State, Sub};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
 use crate::subscription::Subscription;
 
 type Deferred = Box<dyn FnOnce(&mut State) + Send>;
@@ -63,8 +63,11 @@ impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
         let Some(mut guard) = self.guard.take() else { return };
         // Clean-ups queued while we held the lock (run-time atoms that died, subscriptions dropped).
-        while self.shared.has_deferred.load(Ordering::Acquire) && self.shared.has_deferred.swap(false, Ordering::AcqRel) {
-            let jobs = std::mem::take(&mut *self.shared.deferred.lock().unwrap_or_else(PoisonError::into_inner));
+        while self.shared.has_deferred.load(Ordering::Acquire)
+            && self.shared.has_deferred.swap(false, Ordering::AcqRel)
+        {
+            let jobs =
+                std::mem::take(&mut *self.shared.deferred.lock().unwrap_or_else(PoisonError::into_inner));
             for job in jobs {
                 job(&mut guard);
             }
@@ -223,7 +226,12 @@ impl StoreShared {
     }
 
     /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
-    pub(crate) fn set<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
+    pub(crate) fn set<T: Send + Sync + 'static>(
+        &self,
+        r: AtomRef<'_>,
+        new: T,
+        eq: Option<fn(&T, &T) -> bool>,
+    ) {
         if self.in_global_registry(r) {
             if crate::global::set(r, new) {
                 self.global_change(r.id);
@@ -307,7 +315,8 @@ impl StoreShared {
             let node = st.node(l);
             if let Some(def) = node.def.upgrade() {
                 let new = node.value.clone().expect("just stored");
-                let key = AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
+                let key =
+                    AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
                 let name = def.core().name_arc();
                 st.events.push(Event::Change { key, name, def, op, round: round.id, old, new });
             }
@@ -358,11 +367,17 @@ impl StoreShared {
     /// Validates every value of `snapshot` against the store type's catalogue, then sets them all as one
     /// change round, or changes nothing and names every problem.
     #[cfg(feature = "serde")]
-    pub(crate) fn hydrate<S: crate::Owner>(&self, snapshot: &crate::ssr::Snapshot) -> Result<(), crate::ssr::HydrateError> {
+    pub(crate) fn hydrate<S: crate::Owner>(
+        &self,
+        snapshot: &crate::ssr::Snapshot,
+    ) -> Result<(), crate::ssr::HydrateError> {
         use crate::ssr::{HydrateError, HydrateProblem};
         let mut problems = Vec::new();
         if snapshot.store() != self.name {
-            problems.push(HydrateProblem::WrongStore { expected: self.name.to_owned(), found: snapshot.store().to_owned() });
+            problems.push(HydrateProblem::WrongStore {
+                expected: self.name.to_owned(),
+                found: snapshot.store().to_owned(),
+            });
         }
         let catalog: std::collections::HashMap<std::sync::Arc<str>, crate::catalog::Entry> =
             crate::catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
@@ -377,7 +392,10 @@ impl StoreShared {
                 continue;
             }
             match entry.def.from_json(json.clone()) {
-                None => problems.push(HydrateProblem::NotDeserializable { path: path.clone(), type_name: entry.def.type_name() }),
+                None => problems.push(HydrateProblem::NotDeserializable {
+                    path: path.clone(),
+                    type_name: entry.def.type_name(),
+                }),
                 Some(Err(message)) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
                 Some(Ok(value)) => decoded.push((*entry, value)),
             }
@@ -395,7 +413,10 @@ impl StoreShared {
                     continue;
                 }
                 let (l, _) = self.resolve(st, r);
-                if entry.def.values_equal(&**st.node(l).value.as_ref().expect("primitive nodes hold a value"), &*value) {
+                if entry.def.values_equal(
+                    &**st.node(l).value.as_ref().expect("primitive nodes hold a value"),
+                    &*value,
+                ) {
                     continue;
                 }
                 self.replace(st, l, value, ChangeOp::Hydrate, round);
@@ -459,7 +480,8 @@ impl StoreShared {
         let mut st = self.write();
         let mut round = st.new_round();
         f(&mut st, &mut round);
-        let (notes, panic) = if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
+        let (notes, panic) =
+            if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
         drop(st);
         finish(round.global_changes, notes, panic);
     }
@@ -578,7 +600,11 @@ impl Drop for StoreShared {
 
 impl fmt::Debug for StoreShared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(self.name).field("id", &self.id.get()).field("mode", &self.mode).field("atoms", &self.len()).finish()
+        f.debug_struct(self.name)
+            .field("id", &self.id.get())
+            .field("mode", &self.mode)
+            .field("atoms", &self.len())
+            .finish()
     }
 }
 

@@ -175,9 +175,16 @@ impl TimeTravel {
                 return false;
             }
             let values = if position < h.cursor {
-                h.entries.range(position..h.cursor).rev().flat_map(|e| e.changes.iter().rev().map(|c| (c.atom, c.before.clone()))).collect()
+                h.entries
+                    .range(position..h.cursor)
+                    .rev()
+                    .flat_map(|e| e.changes.iter().rev().map(|c| (c.atom, c.before.clone())))
+                    .collect()
             } else {
-                h.entries.range(h.cursor..position).flat_map(|e| e.changes.iter().map(|c| (c.atom, c.after.clone()))).collect()
+                h.entries
+                    .range(h.cursor..position)
+                    .flat_map(|e| e.changes.iter().map(|c| (c.atom, c.after.clone())))
+                    .collect()
             };
             h.cursor = position;
             values
@@ -194,7 +201,11 @@ impl TimeTravel {
             .enumerate()
             .map(|(i, e)| {
                 let labels: Vec<String> = e.changes.iter().map(|c| format!("{} {}", c.op, c.name)).collect();
-                let label = if labels.len() == 1 { labels[0].clone() } else { format!("BATCH {}", labels.join(", ")) };
+                let label = if labels.len() == 1 {
+                    labels[0].clone()
+                } else {
+                    format!("BATCH {}", labels.join(", "))
+                };
                 HistoryEntry { label, changes: e.changes.len(), applied: i < h.cursor }
             })
             .collect()

@@ -181,7 +181,8 @@ macro_rules! __nexus_value_ops {
             #[allow(unused_imports)]
             use $crate::__private::probe::{
                 DebugFallback as _, DebugViaDebug as _, EqFallback as _, EqViaPartialEq as _,
-                FromJsonFallback as _, FromJsonViaDeserialize as _, ToJsonFallback as _, ToJsonViaSerialize as _,
+                FromJsonFallback as _, FromJsonViaDeserialize as _, ToJsonFallback as _,
+                ToJsonViaSerialize as _,
             };
             let probe = &&$crate::__private::probe::Probe::<$ty>::NEW;
             $crate::__private::ValueOps::new(probe.__nexus_eq(), probe.__nexus_debug())

@@ -1,0 +1,256 @@
+//! Checks on `atom!` input: item shape, attributes, duplicates, and the initializer's kind.
+
+use std::collections::HashSet;
+
+use syn::{Attribute, Expr, ExprCall, Ident, LitInt, LitStr, Meta, Pat, Path, Type, Visibility};
+
+use super::parse::{AtomInput, AtomItem, Keyword};
+use crate::error::Errors;
+
+/// What an initializer declares.
+pub(crate) enum Kind {
+    Primitive(Expr),
+    Computed(Expr),
+    Writable { read: Expr, write: Expr, arg: Option<Type> },
+    Family { key: Type, init: Expr, capacity: Option<LitInt> },
+    ComputedFamily { key: Type, read: Expr, capacity: Option<LitInt> },
+}
+
+/// An atom ready to expand.
+pub(crate) struct Atom {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    /// `None`: `Global`.
+    pub(crate) owner: Option<Path>,
+    pub(crate) name: String,
+    pub(crate) kind: Kind,
+}
+
+pub(crate) fn validate(input: AtomInput) -> (Vec<Atom>, Errors) {
+    let mut errors = Errors::default();
+    let mut store: Option<Path> = None;
+    for attr in &input.inner {
+        if attr.path().is_ident("store") {
+            match store_path(attr) {
+                Ok(_) if store.is_some() => errors.push_spanned(attr, "duplicate `#![store(..)]`"),
+                Ok(path) => store = Some(path),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            errors.push_spanned(attr, "unknown inner attribute: `atom!` accepts only `#![store(StoreType)]`");
+        }
+    }
+    let mut idents = HashSet::new();
+    let mut names = HashSet::new();
+    let mut atoms = Vec::new();
+    for item in input.items {
+        let ident = item.ident.clone();
+        let Some(atom) = atom(item, store.as_ref(), &mut errors) else { continue };
+        if !idents.insert(ident.to_string()) {
+            errors.push_spanned(&ident, format!("duplicate atom `{ident}`"));
+            continue;
+        }
+        if !names.insert(atom.name.clone()) {
+            errors.push_spanned(&ident, format!("duplicate registry name `{}`", atom.name));
+            continue;
+        }
+        atoms.push(atom);
+    }
+    (atoms, errors)
+}
+
+fn store_path(attr: &Attribute) -> syn::Result<Path> {
+    match &attr.meta {
+        Meta::List(list) => list.parse_args::<Path>().map_err(|_| {
+            syn::Error::new_spanned(&list.tokens, "expected the path of a store type: `store(Session)`")
+        }),
+        _ => Err(syn::Error::new_spanned(attr, "expected `store(StoreType)`")),
+    }
+}
+
+/// Validates one item; `None` if it cannot be expanded at all (the errors say why).
+fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Atom> {
+    let AtomItem { attrs, vis, keyword, mutability, ident, ty, init, semi } = item;
+    let mut ok = true;
+    if let Keyword::Const(token) = keyword {
+        errors.push_spanned(token, "expected `static`: atoms are declared as `static` items");
+        ok = false;
+    }
+    if let Some(token) = mutability {
+        errors.push_spanned(token, "atoms cannot be `static mut`: stores hold their values");
+        ok = false;
+    }
+    if ty.is_none() {
+        errors.push_spanned(&ident, format!("missing type: write `static {ident}: Type = …;`"));
+        ok = false;
+    }
+    if init.is_none() {
+        errors.push(syn::Error::new(
+            semi.span,
+            format!("missing initializer: write `static {ident}: Type = value;`"),
+        ));
+        ok = false;
+    }
+
+    let mut owner = store.cloned();
+    let mut owner_seen = false;
+    let mut name = None;
+    let mut capacity = None;
+    let mut forwarded = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("store") {
+            match store_path(&attr) {
+                Ok(_) if owner_seen => errors.push_spanned(&attr, "duplicate `store` attribute"),
+                Ok(path) => {
+                    owner = Some(path);
+                    owner_seen = true;
+                }
+                Err(e) => errors.push(e),
+            }
+        } else if attr.path().is_ident("name") {
+            match name_value::<LitStr>(&attr, "expected `#[name = \"registry_name\"]`") {
+                Ok(_) if name.is_some() => errors.push_spanned(&attr, "duplicate `name` attribute"),
+                Ok(lit) => name = Some(lit.value()),
+                Err(e) => errors.push(e),
+            }
+        } else if attr.path().is_ident("capacity") {
+            match name_value::<LitInt>(&attr, "expected `#[capacity = 1_000]`") {
+                Ok(_) if capacity.is_some() => errors.push_spanned(&attr, "duplicate `capacity` attribute"),
+                Ok(lit) => capacity = Some((attr.clone(), lit)),
+                Err(e) => errors.push(e),
+            }
+        } else {
+            forwarded.push(attr);
+        }
+    }
+
+    let (Some(ty), Some(init)) = (ty, init) else { return None };
+    let kind = match kind(init, capacity, errors) {
+        Some(kind) if ok => kind,
+        _ => return None,
+    };
+    Some(Atom {
+        attrs: forwarded,
+        vis,
+        name: name.unwrap_or_else(|| ident.to_string()),
+        ident,
+        ty,
+        owner,
+        kind,
+    })
+}
+
+fn name_value<T: syn::parse::Parse>(attr: &Attribute, expected: &str) -> syn::Result<T> {
+    match &attr.meta {
+        Meta::NameValue(nv) => syn::parse2(quote::ToTokens::to_token_stream(&nv.value))
+            .map_err(|_| syn::Error::new_spanned(&nv.value, expected)),
+        _ => Err(syn::Error::new_spanned(attr, expected)),
+    }
+}
+
+/// The initializer's kind, from its shape: `computed(..)`, `writable(..)`, `family(..)`,
+/// `family_computed(..)`, or any other expression (a primitive's initial value).
+fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> Option<Kind> {
+    let call = match init {
+        Expr::Call(call) => call,
+        other => return no_capacity(capacity, errors).then_some(Kind::Primitive(other)),
+    };
+    let Some(func) = callee(&call) else {
+        return no_capacity(capacity, errors).then_some(Kind::Primitive(Expr::Call(call)));
+    };
+    let args: Vec<Expr> = call.args.iter().cloned().collect();
+    match func.to_string().as_str() {
+        "computed" => {
+            let [read] = args.as_slice() else {
+                errors.push_spanned(&call, "`computed` takes one read function: `computed(|s| …)`");
+                return None;
+            };
+            no_capacity(capacity, errors).then(|| Kind::Computed(read.clone()))
+        }
+        "writable" => {
+            let [read, write] = args.as_slice() else {
+                errors.push_spanned(
+                    &call,
+                    "`writable` takes a read function and a write function: `writable(|s| …, |s, v: T| …)`",
+                );
+                return None;
+            };
+            let arg = closure_param_type(write, 1);
+            no_capacity(capacity, errors).then(|| Kind::Writable {
+                read: read.clone(),
+                write: write.clone(),
+                arg,
+            })
+        }
+        "family" => {
+            let [init] = args.as_slice() else {
+                errors.push_spanned(
+                    &call,
+                    "`family` takes one function from a key to an initial value: `family(|id: &u64| …)`",
+                );
+                return None;
+            };
+            let key = family_key(init, "family(|id: &u64| …)", errors)?;
+            Some(Kind::Family { key, init: init.clone(), capacity: capacity.map(|(_, lit)| lit) })
+        }
+        "family_computed" => {
+            let [read] = args.as_slice() else {
+                errors.push_spanned(
+                    &call,
+                    "`family_computed` takes one read function: `family_computed(|id: &u64, s| …)`",
+                );
+                return None;
+            };
+            let key = family_key(read, "family_computed(|id: &u64, s| …)", errors)?;
+            Some(Kind::ComputedFamily { key, read: read.clone(), capacity: capacity.map(|(_, lit)| lit) })
+        }
+        _ => no_capacity(capacity, errors).then_some(Kind::Primitive(Expr::Call(call))),
+    }
+}
+
+/// `computed`, `writable`, … when the call's function is that single identifier.
+fn callee(call: &ExprCall) -> Option<&Ident> {
+    match &*call.func {
+        Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => p.path.get_ident(),
+        _ => None,
+    }
+}
+
+fn no_capacity(capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> bool {
+    if let Some((attr, _)) = capacity {
+        errors
+            .push_spanned(attr, "`capacity` applies to families only (`family(..)`, `family_computed(..)`)");
+        return false;
+    }
+    true
+}
+
+/// The annotated type of a closure's parameter `index`, if any.
+fn closure_param_type(expr: &Expr, index: usize) -> Option<Type> {
+    let Expr::Closure(closure) = expr else { return None };
+    match closure.inputs.iter().nth(index)? {
+        Pat::Type(pt) => Some((*pt.ty).clone()),
+        _ => None,
+    }
+}
+
+/// `K` from a family closure's first parameter `id: &K`.
+fn family_key(expr: &Expr, example: &str, errors: &mut Errors) -> Option<Type> {
+    match closure_param_type(expr, 0) {
+        Some(Type::Reference(r)) => Some((*r.elem).clone()),
+        Some(other) => {
+            errors.push_spanned(other, format!("the key parameter is a reference: `{example}`"));
+            None
+        }
+        None => {
+            let span = match expr {
+                Expr::Closure(c) => syn::spanned::Spanned::span(&c.inputs),
+                other => syn::spanned::Spanned::span(other),
+            };
+            errors.push(syn::Error::new(span, format!("annotate the key type: `{example}`")));
+            None
+        }
+    }
+}
