@@ -58,4 +58,5 @@ impl<S: crate::Store> UsableIn<S> for S {}
 #[diagnostic::do_not_recommend]
 impl<S: crate::Store> UsableIn<S> for Global {}
 
+#[diagnostic::do_not_recommend]
 impl UsableIn<Global> for Global {}

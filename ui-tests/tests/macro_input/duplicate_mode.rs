@@ -1,0 +1,9 @@
+nexus::store! {
+    #[mode(global)]
+    #[mode(isolated)]
+    pub struct Session;
+}
+
+fn main() {
+    let _ = Session::new();
+}

@@ -1,0 +1,5 @@
+nexus::store! {
+    pub struct Session<T>;
+}
+
+fn main() {}

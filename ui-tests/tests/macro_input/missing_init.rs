@@ -1,0 +1,5 @@
+nexus::atom! {
+    pub static CLICKS: u32;
+}
+
+fn main() {}

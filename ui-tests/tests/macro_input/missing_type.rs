@@ -1,0 +1,5 @@
+nexus::atom! {
+    pub static CLICKS = 0;
+}
+
+fn main() {}

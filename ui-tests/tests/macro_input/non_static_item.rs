@@ -1,0 +1,5 @@
+nexus::atom! {
+    pub const CLICKS: u32 = 0;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+nexus::store! {
+    #[derive(Clone)]
+    pub struct Session;
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+nexus::store! {
+    pub struct Session {
+        clicks: u32,
+    }
+}
+
+fn main() {}
