@@ -23,6 +23,9 @@ pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 #[doc(hidden)]
 pub struct DefCore {
     name: Name,
+    /// The Rust identifier of a declared atom's static (its path is `module::IDENT`); empty for run-time
+    /// atoms, whose path ends with their name.
+    ident: &'static str,
     module: &'static str,
     kind: AtomKind,
     global: bool,
@@ -47,9 +50,10 @@ pub(crate) enum Holder {
 }
 
 impl DefCore {
-    const fn declared<S: Owner>(name: &'static str, module: &'static str, kind: AtomKind) -> Self {
+    const fn declared<S: Owner>(name: &'static str, ident: &'static str, module: &'static str, kind: AtomKind) -> Self {
         DefCore {
             name: Name::Static(name),
+            ident,
             module,
             kind,
             global: S::__IS_GLOBAL,
@@ -68,6 +72,7 @@ impl DefCore {
         let name = name.unwrap_or_else(|| format!("{kind}#{}", SERIAL.fetch_add(1, Ordering::Relaxed)));
         DefCore {
             name: Name::Owned(name.into()),
+            ident: "",
             module,
             kind,
             global: S::__IS_GLOBAL,
@@ -93,14 +98,16 @@ impl DefCore {
         }
     }
 
-    /// `module::NAME`, or the name alone for run-time atoms made outside `atom!`.
+    /// `module::IDENT` for declared atoms, `module::NAME[key]` for family members, the name alone for
+    /// other run-time atoms.
     pub(crate) fn path(&self) -> Arc<str> {
         self.path
             .get_or_init(|| {
+                let last = if self.ident.is_empty() { self.name() } else { self.ident };
                 if self.module.is_empty() {
-                    self.name_arc()
+                    last.into()
                 } else {
-                    format!("{}::{}", self.module, self.name()).into()
+                    format!("{}::{last}", self.module).into()
                 }
             })
             .clone()
@@ -233,12 +240,13 @@ impl<T, S: Owner, A> Def<T, S, A> {
     /// A declared primitive atom (used by `declare_primitive!`).
     pub const fn primitive(
         name: &'static str,
+        ident: &'static str,
         module: &'static str,
         init: fn() -> T,
         ops: fn() -> ValueOps<T>,
     ) -> Self {
         Def {
-            core: DefCore::declared::<S>(name, module, AtomKind::Primitive),
+            core: DefCore::declared::<S>(name, ident, module, AtomKind::Primitive),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
         }
@@ -247,12 +255,13 @@ impl<T, S: Owner, A> Def<T, S, A> {
     /// A declared computed atom (used by `declare_computed!`).
     pub const fn computed(
         name: &'static str,
+        ident: &'static str,
         module: &'static str,
         read: fn(&mut Reader<'_, S>) -> T,
         ops: fn() -> ValueOps<T>,
     ) -> Self {
         Def {
-            core: DefCore::declared::<S>(name, module, AtomKind::Computed),
+            core: DefCore::declared::<S>(name, ident, module, AtomKind::Computed),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Computed(ReadFn::Fn(read)),
         }
@@ -261,13 +270,14 @@ impl<T, S: Owner, A> Def<T, S, A> {
     /// A declared writable atom (used by `declare_writable!`).
     pub const fn writable(
         name: &'static str,
+        ident: &'static str,
         module: &'static str,
         read: fn(&mut Reader<'_, S>) -> T,
         write: fn(&mut Writer<'_, S>, A),
         ops: fn() -> ValueOps<T>,
     ) -> Self {
         Def {
-            core: DefCore::declared::<S>(name, module, AtomKind::Writable),
+            core: DefCore::declared::<S>(name, ident, module, AtomKind::Writable),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
         }

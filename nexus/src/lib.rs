@@ -120,13 +120,14 @@ pub mod __private {
     pub const fn assert_owner<S: Owner>() {}
 }
 
-/// A declared primitive atom: `(owner, type, registry name, initial value)`.
+/// A declared primitive atom: `(owner, type, registry name, identifier, initial value)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_primitive {
-    ($owner:ty, $ty:ty, $name:expr, $init:expr) => {{
+    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $init:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::primitive(
             $name,
+            ::core::stringify!($ident),
             ::core::module_path!(),
             || -> $ty { $init },
             $crate::__private::value_ops!($ty),
@@ -152,13 +153,14 @@ macro_rules! __nexus_declare_computed {
     }};
 }
 
-/// A declared writable atom: `(owner, type, write argument type, registry name, read, write)`.
+/// A declared writable atom: `(owner, type, write argument type, registry name, identifier, read, write)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_writable {
-    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $read:expr, $write:expr) => {{
+    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $ident:ident, $read:expr, $write:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $arg> = $crate::__private::Def::writable(
             $name,
+            ::core::stringify!($ident),
             ::core::module_path!(),
             $read,
             $write,

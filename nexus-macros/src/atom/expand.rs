@@ -18,12 +18,12 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
     let (static_ty, init, what) = match kind {
         Kind::Primitive(init) => (
             quote!(::nexus::Atom<#ty, #owner_tokens>),
-            quote!(::nexus::__private::declare_primitive!(#owner_tokens, #ty, #name, #init)),
+            quote!(::nexus::__private::declare_primitive!(#owner_tokens, #ty, #name, #ident, #init)),
             "Primitive atom".to_owned(),
         ),
         Kind::Computed(read) => (
             quote!(::nexus::Computed<#ty, #owner_tokens>),
-            quote!(::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #read)),
+            quote!(::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #ident, #read)),
             "Computed atom (read-only, derived from the atoms its read function reads)".to_owned(),
         ),
         Kind::Writable { read, write, arg } => {
@@ -31,7 +31,7 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             (
                 quote!(::nexus::Writable<#ty, #owner_tokens, #arg_ty>),
                 quote!(
-                    ::nexus::__private::declare_writable!(#owner_tokens, #ty, #arg_ty, #name, #read, #write)
+                    ::nexus::__private::declare_writable!(#owner_tokens, #ty, #arg_ty, #name, #ident, #read, #write)
                 ),
                 format!(
                     "Writable derived atom (its write function takes `{}`)",
