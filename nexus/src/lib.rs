@@ -137,13 +137,14 @@ macro_rules! __nexus_declare_primitive {
     }};
 }
 
-/// A declared computed atom: `(owner, type, registry name, read function)`.
+/// A declared computed atom: `(owner, type, registry name, identifier, read function)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_computed {
-    ($owner:ty, $ty:ty, $name:expr, $read:expr) => {{
+    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $read:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::computed(
             $name,
+            ::core::stringify!($ident),
             ::core::module_path!(),
             $read,
             $crate::__private::value_ops!($ty),
