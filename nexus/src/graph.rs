@@ -274,15 +274,26 @@ impl State {
             return;
         }
         if node.dirt == Dirt::Check && node.value.is_some() {
-            let mut i = 0;
-            while let Some(&src) = self.node(l).sources.get(i) {
-                if self.node(src).is_derived() {
-                    self.refresh(shared, src);
+            // While its sources are checked the node is on the evaluation stack: reaching it again means a
+            // read function (re-run below it) now reads it, a cycle.
+            self.node_mut(l).computing = true;
+            self.eval_stack.push(l);
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                let mut i = 0;
+                while let Some(&src) = self.node(l).sources.get(i) {
+                    if self.node(src).is_derived() {
+                        self.refresh(shared, src);
+                    }
+                    if self.node(l).dirt == Dirt::Dirty {
+                        break;
+                    }
+                    i += 1;
                 }
-                if self.node(l).dirt == Dirt::Dirty {
-                    break;
-                }
-                i += 1;
+            }));
+            self.eval_stack.pop();
+            self.node_mut(l).computing = false;
+            if let Err(panic) = checked {
+                resume_unwind(panic);
             }
         }
         let node = self.node(l);

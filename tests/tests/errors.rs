@@ -1,0 +1,115 @@
+//! Errors (SPEC §4 "Errors"; issue 3 item 7): cycles, panicking read functions, re-entrant use.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+nexus::store! {
+    pub struct Graph;
+}
+
+nexus::atom! {
+    #![store(Graph)]
+    pub static PING: u32 = computed(|s| s.get(&PONG) + 1);
+    pub static PONG: u32 = computed(|s| s.get(&PING) + 1);
+    pub static ME: u32 = computed(|s| s.get(&ME));
+    pub static INPUT: u32 = 1;
+    pub static FRAGILE: u32 = computed(|s| {
+        let v = s.get(&INPUT);
+        assert!(!BROKEN.load(Ordering::SeqCst), "read function failed on {v}");
+        v * 10
+    });
+}
+
+static BROKEN: AtomicBool = AtomicBool::new(false);
+
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_cycle_panics_naming_every_atom_in_it() {
+    let s = Graph::new();
+    let message = panic_message(|| {
+        s.get(&PING);
+    });
+    assert!(message.contains("dependency cycle"), "{message}");
+    assert!(message.contains("errors::PING") && message.contains("errors::PONG"), "{message}");
+    let message = panic_message(|| {
+        s.get(&ME);
+    });
+    assert!(message.contains("errors::ME -> errors::ME"), "{message}");
+    s.set(&INPUT, 2);
+    assert_eq!(s.get(&INPUT), 2, "the store stays usable");
+}
+
+#[test]
+fn a_long_cycle_of_run_time_atoms_panics_without_overflowing_the_stack() {
+    let s = Graph::new();
+    let switch = nexus::Atom::<bool, Graph>::new(false);
+    // 50 computed atoms in a ring; the last closes the ring only when `switch` is on.
+    let slots: Vec<std::sync::Arc<std::sync::OnceLock<nexus::Computed<u64, Graph>>>> =
+        (0..50).map(|_| std::sync::Arc::new(std::sync::OnceLock::new())).collect();
+    for i in 0..50 {
+        let next = slots[(i + 1) % 50].clone();
+        let switch = switch.clone();
+        let atom = nexus::Computed::<u64, Graph>::new(move |r| {
+            if i == 49 && !r.get(&switch) {
+                return 0;
+            }
+            r.get(next.get().expect("ring built")) + 1
+        });
+        slots[i].set(atom).expect("set once");
+    }
+    let first = slots[0].get().expect("ring built").clone();
+    assert_eq!(s.get(&first), 49);
+    s.set(&switch, true);
+    let message = panic_message(|| {
+        s.get(&first);
+    });
+    assert!(message.contains("dependency cycle"), "{message}");
+    assert_eq!(message.matches(" -> ").count(), 50, "every atom of the ring is named: {message}");
+    s.set(&switch, false);
+    assert_eq!(s.get(&first), 49, "usable again once the cycle is gone");
+}
+
+#[test]
+fn a_panic_in_a_read_function_reaches_the_caller_and_the_next_read_retries() {
+    let s = Graph::new();
+    BROKEN.store(true, Ordering::SeqCst);
+    let message = panic_message(|| {
+        s.get(&FRAGILE);
+    });
+    assert_eq!(message, "read function failed on 1");
+    BROKEN.store(false, Ordering::SeqCst);
+    assert_eq!(s.get(&FRAGILE), 10);
+    s.set(&INPUT, 3);
+    assert_eq!(s.get(&FRAGILE), 30);
+}
+
+#[test]
+fn using_the_store_inside_a_read_function_panics_instead_of_deadlocking() {
+    let s = Graph::new();
+    let handle = s.clone();
+    let bad = nexus::Computed::<u32, Graph>::new(move |_| handle.get(&INPUT));
+    let message = panic_message(|| {
+        s.get(&bad);
+    });
+    assert!(message.contains("read other atoms through"), "{message}");
+    s.set(&INPUT, 4);
+    assert_eq!(s.get(&INPUT), 4);
+}
+
+#[test]
+fn using_the_store_inside_update_panics_instead_of_deadlocking() {
+    let s = Graph::new();
+    let handle = s.clone();
+    let message = panic_message(|| s.update(&INPUT, |v| *v = handle.get(&INPUT) + 1));
+    assert!(message.contains("was used from inside"), "{message}");
+    s.update(&INPUT, |v| *v += 1);
+    assert_eq!(s.get(&INPUT), 2);
+}
