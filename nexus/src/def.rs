@@ -50,7 +50,12 @@ pub(crate) enum Holder {
 }
 
 impl DefCore {
-    const fn declared<S: Owner>(name: &'static str, ident: &'static str, module: &'static str, kind: AtomKind) -> Self {
+    const fn declared<S: Owner>(
+        name: &'static str,
+        ident: &'static str,
+        module: &'static str,
+        kind: AtomKind,
+    ) -> Self {
         DefCore {
             name: Name::Static(name),
             ident,
@@ -193,7 +198,7 @@ impl fmt::Debug for DefCore {
             .field("path", &&*self.path())
             .field("kind", &self.kind)
             .field("owner", &self.owner_name)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -224,13 +229,17 @@ pub(crate) enum Init<T> {
 
 pub(crate) enum ReadFn<T, S> {
     Fn(fn(&mut Reader<'_, S>) -> T),
-    Boxed(Box<dyn Fn(&mut Reader<'_, S>) -> T + Send + Sync>),
+    Boxed(BoxedRead<T, S>),
 }
+
+pub(crate) type BoxedRead<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> T + Send + Sync>;
 
 pub(crate) enum WriteFn<S, A> {
     Fn(fn(&mut Writer<'_, S>, A)),
-    Boxed(Box<dyn Fn(&mut Writer<'_, S>, A) + Send + Sync>),
+    Boxed(BoxedWrite<S, A>),
 }
+
+pub(crate) type BoxedWrite<S, A> = Box<dyn Fn(&mut Writer<'_, S>, A) + Send + Sync>;
 
 fn no_ops<T>() -> ValueOps<T> {
     ValueOps::new(None, None)
@@ -329,11 +338,11 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// The value as JSON, if the type is `Serialize`.
     #[cfg(feature = "serde")]
     #[doc(hidden)]
-    fn to_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>>;
+    fn encode_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>>;
     /// A value from JSON, if the type is `Deserialize`.
     #[cfg(feature = "serde")]
     #[doc(hidden)]
-    fn from_json(&self, json: serde_json::Value) -> Option<Result<Value, String>>;
+    fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>>;
 }
 
 impl<T, S, A> ErasedDef for Def<T, S, A>
@@ -392,13 +401,13 @@ where
     }
 
     #[cfg(feature = "serde")]
-    fn to_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>> {
+    fn encode_json(&self, v: &(dyn Any + Send + Sync)) -> Option<Result<serde_json::Value, String>> {
         let to = self.ops().to_json?;
         Some(to(v.downcast_ref::<T>()?))
     }
 
     #[cfg(feature = "serde")]
-    fn from_json(&self, json: serde_json::Value) -> Option<Result<Value, String>> {
+    fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>> {
         let from = self.ops().from_json?;
         Some(from(json).map(|v| Arc::new(v) as Value))
     }

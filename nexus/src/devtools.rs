@@ -57,8 +57,8 @@ impl Plugin for Recorder {
             op: change.op(),
             round: change.round(),
             at: SystemTime::now(),
-            before: change.old().render(),
-            after: change.new().render(),
+            before: change.before().render(),
+            after: change.after().render(),
         };
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if log.capacity == 0 {

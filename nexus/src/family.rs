@@ -33,6 +33,9 @@ struct Cache<K, H, W> {
 /// The weak form of a family's atom handles.
 type WeakDef<T, S> = Option<std::sync::Weak<Def<T, S, T>>>;
 
+/// A family's lazily made cache of handles `H`.
+type CacheCell<K, H, T, S> = Mutex<Option<Cache<K, H, WeakDef<T, S>>>>;
+
 impl<K: FamilyKey, W, H: RuntimeHandle<Weak = W>> Cache<K, H, W> {
     fn new() -> Self {
         Cache { live: HashMap::new(), lru: BTreeMap::new(), tick: 0, released: HashMap::new() }
@@ -40,21 +43,19 @@ impl<K: FamilyKey, W, H: RuntimeHandle<Weak = W>> Cache<K, H, W> {
 
     /// The handle for `key`, making it with `make` if needed. Also returns what fell out of the cache, to be
     /// dropped by the caller once the family's lock is released.
-    fn at(&mut self, key: &K, capacity: Option<usize>, make: impl FnOnce() -> H) -> (H, Vec<H>) {
+    fn at(&mut self, key: K, capacity: Option<usize>, make: impl FnOnce(&K) -> H) -> (H, Vec<H>) {
         self.tick += 1;
         let tick = self.tick;
-        if let Some((handle, used)) = self.live.get_mut(key) {
+        if let Some((handle, used)) = self.live.get_mut(&key) {
             self.lru.remove(used);
             *used = tick;
-            self.lru.insert(tick, key.clone());
-            return (handle.clone(), Vec::new());
+            let handle = handle.clone();
+            self.lru.insert(tick, key);
+            return (handle, Vec::new());
         }
-        let handle = match self.released.remove(key).and_then(|w| H::upgrade(&w)) {
-            Some(h) => h,
-            None => make(),
-        };
-        self.live.insert(key.clone(), (handle.clone(), tick));
+        let handle = self.released.remove(&key).and_then(|w| H::upgrade(&w)).unwrap_or_else(|| make(&key));
         self.lru.insert(tick, key.clone());
+        self.live.insert(key, (handle.clone(), tick));
         let mut evicted = Vec::new();
         if let Some(cap) = capacity {
             while self.live.len() > cap {
@@ -174,7 +175,7 @@ pub struct Family<K: 'static, T: 'static, S: 'static> {
     init: fn(&K) -> T,
     ops: fn() -> ValueOps<T>,
     capacity: Option<usize>,
-    cache: Mutex<Option<Cache<K, Atom<T, S>, WeakDef<T, S>>>>,
+    cache: CacheCell<K, Atom<T, S>, T, S>,
 }
 
 /// A family of computed atoms: `at(key)` gives the [`Computed`] whose read function gets `key`.
@@ -185,7 +186,7 @@ pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
     read: fn(&K, &mut Reader<'_, S>) -> T,
     ops: fn() -> ValueOps<T>,
     capacity: Option<usize>,
-    cache: Mutex<Option<Cache<K, Computed<T, S>, WeakDef<T, S>>>>,
+    cache: CacheCell<K, Computed<T, S>, T, S>,
 }
 
 family_common!(Family, Atom);
@@ -221,11 +222,11 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
     /// The atom for `key`: the same atom for equal keys while it is cached or held.
     pub fn at(&self, key: K) -> Atom<T, S> {
         let (atom, evicted) = self.cache(|c| {
-            c.at(&key, self.capacity, || {
+            c.at(key, self.capacity, |key| {
                 let init = self.init;
                 let k = key.clone();
                 Atom::from_def(Def::runtime(
-                    Some(self.key_name(&key)),
+                    Some(self.key_name(key)),
                     self.module,
                     (self.ops)(),
                     Body::Primitive(Init::Boxed(Box::new(move || init(&k)))),
@@ -241,11 +242,11 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> ComputedFamily<K,
     /// The computed atom for `key`: the same atom for equal keys while it is cached or held.
     pub fn at(&self, key: K) -> Computed<T, S> {
         let (atom, evicted) = self.cache(|c| {
-            c.at(&key, self.capacity, || {
+            c.at(key, self.capacity, |key| {
                 let read = self.read;
                 let k = key.clone();
                 Computed::from_def(Def::runtime(
-                    Some(self.key_name(&key)),
+                    Some(self.key_name(key)),
                     self.module,
                     (self.ops)(),
                     Body::Computed(ReadFn::Boxed(Box::new(move |s: &mut Reader<'_, S>| read(&k, s)))),

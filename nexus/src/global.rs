@@ -51,15 +51,13 @@ impl Drop for Write {
 }
 
 fn write() -> Write {
-    let guard = match REGISTRY.try_write() {
-        Some(g) => g,
-        None => {
-            if WRITER.load(Ordering::Acquire) == thread_mark() {
-                panic!("nexus: the global registry was used from inside an `update` of a `Global` atom; modify only the value you are given");
-            }
-            REGISTRY.write()
-        }
-    };
+    let guard = REGISTRY.try_write().unwrap_or_else(|| {
+        assert!(
+            WRITER.load(Ordering::Acquire) != thread_mark(),
+            "nexus: the global registry was used from inside an `update` of a `Global` atom; modify only the value you are given"
+        );
+        REGISTRY.write()
+    });
     WRITER.store(thread_mark(), Ordering::Release);
     Write(guard)
 }
@@ -100,15 +98,12 @@ impl Registry {
             registered_at: SystemTime::now(),
             watchers: Vec::new(),
         };
-        let e = match self.free.pop() {
-            Some(e) => {
-                self.entries[e as usize] = Some(entry);
-                e
-            }
-            None => {
-                self.entries.push(Some(entry));
-                u32::try_from(self.entries.len() - 1).expect("fewer than u32::MAX global atoms")
-            }
+        let e = if let Some(e) = self.free.pop() {
+            self.entries[e as usize] = Some(entry);
+            e
+        } else {
+            self.entries.push(Some(entry));
+            u32::try_from(self.entries.len() - 1).expect("fewer than u32::MAX global atoms")
         };
         if self.index.len() <= r.id.index as usize {
             self.index.resize(r.id.index as usize + 1, 0);
@@ -142,13 +137,11 @@ pub(crate) fn value(r: AtomRef<'_>) -> Value {
 /// The value of a watched entry, for notifying a proxy's subscribers.
 pub(crate) fn value_of(id: AtomId, def: &dyn ErasedDef) -> Value {
     let reg = REGISTRY.read();
-    match reg.find(id) {
-        Some(e) => reg.entries[e].as_ref().expect("find() returns live entries").value.clone(),
-        None => {
-            drop(reg);
-            def.init_value()
-        }
+    if let Some(e) = reg.find(id) {
+        return reg.entries[e].as_ref().expect("find() returns live entries").value.clone();
     }
+    drop(reg);
+    def.init_value()
 }
 
 /// Sets a `Global` primitive in the global registry; whether it changed.

@@ -193,15 +193,12 @@ impl State {
             seq,
             registered_at: SystemTime::now(),
         };
-        let l = match self.free.pop() {
-            Some(l) => {
-                self.nodes[l as usize] = Some(node);
-                l
-            }
-            None => {
-                self.nodes.push(Some(node));
-                u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
-            }
+        let l = if let Some(l) = self.free.pop() {
+            self.nodes[l as usize] = Some(node);
+            l
+        } else {
+            self.nodes.push(Some(node));
+            u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
         let index = &mut self.index[usize::from(id.global)];
         if index.len() <= id.index as usize {

@@ -107,12 +107,12 @@ impl<'a> Change<'a> {
     }
 
     /// The value before.
-    pub fn old(&self) -> ValueRef<'a> {
+    pub fn before(&self) -> ValueRef<'a> {
         self.old
     }
 
     /// The value after.
-    pub fn new(&self) -> ValueRef<'a> {
+    pub fn after(&self) -> ValueRef<'a> {
         self.new
     }
 }

@@ -134,15 +134,12 @@ impl StoreShared {
 
     #[inline]
     pub(crate) fn write(&self) -> WriteGuard<'_> {
-        let guard = match self.state.try_write() {
-            Some(g) => g,
-            None => {
-                if self.writer.load(Ordering::Acquire) == thread_mark() {
-                    self.reentrant_panic();
-                }
-                self.state.write()
+        let guard = self.state.try_write().unwrap_or_else(|| {
+            if self.writer.load(Ordering::Acquire) == thread_mark() {
+                self.reentrant_panic();
             }
-        };
+            self.state.write()
+        });
         self.writer.store(thread_mark(), Ordering::Release);
         WriteGuard { shared: self, guard: Some(guard) }
     }
@@ -357,7 +354,7 @@ impl StoreShared {
             if def.core().is_runtime() {
                 continue;
             }
-            if let Some(Ok(json)) = def.to_json(&**value) {
+            if let Some(Ok(json)) = def.encode_json(&**value) {
                 values.insert(def.core().path().to_string(), json);
             }
         }
@@ -391,7 +388,7 @@ impl StoreShared {
                 problems.push(HydrateProblem::NotPrimitive(path.clone()));
                 continue;
             }
-            match entry.def.from_json(json.clone()) {
+            match entry.def.decode_json(json.clone()) {
                 None => problems.push(HydrateProblem::NotDeserializable {
                     path: path.clone(),
                     type_name: entry.def.type_name(),
@@ -604,7 +601,7 @@ impl fmt::Debug for StoreShared {
             .field("id", &self.id.get())
             .field("mode", &self.mode)
             .field("atoms", &self.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

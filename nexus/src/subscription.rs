@@ -56,7 +56,10 @@ impl Drop for Subscription {
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Subscription").field("seq", &self.seq).field("active", &self.is_active()).finish()
+        f.debug_struct("Subscription")
+            .field("seq", &self.seq)
+            .field("active", &self.is_active())
+            .finish_non_exhaustive()
     }
 }
 

@@ -101,8 +101,8 @@ impl Plugin for Recorder {
             atom: change.key().atom,
             name: change.name().into(),
             op: change.op(),
-            before: change.old().shared(),
-            after: change.new().shared(),
+            before: change.before().shared(),
+            after: change.after().shared(),
         };
         match h.entries.back_mut() {
             Some(last) if last.round == change.round() => last.changes.push(recorded),

@@ -144,7 +144,10 @@ fn global_registry_lists_atoms_touched_by_global_mode_stores_only() {
     assert_eq!(info.owner(), "Global");
     assert_eq!(info.key().store_id(), None);
     assert_eq!(info.key().to_string(), "global/isolation::ISO_GLOBAL_LISTED");
-    assert!(Shared::new().atoms().iter().all(|i| i.name() != "ISO_GLOBAL_LISTED"), "values live in the global registry");
+    assert!(
+        Shared::new().atoms().iter().all(|i| i.name() != "ISO_GLOBAL_LISTED"),
+        "values live in the global registry"
+    );
 }
 
 #[test]

@@ -7,10 +7,7 @@ use super::validate::{Atom, Kind};
 
 pub(crate) fn atom(atom: &Atom) -> TokenStream {
     let Atom { attrs, vis, ident, ty, owner, name, kind } = atom;
-    let owner_tokens = match owner {
-        Some(path) => path.to_token_stream(),
-        None => quote!(::nexus::Global),
-    };
+    let owner_tokens = owner.as_ref().map_or_else(|| quote!(::nexus::Global), ToTokens::to_token_stream);
     let owner_text = match owner {
         Some(path) => format!("store `{}`", path.to_token_stream().to_string().replace(' ', "")),
         None => "`Global` (usable with every store)".to_owned(),
@@ -69,10 +66,10 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
 }
 
 fn capacity_tokens(capacity: Option<&syn::LitInt>) -> TokenStream {
-    match capacity {
-        Some(lit) => quote!(::core::option::Option::Some(#lit)),
-        None => quote!(::core::option::Option::None),
-    }
+    capacity.map_or_else(
+        || quote!(::core::option::Option::None),
+        |lit| quote!(::core::option::Option::Some(#lit)),
+    )
 }
 
 fn family_text(what: &str, key: &syn::Type, capacity: Option<&syn::LitInt>) -> String {
