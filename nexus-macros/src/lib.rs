@@ -10,13 +10,13 @@ mod store;
 
 use proc_macro::TokenStream;
 
-/// Declares store types. See `nexus::store!`.
+// Documented where users meet it: on the re-export `nexus::store!`.
 #[proc_macro]
 pub fn store(input: TokenStream) -> TokenStream {
     store::expand(input.into()).into()
 }
 
-/// Declares atoms. See `nexus::atom!`.
+// Documented where users meet it: on the re-export `nexus::atom!`.
 #[proc_macro]
 pub fn atom(input: TokenStream) -> TokenStream {
     atom::expand(input.into()).into()

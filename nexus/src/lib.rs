@@ -88,8 +88,113 @@ pub use store::Store;
 pub use subscription::Subscription;
 pub use time_travel::{HistoryEntry, TimeTravel};
 
+/// Declares store types: one branded type per store, with isolation checked by the compiler.
+///
+/// # Syntax
+/// ```text
+/// store! {
+///     ( #[attr]* vis struct Name; )+
+/// }
+/// ```
+///
+/// # Options
+/// - `#[mode(isolated)]` (the default): every instance holds its own value of every atom it uses.
+/// - `#[mode(global)]`: `Global` primitive atoms read and write the one process-wide registry shared by
+///   every global-mode store ([`global`]); the store's own atoms stay per instance.
+/// - Every other attribute (`///` docs, `#[cfg]`, lints) is forwarded to the generated type.
+///
+/// # What it generates
+/// The type `Name` (exactly that name): `Name::new()` and `Default` (a fresh, empty instance, O(1)),
+/// `Clone` (another handle to the same instance), `Debug` (name, id, number of registered atoms),
+/// `Send + Sync + 'static`, every operation of [`Store`] as an inherent method (no import needed) and an
+/// implementation of [`Store`] for generic code.
+///
+/// # Example
+/// ```
+/// nexus::store! {
+///     /// One user's session.
+///     pub struct Session;
+///     /// State shared by every global-mode store.
+///     #[mode(global)]
+///     pub struct App;
+/// }
+///
+/// let session = Session::new();
+/// assert_eq!(session.mode(), nexus::Mode::Isolated);
+/// assert_eq!(App::new().mode(), nexus::Mode::Global);
+/// ```
+///
+/// # Compile errors
+/// Each on the offending tokens: an unknown mode (``unknown mode `shared`, expected `isolated` or
+/// `global` ``), a duplicate `mode`, generics (`a store cannot be generic`), fields (`a store is a unit
+/// struct`), a `#[derive]` (the traits are already implemented), a duplicate store name.
 #[doc(inline)]
-pub use nexus_macros::{atom, store};
+pub use nexus_macros::store;
+
+/// Declares atoms as `static`s, owned by one store type or by [`Global`].
+///
+/// # Syntax
+/// ```text
+/// atom! {
+///     #![store(StoreType)]?                  // owner of every item below; without it: Global
+///     ( #[attr]* vis static NAME: Type = init; )*
+/// }
+/// ```
+/// `init` picks the kind:
+/// - any expression: a primitive [`Atom<Type, Owner>`]; the expression runs lazily, once per store instance;
+/// - `computed(|s| …)`: a read-only derived [`Computed<Type, Owner>`]; `s` is a [`Reader`];
+/// - `writable(|s| …, |s, arg: A| …)`: a derived [`Writable<Type, Owner, A>`] (`A` defaults to `Type`);
+///   the write function's `s` is a [`Writer`];
+/// - `family(|key: &K| …)`: a [`Family<K, Type, Owner>`], one primitive atom per key;
+/// - `family_computed(|key: &K, s| …)`: a [`ComputedFamily<K, Type, Owner>`].
+///
+/// # Options
+/// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
+/// - `#[name = "clicks"]`: the registry name (default: the identifier); the path stays `module::IDENT`.
+/// - `#[capacity = 10_000]` on a family: keep at most that many keys, evicting the least recently used.
+/// - `///` docs, `#[cfg]` and lint attributes are forwarded to the static, whose generated docs also say
+///   its kind and owner.
+///
+/// Read functions of a store's derived atom may read that store's atoms and `Global` ones; those of a
+/// `Global` derived atom only `Global` atoms. Equality (`PartialEq`) and rendering (`Debug`, and
+/// `Serialize` with the `serde` feature) are detected from `Type` here, at the declaration; no bound is
+/// imposed.
+///
+/// # Example
+/// ```
+/// nexus::store! { pub struct Session; }
+///
+/// nexus::atom! {
+///     #![store(Session)]
+///     /// Clicks so far.
+///     pub static CLICKS: u32 = 0;
+///     pub static DOUBLE: u32 = computed(|s| s.get(&CLICKS) * 2);
+///     pub static SET_DOUBLE: u32 = writable(|s| s.get(&DOUBLE), |s, d: u32| s.set(&CLICKS, d / 2));
+///     #[capacity = 100]
+///     pub static SCORE: u32 = family(|player: &u64| u32::try_from(*player).unwrap_or(0));
+/// }
+///
+/// nexus::atom! {
+///     /// Shared by every store.
+///     pub static THEME: &'static str = "light";
+/// }
+///
+/// let s = Session::new();
+/// s.set(&SET_DOUBLE, 10);
+/// assert_eq!((s.get(&CLICKS), s.get(&DOUBLE)), (5, 10));
+/// assert_eq!(s.get(&SCORE.at(7)), 7);
+/// assert_eq!(s.get(&THEME), "light");
+/// ```
+///
+/// # Compile errors
+/// Each on the offending tokens: a non-`static` item (`expected `static``), `static mut`, a missing type
+/// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
+/// `store(..)`/`name`/`capacity`, `capacity` on a non-family, a family key without a type annotation,
+/// and `store(..)` naming something that is not a store (``NotAStore` is not a nexus store``). Using an
+/// atom with the wrong store, `set` on a computed atom or a write of the wrong type fail where they are
+/// written, with messages naming the types.
+#[doc(inline)]
+pub use nexus_macros::atom;
 
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
