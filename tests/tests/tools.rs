@@ -1,0 +1,284 @@
+//! Plugins, DevTools and time travel (SPEC §6; issue 4).
+
+use std::sync::{Arc, Mutex};
+
+use nexus::{AtomKind, ChangeOp, DevTools, Plugin, Store, TimeTravel};
+
+nexus::store! {
+    pub struct Editor;
+    #[mode(global)]
+    pub struct Team;
+}
+
+/// Has `Debug`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    pub line: u32,
+}
+
+/// Has neither `Debug` nor `Serialize`: rendered as its type name.
+#[derive(Clone, PartialEq)]
+pub struct Opaque(pub u8);
+
+nexus::atom! {
+    #![store(Editor)]
+    pub static TEXT: String = String::new();
+    pub static CURSOR: Cursor = Cursor { line: 1 };
+    pub static SECRET: Opaque = Opaque(0);
+    pub static LENGTH: usize = computed(|s| s.with(&TEXT, String::len));
+}
+
+nexus::atom! {
+    #![store(Team)]
+    pub static TEAM_NOTE: String = String::new();
+}
+
+nexus::atom! {
+    pub static TOOLS_SHARED: u32 = 0;
+}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Plugin for Recorder {
+    fn on_register(&self, atom: &nexus::AtomInfo) {
+        self.0.lock().unwrap().push(format!("register {}", atom.name()));
+    }
+    fn on_change(&self, change: &nexus::Change<'_>) {
+        self.0.lock().unwrap().push(format!("{} {} -> {}", change.label(), change.before(), change.after()));
+    }
+    fn on_subscribe(&self, atom: &nexus::AtomInfo) {
+        self.0.lock().unwrap().push(format!("subscribe {}", atom.name()));
+    }
+    fn on_batch_end(&self) {
+        self.0.lock().unwrap().push("batch end".into());
+    }
+}
+
+#[test]
+fn plugins_observe_one_instance_only() {
+    let a = Editor::new();
+    let b = Editor::new();
+    let rec = Arc::new(Recorder::default());
+    let id = a.add_plugin(rec.clone());
+    a.set(&TEXT, "hi".into());
+    let _sub = a.subscribe(&LENGTH, |_| {});
+    a.batch(|| a.update(&CURSOR, |c| c.line = 2));
+    b.set(&TEXT, "other store".into());
+    assert!(a.remove_plugin(id));
+    assert!(!a.remove_plugin(id));
+    a.set(&TEXT, "after removal".into());
+    assert_eq!(
+        *rec.0.lock().unwrap(),
+        [
+            "register TEXT",
+            "SET TEXT \"\" -> \"hi\"",
+            "register LENGTH",
+            "subscribe LENGTH",
+            "register CURSOR",
+            "UPDATE CURSOR Cursor { line: 1 } -> Cursor { line: 2 }",
+            "batch end",
+        ]
+    );
+}
+
+#[test]
+fn devtools_inspect_atoms_with_rendered_values() {
+    let s = Editor::new();
+    let dt = DevTools::attach(&s);
+    s.set(&TEXT, "hello".into());
+    s.set(&CURSOR, Cursor { line: 3 });
+    s.set(&SECRET, Opaque(9));
+    let _ = s.get(&LENGTH);
+    let atoms = dt.atoms();
+    let view: Vec<(String, AtomKind, &str, String)> =
+        atoms.iter().map(|a| (a.name().to_owned(), a.kind(), a.owner(), a.value().to_owned())).collect();
+    assert_eq!(
+        view,
+        [
+            ("TEXT".to_owned(), AtomKind::Primitive, "Editor", "\"hello\"".to_owned()),
+            ("CURSOR".to_owned(), AtomKind::Primitive, "Editor", "Cursor { line: 3 }".to_owned()),
+            ("SECRET".to_owned(), AtomKind::Primitive, "Editor", "<tools::Opaque>".to_owned()),
+            ("LENGTH".to_owned(), AtomKind::Computed, "Editor", "5".to_owned()),
+        ]
+    );
+    assert_eq!(atoms[0].path(), "tools::TEXT");
+    let declared: Vec<(String, bool)> = dt
+        .declared()
+        .iter()
+        .filter(|d| d.owner() == "Editor")
+        .map(|d| (d.name().to_owned(), d.is_registered()))
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            ("CURSOR".to_owned(), true),
+            ("LENGTH".to_owned(), true),
+            ("SECRET".to_owned(), true),
+            ("TEXT".to_owned(), true)
+        ]
+    );
+}
+
+#[test]
+fn devtools_log_actions_bounded_and_export_json() {
+    let s = Editor::new();
+    let dt = DevTools::with_capacity(&s, 3);
+    for i in 0..5 {
+        s.set(&TEXT, format!("v{i}"));
+    }
+    let actions = dt.actions();
+    assert_eq!(actions.len(), 3);
+    assert_eq!(dt.dropped_actions(), 2);
+    assert_eq!(actions[0].label(), "SET TEXT");
+    assert_eq!((actions[0].before(), actions[0].after()), ("\"v1\"", "\"v2\""));
+    assert_eq!(actions[2].after(), "\"v4\"");
+    assert_eq!(actions[2].op(), ChangeOp::Set);
+    assert!(actions[0].time() <= actions[2].time());
+    let json = dt.export_json();
+    assert!(json.starts_with(&format!("{{\"store\":\"Editor#{}\",\"state\":[", s.id())), "{json}");
+    assert!(json.contains("{\"name\":\"TEXT\",\"path\":\"tools::TEXT\",\"kind\":\"primitive\",\"owner\":\"Editor\",\"value\":\"\\\"v4\\\"\"}"), "{json}");
+    assert!(json.contains("\"label\":\"SET TEXT\""), "{json}");
+    dt.clear_actions();
+    assert!(dt.actions().is_empty());
+}
+
+#[test]
+fn devtools_of_two_isolated_stores_are_disjoint() {
+    let a = Editor::new();
+    let b = Editor::new();
+    let dta = DevTools::attach(&a);
+    let dtb = DevTools::attach(&b);
+    a.set(&TEXT, "a".into());
+    a.set(&TOOLS_SHARED, 1);
+    b.set(&CURSOR, Cursor { line: 9 });
+    let names = |dt: &DevTools| dt.atoms().iter().map(|v| v.name().to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&dta),
+        ["TEXT", "TOOLS_SHARED"],
+        "Global atoms appear in the store holding their values"
+    );
+    assert_eq!(names(&dtb), ["CURSOR"]);
+    assert_eq!(dta.actions().len(), 2);
+    assert_eq!(dtb.actions().len(), 1);
+    assert_ne!(dta.store_id(), dtb.store_id());
+}
+
+#[test]
+fn devtools_of_a_global_mode_store_show_its_own_atoms_only() {
+    let t = Team::new();
+    let dt = DevTools::attach(&t);
+    t.set(&TEAM_NOTE, "n".into());
+    t.set(&TOOLS_SHARED, 5);
+    assert_eq!(dt.atoms().iter().map(|v| v.name().to_owned()).collect::<Vec<_>>(), ["TEAM_NOTE"]);
+    assert_eq!(dt.actions().len(), 1);
+}
+
+#[test]
+fn undo_redo_and_jump_move_one_store_only() {
+    let a = Editor::new();
+    let b = Editor::new();
+    let tta = TimeTravel::attach(&a, 100);
+    let ttb = TimeTravel::attach(&b, 100);
+    a.set(&TEXT, "one".into());
+    a.set(&TEXT, "two".into());
+    b.set(&TEXT, "bee".into());
+    assert!(tta.undo());
+    assert_eq!(a.get(&TEXT), "one");
+    assert_eq!(b.get(&TEXT), "bee", "undo in one store never touches another");
+    assert!(tta.redo());
+    assert_eq!(a.get(&TEXT), "two");
+    assert!(!tta.redo(), "nothing to redo");
+    assert!(tta.jump_to(0));
+    assert_eq!(a.get(&TEXT), "");
+    assert!(!tta.undo(), "nothing before the first entry");
+    assert!(!tta.jump_to(3), "past the end");
+    assert!(!tta.jump_to(0), "already there");
+    assert!(tta.jump_to(2));
+    assert_eq!(a.get(&TEXT), "two");
+    assert_eq!(tta.position(), 2);
+    assert_eq!(ttb.history().len(), 1);
+}
+
+#[test]
+fn history_labels_batches_and_drops_the_redo_branch() {
+    let s = Editor::new();
+    let tt = TimeTravel::attach(&s, 100);
+    s.set(&TEXT, "a".into());
+    s.batch(|| {
+        s.set(&TEXT, "b".into());
+        s.set(&CURSOR, Cursor { line: 2 });
+    });
+    let labels: Vec<String> = tt.history().iter().map(|h| h.label().to_owned()).collect();
+    assert_eq!(labels, ["SET TEXT", "BATCH SET TEXT, SET CURSOR"]);
+    assert!(tt.undo());
+    assert_eq!((s.get(&TEXT), s.get(&CURSOR)), ("a".to_owned(), Cursor { line: 1 }), "a batch is one entry");
+    assert!(tt.can_redo());
+    assert!(!tt.history()[1].is_applied());
+    s.set(&TEXT, "c".into());
+    assert!(!tt.can_redo(), "a new change drops the redo branch");
+    assert_eq!(tt.history().len(), 2);
+    assert_eq!(tt.history()[1].label(), "SET TEXT");
+    tt.clear();
+    assert!(!tt.can_undo());
+    assert_eq!(s.get(&TEXT), "c");
+}
+
+#[test]
+fn capacity_bounds_the_history() {
+    let s = Editor::new();
+    let tt = TimeTravel::attach(&s, 3);
+    for i in 0..10 {
+        s.set(&TEXT, i.to_string());
+    }
+    assert_eq!(tt.history().len(), 3);
+    assert!(tt.jump_to(0));
+    assert_eq!(s.get(&TEXT), "6", "the oldest kept entry started from \"6\"");
+}
+
+#[test]
+fn restores_recompute_derived_atoms_notify_subscribers_and_are_not_recorded() {
+    let s = Editor::new();
+    let tt = TimeTravel::attach(&s, 100);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let _sub = s.subscribe(&LENGTH, move |l| sink.lock().unwrap().push(*l));
+    s.set(&TEXT, "four".into());
+    s.set(&TEXT, "seven!!".into());
+    assert!(tt.undo());
+    assert_eq!(s.get(&LENGTH), 4);
+    assert!(tt.undo());
+    assert_eq!(s.get(&LENGTH), 0);
+    assert_eq!(*seen.lock().unwrap(), [4, 7, 4, 0]);
+    assert_eq!(tt.history().len(), 2, "restores are not recorded");
+}
+
+#[test]
+fn time_travel_in_a_global_mode_store_covers_its_own_atoms_only() {
+    let t = Team::new();
+    let other = Team::new();
+    let tt = TimeTravel::attach(&t, 10);
+    t.set(&TEAM_NOTE, "mine".into());
+    let shared_before = other.get(&TOOLS_SHARED);
+    t.set(&TOOLS_SHARED, shared_before + 1);
+    assert_eq!(tt.history().len(), 1);
+    assert!(tt.undo());
+    assert_eq!(t.get(&TEAM_NOTE), "");
+    assert_eq!(
+        other.get(&TOOLS_SHARED),
+        shared_before + 1,
+        "the shared atom is not moved by one store's undo"
+    );
+}
+
+#[test]
+fn tools_outliving_their_store_do_nothing() {
+    let s = Editor::new();
+    let dt = DevTools::attach(&s);
+    let tt = TimeTravel::attach(&s, 10);
+    s.set(&TEXT, "x".into());
+    drop(s);
+    assert!(dt.atoms().is_empty());
+    assert_eq!(dt.actions().len(), 1);
+    assert!(!tt.undo());
+}
