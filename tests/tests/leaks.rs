@@ -1,0 +1,183 @@
+//! Memory: no growth over many create/drop cycles (issue 5 item 3), and family eviction that keeps a
+//! long-lived store bounded (issue 6 item 4). Measured with a counting global allocator; the tests of
+//! this binary take turns so that their counts do not mix.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::Mutex;
+
+use nexus::{DevTools, TimeTravel};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: forwards every call to `System` unchanged; only counts the sizes.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+static TURN: Mutex<()> = Mutex::new(());
+
+fn live() -> isize {
+    LIVE.load(Ordering::SeqCst)
+}
+
+/// A few KiB: what the spec allows for noise (e.g. a vector's spare capacity).
+const TOLERANCE: isize = 4 * 1024;
+
+nexus::store! {
+    pub struct Session;
+    #[mode(global)]
+    pub struct Shared;
+}
+
+nexus::atom! {
+    #![store(Session)]
+    pub static NAME: String = "guest".to_owned();
+    pub static ITEMS: Vec<u64> = Vec::new();
+    pub static COUNT: u64 = computed(|s| s.with(&ITEMS, |v| v.len() as u64));
+}
+
+nexus::atom! {
+    #![store(Shared)]
+    pub static SHARED_LABEL: String = computed(|s| format!("{} users", s.get(&LEAK_USERS)));
+}
+
+nexus::atom! {
+    pub static LEAK_USERS: u64 = 0;
+}
+
+nexus::atom! {
+    #![store(Session)]
+    #[capacity = 1_000]
+    pub static ROW: Vec<u8> = family(|id: &u64| vec![u8::try_from(id % 251).unwrap_or(0); 64]);
+}
+
+fn session_cycle(i: u64) {
+    let store = Session::new();
+    store.set(&NAME, format!("user{i}"));
+    let sub = store.subscribe(&COUNT, |_| {});
+    store.update(&ITEMS, |v| v.push(i));
+    assert_eq!(store.get(&COUNT), 1);
+    drop(sub);
+}
+
+#[test]
+fn create_touch_subscribe_set_drop_returns_to_baseline() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for i in 0..1_000 {
+        session_cycle(i);
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        session_cycle(i);
+    }
+    let after = live();
+    println!(
+        "isolated stores: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+}
+
+fn handles_outlive_store(i: u64) -> (nexus::Subscription, DevTools, TimeTravel) {
+    let store = Session::new();
+    let dt = DevTools::attach(&store);
+    let tt = TimeTravel::attach(&store, 8);
+    let sub = store.subscribe(&ITEMS, |_| {});
+    store.update(&ITEMS, |v| v.push(i));
+    store.set(&NAME, "x".into());
+    (sub, dt, tt)
+}
+
+#[test]
+fn stores_dropped_while_their_handles_live_are_freed_with_the_handles() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for i in 0..1_000 {
+        drop(handles_outlive_store(i));
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        let (sub, dt, tt) = handles_outlive_store(i);
+        assert!(!sub.is_active(), "the store is gone");
+        assert!(!tt.undo());
+        assert_eq!(dt.actions().len(), 2);
+        drop((sub, dt, tt));
+    }
+    let after = live();
+    println!(
+        "handles outliving stores: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+}
+
+fn global_cycle(i: u64) {
+    let store = Shared::new();
+    let sub = store.subscribe(&SHARED_LABEL, |_| {});
+    let watch = store.subscribe(&LEAK_USERS, |_| {});
+    store.set(&LEAK_USERS, i);
+    assert_eq!(store.get(&SHARED_LABEL), format!("{i} users"));
+    drop((sub, watch));
+}
+
+#[test]
+fn global_mode_stores_leave_nothing_in_the_global_registry() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for i in 0..1_000 {
+        global_cycle(i);
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        global_cycle(i);
+    }
+    let after = live();
+    println!(
+        "global-mode stores: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+}
+
+#[test]
+fn a_family_with_capacity_keeps_a_long_lived_store_bounded() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = Session::new();
+    // Warm-up: the first keys settle the capacities of the family's and the store's tables.
+    for key in 0..100_000u64 {
+        store.update(&ROW.at(key), |row| row[0] = 1);
+    }
+    let warm = live();
+    let mut peak = warm;
+    for key in 100_000..1_000_000u64 {
+        let row = ROW.at(key);
+        assert_eq!(store.with(&row, |r| r[1]), u8::try_from(key % 251).unwrap_or(0));
+        if key % 10_000 == 0 {
+            store.update(&row, |r| r[0] = 2);
+            peak = peak.max(live());
+        }
+    }
+    let after = live();
+    assert_eq!(ROW.len(), 1_000);
+    assert_eq!(store.atoms().len(), 1_000, "evicted keys are freed from the store");
+    println!(
+        "family, 1,000,000 keys, capacity 1,000: after 100,000 keys {warm} B, peak {peak} B, after 1,000,000 keys {after} B"
+    );
+    assert!(after - warm <= TOLERANCE, "grew by {} bytes", after - warm);
+    assert!(peak - warm <= TOLERANCE, "peak above warm-up by {} bytes", peak - warm);
+}
