@@ -187,10 +187,10 @@ pub use nexus_macros::store;
 /// ```
 ///
 /// # Compile errors
-/// Each on the offending tokens: a non-`static` item (`expected `static``), `static mut`, a missing type
+/// Each on the offending tokens: a non-`static` item (``expected `static` ``), `static mut`, a missing type
 /// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
 /// `store(..)`/`name`/`capacity`, `capacity` on a non-family, a family key without a type annotation,
-/// and `store(..)` naming something that is not a store (``NotAStore` is not a nexus store``). Using an
+/// and `store(..)` naming something that is not a store (`` `NotAStore` is not a nexus store ``). Using an
 /// atom with the wrong store, `set` on a computed atom or a write of the wrong type fail where they are
 /// written, with messages naming the types.
 #[doc(inline)]
