@@ -146,14 +146,16 @@ pub mod probe {
             }
         }
 
-        /// Picked when `T: DeserializeOwned`.
+        /// Picked when `T: Deserialize<'static>`. (Not `DeserializeOwned`: for a type with a lifetime, such
+        /// as `&'static str`, autoref specialisation would pick that impl and then fail to compile. Such a
+        /// type deserialises from an owned JSON value only at run time, failing with a decode error.)
         pub trait FromJsonViaDeserialize<T> {
-            /// `Some(serde_json::from_value)`.
+            /// `Some(T::deserialize)` from a JSON value.
             fn __nexus_from_json(&self) -> Option<FromJson<T>>;
         }
-        impl<T: serde::de::DeserializeOwned> FromJsonViaDeserialize<T> for &Probe<T> {
+        impl<T: serde::Deserialize<'static>> FromJsonViaDeserialize<T> for &Probe<T> {
             fn __nexus_from_json(&self) -> Option<FromJson<T>> {
-                Some(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+                Some(|v| T::deserialize(v).map_err(|e| e.to_string()))
             }
         }
 
