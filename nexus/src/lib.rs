@@ -43,6 +43,13 @@
 //! after one `set`, each affected derived atom is evaluated at most once and no subscriber sees a mix of
 //! old and new inputs. A value equal to the previous one (for types with `PartialEq`) is not a change.
 //!
+//! # Tools
+//! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and
+//! [`TimeTravel`] (undo, redo, jumps) are built on them, per instance. [`Family`] gives one atom per key
+//! with eviction that frees memory. With the `serde` feature, `Store::snapshot` and `Store::hydrate`
+//! carry a store's state to a fresh instance (server-side rendering). The [`migration`] page maps the
+//! TypeScript nexus-state API and Jotai to nexus.
+//!
 //! # Errors
 //! A derived atom that reads itself, directly or through others, panics with a message naming the atoms
 //! in the cycle. A panic in a read function reaches the caller and leaves the store usable. Read,
