@@ -85,9 +85,14 @@ pub(crate) struct State {
     pub(crate) seq: u64,
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
     pub(crate) epoch: u64,
-    rounds: u64,
     eval_stack: Vec<u32>,
-    /// Attached plugins, and what to tell them once the lock is released.
+    /// Attached plugins and what to tell them once the lock is released; boxed because most stores
+    /// have none (an empty store stays small).
+    pub(crate) tools: Option<Box<Tools>>,
+}
+
+#[derive(Default)]
+pub(crate) struct Tools {
     pub(crate) plugins: Plugins,
     pub(crate) events: Vec<Event>,
 }
@@ -152,8 +157,18 @@ impl State {
 
     /// Starts a change round of this store.
     pub(crate) fn new_round(&mut self) -> Round {
-        self.rounds += 1;
-        Round { id: self.rounds, start_epoch: self.epoch, candidates: Vec::new(), global_changes: Vec::new() }
+        Round { id: self.next_seq(), start_epoch: self.epoch, candidates: Vec::new(), global_changes: Vec::new() }
+    }
+
+    /// Whether any plugin is attached (events are recorded only then).
+    #[inline]
+    pub(crate) fn observed(&self) -> bool {
+        self.tools.as_ref().is_some_and(|t| !t.plugins.is_empty())
+    }
+
+    /// Records an event for the plugins (call only when [`observed`](Self::observed)).
+    pub(crate) fn push_event(&mut self, event: Event) {
+        self.tools.get_or_insert_with(Box::default).events.push(event);
     }
 
     pub(crate) fn next_seq(&mut self) -> u64 {

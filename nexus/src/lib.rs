@@ -203,6 +203,9 @@ pub use nexus_macros::store;
 #[doc(inline)]
 pub use nexus_macros::atom;
 
+// SPEC §7: an empty store is at most 256 bytes: the instance data plus the `Arc`'s two counters.
+const _: () = assert!(std::mem::size_of::<store_shared::StoreShared>() + 16 <= 256);
+
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {

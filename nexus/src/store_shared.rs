@@ -72,10 +72,9 @@ impl Drop for WriteGuard<'_> {
                 job(&mut guard);
             }
         }
-        let events = if guard.events.is_empty() {
-            None
-        } else {
-            Some((guard.plugins.clone(), std::mem::take(&mut guard.events)))
+        let events = match guard.tools.as_mut() {
+            Some(tools) if !tools.events.is_empty() => Some((tools.plugins.clone(), std::mem::take(&mut tools.events))),
+            _ => None,
         };
         self.shared.writer.store(0, Ordering::Release);
         drop(guard);
@@ -174,9 +173,9 @@ impl StoreShared {
         }
         if proxy {
             crate::global::add_watcher(r, self.weak());
-        } else if !st.plugins.is_empty() {
+        } else if st.observed() {
             if let Some(info) = st.info(l, (self.id, self.name)) {
-                st.events.push(Event::Register(info));
+                st.push_event(Event::Register(info));
             }
         }
         (l, proxy)
@@ -240,7 +239,7 @@ impl StoreShared {
             let mut st = self.write();
             if let Some(l) = st.local(r.id) {
                 let node = st.node(l);
-                if node.observers.is_empty() && node.subs.is_empty() && st.plugins.is_empty() {
+                if node.observers.is_empty() && node.subs.is_empty() && !st.observed() {
                     if eq.is_some_and(|eq| eq(downcast::<T>(node.value.as_ref().expect("primitive")), &new)) {
                         return;
                     }
@@ -308,14 +307,14 @@ impl StoreShared {
     fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
         let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
         let old = std::mem::replace(slot, new);
-        if !st.plugins.is_empty() {
+        if st.observed() {
             let node = st.node(l);
             if let Some(def) = node.def.upgrade() {
                 let new = node.value.clone().expect("just stored");
                 let key =
                     AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
                 let name = def.core().name_arc();
-                st.events.push(Event::Change { key, name, def, op, round: round.id, old, new });
+                st.push_event(Event::Change { key, name, def, op, round: round.id, old, new });
             }
         }
         st.touch(l);
@@ -426,7 +425,7 @@ impl StoreShared {
     pub(crate) fn add_plugin(&self, plugin: Arc<dyn Plugin>) -> PluginId {
         let mut st = self.write();
         let id = PluginId(st.next_seq());
-        st.plugins.push((id, plugin));
+        st.tools.get_or_insert_with(Box::default).plugins.push((id, plugin));
         id
     }
 
@@ -434,8 +433,9 @@ impl StoreShared {
     pub(crate) fn remove_plugin(&self, id: PluginId) -> bool {
         let removed = {
             let mut st = self.write();
-            let pos = st.plugins.iter().position(|(p, _)| *p == id);
-            pos.map(|pos| st.plugins.remove(pos))
+            let plugins = &mut st.tools.get_or_insert_with(Box::default).plugins;
+            let pos = plugins.iter().position(|(p, _)| *p == id);
+            pos.map(|pos| plugins.remove(pos))
         };
         removed.is_some()
     }
@@ -506,8 +506,8 @@ impl StoreShared {
     pub(crate) fn end_round(&self, mut round: Round, unwinding: bool) {
         let (notes, panic) = {
             let mut st = self.write();
-            if !st.plugins.is_empty() {
-                st.events.push(Event::BatchEnd);
+            if st.observed() {
+                st.push_event(Event::BatchEnd);
             }
             st.flush(self, &mut round)
         };
@@ -537,9 +537,9 @@ impl StoreShared {
             }
             let seq = st.next_seq();
             st.node_mut(l).subs.push(Sub { seq, f, alive: alive.clone() });
-            if !st.plugins.is_empty() {
+            if st.observed() {
                 if let Some(info) = st.info(l, (self.id, self.name)) {
-                    st.events.push(Event::Subscribe(info));
+                    st.push_event(Event::Subscribe(info));
                 }
             }
             (l, seq)
