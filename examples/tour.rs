@@ -21,6 +21,11 @@ nexus::atom! {
     pub static ITEMS: Vec<(String, u32)> = Vec::new();
     /// Total price, derived from the items.
     pub static TOTAL: u32 = computed(|s| s.with(&ITEMS, |items| items.iter().map(|(_, p)| p).sum()));
+    /// How many items: reading counts them; setting it keeps only the first `n` (a writable atom).
+    pub static ITEM_COUNT: usize = writable(
+        |s| s.with(&ITEMS, Vec::len),
+        |s, n: usize| s.update(&ITEMS, |items| items.truncate(n)),
+    );
     /// Total with tax, derived from the total (and the shared tax rate).
     pub static TOTAL_WITH_TAX: u32 = computed(|s| s.get(&TOTAL) * (100 + s.get(&TAX_PERCENT)) / 100);
 }
@@ -79,6 +84,11 @@ fn main() {
     drop(subscription);
     add(&alice, "ignored", 1);
     println!("alice's subscriber saw totals {:?} (the batch notified once)", log.lock().expect("log lock"));
+
+    println!("\n== writable atoms: a derived value with a write function");
+    println!("alice has {} items; setting ITEM_COUNT to 2 keeps the first two", alice.get(&ITEM_COUNT));
+    alice.set(&ITEM_COUNT, 2);
+    println!("alice: {:?}, total with tax {}", alice.get(&ITEMS), alice.get(&TOTAL_WITH_TAX));
 
     println!("\n== keys and registries are per instance");
     println!("alice's key for ITEMS: {}", alice.key(&ITEMS));

@@ -157,7 +157,12 @@ impl State {
 
     /// Starts a change round of this store.
     pub(crate) fn new_round(&mut self) -> Round {
-        Round { id: self.next_seq(), start_epoch: self.epoch, candidates: Vec::new(), global_changes: Vec::new() }
+        Round {
+            id: self.next_seq(),
+            start_epoch: self.epoch,
+            candidates: Vec::new(),
+            global_changes: Vec::new(),
+        }
     }
 
     /// Whether any plugin is attached (events are recorded only then).

@@ -73,7 +73,9 @@ impl Drop for WriteGuard<'_> {
             }
         }
         let events = match guard.tools.as_mut() {
-            Some(tools) if !tools.events.is_empty() => Some((tools.plugins.clone(), std::mem::take(&mut tools.events))),
+            Some(tools) if !tools.events.is_empty() => {
+                Some((tools.plugins.clone(), std::mem::take(&mut tools.events)))
+            }
             _ => None,
         };
         self.shared.writer.store(0, Ordering::Release);

@@ -292,3 +292,19 @@ fn global_mode_derived_atoms_follow_changes_made_through_another_store() {
     assert_eq!(*seen.lock().unwrap(), vec![format!("theme {}", start + 1)]);
     assert_eq!(watcher.get(&THEME_PLUS), start + 101);
 }
+
+#[test]
+fn run_time_writable_atoms_capture_their_targets() {
+    let s = Calc::new();
+    let cents = nexus::Atom::<u32, Calc>::new(150);
+    let euros = {
+        let (read, write) = (cents.clone(), cents.clone());
+        nexus::Writable::<f64, Calc, (u32, u32)>::new(
+            move |r| f64::from(r.get(&read)) / 100.0,
+            move |w, (euros, cents): (u32, u32)| w.set(&write, euros * 100 + cents),
+        )
+    };
+    assert!((s.get(&euros) - 1.5).abs() < 1e-9);
+    s.set(&euros, (2, 25));
+    assert_eq!(s.get(&cents), 225);
+}

@@ -201,3 +201,24 @@ fn clones_of_a_store_handle_are_the_same_instance() {
     let d = Session::default();
     assert_ne!(d.id(), a.id());
 }
+
+nexus::atom! {
+    #![store(Session)]
+    /// Owned by `Cart` despite the invocation's `Session`.
+    #[store(Cart)]
+    pub static CART_ITEMS: u32 = 0;
+    #[cfg(any())]
+    pub static COMPILED_OUT: u32 = 0;
+    #[cfg(all())]
+    pub static COMPILED_IN: u32 = 5;
+}
+
+#[test]
+fn item_store_attributes_override_and_cfg_is_forwarded() {
+    let cart: &nexus::Atom<u32, Cart> = &CART_ITEMS;
+    let c = Cart::new();
+    c.set(cart, 2);
+    assert_eq!(c.get(&CART_ITEMS), 2);
+    assert_eq!(c.atoms()[0].owner(), "Cart");
+    assert_eq!(Session::new().get(&COMPILED_IN), 5);
+}

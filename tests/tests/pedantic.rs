@@ -1,0 +1,45 @@
+//! The code `store!` and `atom!` generate compiles warning-free under strict lints (STYLE: "generated
+//! code compiles warning-free under `#![deny(warnings, clippy::pedantic)]`"); CI runs clippy on this file.
+#![deny(warnings, clippy::pedantic, missing_docs)]
+
+nexus::store! {
+    /// A store.
+    pub struct Strict;
+    /// A global-mode store.
+    #[mode(global)]
+    pub struct StrictGlobal;
+}
+
+nexus::atom! {
+    #![store(Strict)]
+    /// A primitive.
+    pub static COUNT: u64 = 0;
+    /// A computed atom.
+    pub static DOUBLE: u64 = computed(|s| s.get(&COUNT) * 2);
+    /// A writable atom.
+    pub static HALF: u64 = writable(|s| s.get(&COUNT) / 2, |s, v: u64| s.set(&COUNT, v * 2));
+    /// A family.
+    #[capacity = 4]
+    pub static ROW: u64 = family(|k: &u64| *k);
+    /// A computed family.
+    pub static ROW_TWICE: u64 = family_computed(|k: &u64, s| s.get(&ROW.at(*k)) * 2);
+    /// Renamed.
+    #[name = "renamed"]
+    pub static RENAMED: String = String::new();
+}
+
+nexus::atom! {
+    /// A `Global` atom.
+    pub static SHARED: u8 = 0;
+}
+
+#[test]
+fn strict_lints_accept_the_generated_code() {
+    let s = Strict::new();
+    s.set(&HALF, 4);
+    assert_eq!(s.get(&DOUBLE), 16);
+    assert_eq!(s.get(&ROW_TWICE.at(3)), 6);
+    assert_eq!(s.get(&SHARED), 0);
+    assert!(s.find("renamed").is_none());
+    assert_eq!(StrictGlobal::new().get(&SHARED), 0);
+}
