@@ -21,7 +21,7 @@ for est in sorted(root.glob("*/*/new/estimates.json")):
     rows.setdefault(group, {})[bench] = json.loads(est.read_text())["median"]["point_estimate"]
 
 order = ["get", "set_0_subscribers", "set_1_subscriber", "deep_chain_50", "broad_50", "diamond_5", "triangle_10",
-         "mux_100", "repeated_50", "unstable", "cellx_100", "cellx_1000", "new_store_touch_10", "new_store_declared_atoms"]
+         "mux_100", "repeated_50", "unstable", "cellx_10", "cellx_20", "cellx_100", "cellx_1000", "new_store_touch_10", "new_store_declared_atoms"]
 print("| workload | nexus | peer | peer median | nexus / peer |")
 print("|---|---|---|---|---|")
 for group in order + sorted(set(rows) - set(order)):
@@ -36,6 +36,8 @@ for group in order + sorted(set(rows) - set(order)):
             print(f"| {group} | 1,000 declared: {fmt(many)} | 1 declared | {fmt(one)} | {many / one:.2f} |")
         continue
     for m, mv in mine.items():
+        if not peers:
+            print(f"| {group} | {fmt(mv)} | — | — | — |")
         for p, pv in peers.items():
             print(f"| {group} | {fmt(mv)} | {p} | {fmt(pv)} | {mv / pv:.2f} |")
 if "cellx_100" in rows and "cellx_1000" in rows:

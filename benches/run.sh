@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 echo "cores: $(nproc)"
 cargo bench --bench side_by_side "$@"
+cargo run --release --quiet
 python3 report.py

@@ -326,9 +326,10 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// A primitive atom's initial value.
     #[doc(hidden)]
     fn init_value(&self) -> Value;
-    /// Runs a derived atom's read function.
+    /// Runs derived node `l`'s read function and stores the result unless it equals the current value
+    /// (in place when nothing else shares the old one). Returns whether it changed, and the sources read.
     #[doc(hidden)]
-    fn compute(&self, ctx: ReadCtx<'_>) -> (Value, Vec<u32>);
+    fn compute(&self, ctx: ReadCtx<'_>, l: u32) -> (bool, Vec<u32>);
     /// Whether two values of this atom are equal (`false` for types without `PartialEq`).
     #[doc(hidden)]
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool;
@@ -368,17 +369,35 @@ where
         }
     }
 
-    fn compute(&self, ctx: ReadCtx<'_>) -> (Value, Vec<u32>) {
+    fn compute(&self, ctx: ReadCtx<'_>, l: u32) -> (bool, Vec<u32>) {
         let read = match &self.body {
             Body::Computed(r) | Body::Writable(r, _) => r,
             Body::Primitive(_) => unreachable!("only derived atoms are computed"),
         };
         let mut reader = Reader::<S>::new(ctx);
-        let value = match read {
+        let new = match read {
             ReadFn::Fn(f) => f(&mut reader),
             ReadFn::Boxed(f) => f(&mut reader),
         };
-        (Arc::new(value), reader.into_sources())
+        let (st, sources) = reader.into_parts();
+        let slot = &mut st.node_mut(l).value;
+        let changed = match slot {
+            None => {
+                *slot = Some(Arc::new(new));
+                true
+            }
+            Some(old) => {
+                let same = self.ops().eq.is_some_and(|eq| eq(crate::store_shared::downcast::<T>(old), &new));
+                if !same {
+                    match Arc::get_mut(old).and_then(|v| v.downcast_mut::<T>()) {
+                        Some(v) => *v = new,
+                        None => *old = Arc::new(new),
+                    }
+                }
+                !same
+            }
+        };
+        (changed, sources)
     }
 
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool {

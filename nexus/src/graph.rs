@@ -49,6 +49,8 @@ pub(crate) struct Node {
     pub(crate) proxy: bool,
     /// The round that last queued this node for notification.
     pub(crate) queued: u64,
+    /// The evaluation that last recorded this node as a source (see `ReadCtx`).
+    pub(crate) read_mark: u64,
     pub(crate) changed_at: u64,
     pub(crate) sources: Vec<u32>,
     pub(crate) observers: Vec<u32>,
@@ -85,10 +87,23 @@ pub(crate) struct State {
     pub(crate) seq: u64,
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
     pub(crate) epoch: u64,
-    eval_stack: Vec<u32>,
+    /// Evaluation bookkeeping, boxed on first use: stores that hold no derived atom stay small.
+    eval: Option<Box<Eval>>,
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
     /// have none (an empty store stays small).
     pub(crate) tools: Option<Box<Tools>>,
+}
+
+#[derive(Default)]
+struct Eval {
+    /// The derived nodes being evaluated or checked, outermost first (for cycle messages).
+    stack: Vec<u32>,
+    /// Cleared vectors for evaluations to record their sources in, so that they do not allocate.
+    pool: Vec<Vec<u32>>,
+    /// The marking walk's stack, kept between rounds.
+    marks: Vec<(u32, Dirt)>,
+    /// A round's candidate list, kept between rounds.
+    candidates: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -165,6 +180,10 @@ impl State {
         }
     }
 
+    fn eval(&mut self) -> &mut Eval {
+        self.eval.get_or_insert_with(Box::default)
+    }
+
     /// Whether any plugin is attached (events are recorded only then).
     #[inline]
     pub(crate) fn observed(&self) -> bool {
@@ -206,6 +225,7 @@ impl State {
             computing: false,
             proxy,
             queued: 0,
+            read_mark: 0,
             changed_at: 0,
             sources: Vec::new(),
             observers: Vec::new(),
@@ -217,12 +237,16 @@ impl State {
             self.nodes[l as usize] = Some(node);
             l
         } else {
+            if self.nodes.capacity() == 0 {
+                // Most stores hold a handful of atoms: one allocation instead of several doublings.
+                self.nodes.reserve(8);
+            }
             self.nodes.push(Some(node));
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
         let index = &mut self.index[usize::from(id.global)];
         if index.len() <= id.index as usize {
-            index.resize(id.index as usize + 1, 0);
+            index.resize((id.index as usize + 1).max(16).next_power_of_two(), 0);
         }
         index[id.index as usize] = l + 1;
         l
@@ -251,7 +275,12 @@ impl State {
     /// Marks everything downstream of `l` (whose value just changed) and queues nodes with subscribers.
     pub(crate) fn propagate(&mut self, l: u32, round: &mut Round) {
         self.queue(l, round);
-        let mut stack: Vec<(u32, Dirt)> = self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)).collect();
+        if self.node(l).observers.is_empty() {
+            return;
+        }
+        // The walk's stack is kept between rounds so that a change allocates nothing here.
+        let mut stack = std::mem::take(&mut self.eval().marks);
+        stack.extend(self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)));
         while let Some((n, dirt)) = stack.pop() {
             let node = self.node_mut(n);
             if node.dirt >= dirt {
@@ -263,6 +292,15 @@ impl State {
                 stack.extend(node.observers.iter().map(|&o| (o, Dirt::Check)));
             }
             self.queue(n, round);
+        }
+        self.eval().marks = stack;
+    }
+
+    /// Gives a round's candidate list back for the next round to use.
+    pub(crate) fn recycle(&mut self, mut candidates: Vec<u32>) {
+        if candidates.capacity() > 0 {
+            candidates.clear();
+            self.eval().candidates = candidates;
         }
     }
 
@@ -294,7 +332,7 @@ impl State {
             // While its sources are checked the node is on the evaluation stack: reaching it again means a
             // read function (re-run below it) now reads it, a cycle.
             self.node_mut(l).computing = true;
-            self.eval_stack.push(l);
+            self.eval().stack.push(l);
             let checked = catch_unwind(AssertUnwindSafe(|| {
                 let mut i = 0;
                 while let Some(&src) = self.node(l).sources.get(i) {
@@ -307,7 +345,7 @@ impl State {
                     i += 1;
                 }
             }));
-            self.eval_stack.pop();
+            self.eval().stack.pop();
             self.node_mut(l).computing = false;
             if let Err(panic) = checked {
                 resume_unwind(panic);
@@ -325,32 +363,33 @@ impl State {
             // The atom died and its removal is queued: nothing can read it any more.
             return;
         };
-        let node = self.node_mut(l);
-        node.computing = true;
-        let old_sources = std::mem::take(&mut node.sources);
-        self.eval_stack.push(l);
-        let ctx = ReadCtx::new(self, shared, old_sources.len());
-        let result = catch_unwind(AssertUnwindSafe(|| def.compute(ctx)));
-        self.eval_stack.pop();
+        self.node_mut(l).computing = true;
+        self.eval().stack.push(l);
+        let scratch = self.eval().pool.pop().unwrap_or_default();
+        let ctx = ReadCtx::new(self, shared, scratch);
+        let result = catch_unwind(AssertUnwindSafe(|| def.compute(ctx, l)));
+        self.eval().stack.pop();
         self.node_mut(l).computing = false;
         match result {
+            // Edges still describe the old sources (the new ones' vector is lost with the panic); the
+            // next read retries.
             Err(panic) => {
-                // Edges still describe the old sources; retry on the next read.
-                let node = self.node_mut(l);
-                node.sources = old_sources;
-                node.dirt = Dirt::Dirty;
+                self.node_mut(l).dirt = Dirt::Dirty;
                 resume_unwind(panic);
             }
-            Ok((value, new_sources)) => {
-                self.relink(l, &old_sources, &new_sources);
-                let node = self.node_mut(l);
-                node.sources = new_sources;
-                let changed = match &node.value {
-                    None => true,
-                    Some(old) => !def.values_equal(&**old, &*value),
-                };
+            Ok((changed, mut new_sources)) => {
+                if new_sources == self.node(l).sources {
+                    new_sources.clear();
+                    self.eval().pool.push(new_sources);
+                } else {
+                    let mut old_sources = std::mem::replace(&mut self.node_mut(l).sources, new_sources);
+                    let new_sources = std::mem::take(&mut self.node_mut(l).sources);
+                    self.relink(l, &old_sources, &new_sources);
+                    self.node_mut(l).sources = new_sources;
+                    old_sources.clear();
+                    self.eval().pool.push(old_sources);
+                }
                 if changed {
-                    node.value = Some(value);
                     self.touch(l);
                     let observers = std::mem::take(&mut self.node_mut(l).observers);
                     for &o in &observers {
@@ -377,15 +416,20 @@ impl State {
         }
         for &src in &new[common..] {
             if !old[common..].contains(&src) {
-                self.node_mut(src).observers.push(l);
+                let observers = &mut self.node_mut(src).observers;
+                // A source recorded twice (a nested evaluation reset its read mark) gets one edge.
+                if !observers.contains(&l) {
+                    observers.push(l);
+                }
             }
         }
     }
 
     #[cold]
     fn cycle_panic(&self, l: u32) -> ! {
-        let start = self.eval_stack.iter().position(|&n| n == l).unwrap_or(0);
-        let mut names: Vec<String> = self.eval_stack[start..].iter().map(|&n| self.node_name(n)).collect();
+        let stack = self.eval.as_ref().map_or(&[][..], |e| &e.stack[..]);
+        let start = stack.iter().position(|&n| n == l).unwrap_or(0);
+        let mut names: Vec<String> = stack[start..].iter().map(|&n| self.node_name(n)).collect();
         names.push(self.node_name(l));
         panic!("nexus: dependency cycle between derived atoms: {}", names.join(" -> "));
     }
@@ -438,7 +482,9 @@ impl State {
                 value: value.clone(),
             }));
         }
-        notes.sort_by_key(|n| n.seq);
+        if notes.len() > 1 {
+            notes.sort_by_key(|n| n.seq);
+        }
         (notes, first_panic)
     }
 }

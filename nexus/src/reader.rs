@@ -14,30 +14,38 @@ use crate::store_shared::StoreShared;
 pub struct ReadCtx<'a> {
     st: &'a mut State,
     shared: &'a StoreShared,
+    /// Sources read so far (a vector from the state's pool, so evaluations do not allocate).
     sources: Vec<u32>,
+    /// Marks nodes already recorded by this evaluation, so that recording is O(1).
+    mark: u64,
 }
 
 impl<'a> ReadCtx<'a> {
-    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, capacity: usize) -> Self {
-        ReadCtx { st, shared, sources: Vec::with_capacity(capacity) }
+    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, sources: Vec<u32>) -> Self {
+        let mark = st.next_seq();
+        ReadCtx { st, shared, sources, mark }
     }
 
-    pub(crate) fn into_sources(self) -> Vec<u32> {
-        self.sources
+    /// The state back, with the sources this evaluation read.
+    pub(crate) fn into_parts(self) -> (&'a mut State, Vec<u32>) {
+        (self.st, self.sources)
     }
 
-    fn read(&mut self, r: AtomRef<'_>) -> Value {
+    /// Brings `r` up to date, records it as a source and hands its value to `f` (without cloning it).
+    fn read<R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&Value) -> R) -> R {
         let (l, proxy) = self.shared.resolve(self.st, r);
         if self.st.node(l).is_derived() {
             self.st.refresh(self.shared, l);
         }
-        if !self.sources.contains(&l) {
+        let node = self.st.node_mut(l);
+        if node.read_mark != self.mark {
+            node.read_mark = self.mark;
             self.sources.push(l);
         }
         if proxy {
-            crate::global::value(r)
+            f(&crate::global::value(r))
         } else {
-            self.st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+            f(self.st.node(l).value.as_ref().expect("a refreshed or primitive node has a value"))
         }
     }
 }
@@ -60,8 +68,8 @@ impl<'a, S: Owner> Reader<'a, S> {
         Reader { ctx, _owner: PhantomData }
     }
 
-    pub(crate) fn into_sources(self) -> Vec<u32> {
-        self.ctx.into_sources()
+    pub(crate) fn into_parts(self) -> (&'a mut State, Vec<u32>) {
+        self.ctx.into_parts()
     }
 
     /// The current value of `atom` (computed if derived), recorded as a dependency.
@@ -70,8 +78,7 @@ impl<'a, S: Owner> Reader<'a, S> {
         A: Readable,
         A::Owner: UsableIn<S>,
     {
-        let value = self.ctx.read(atom.__atom());
-        value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type").clone()
+        self.ctx.read(atom.__atom(), |v| crate::store_shared::downcast::<A::Value>(v).clone())
     }
 
     /// Calls `f` with a borrow of `atom`'s current value, recorded as a dependency.
@@ -80,8 +87,7 @@ impl<'a, S: Owner> Reader<'a, S> {
         A: Readable,
         A::Owner: UsableIn<S>,
     {
-        let value = self.ctx.read(atom.__atom());
-        f(value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type"))
+        self.ctx.read(atom.__atom(), |v| f(crate::store_shared::downcast::<A::Value>(v)))
     }
 }
 

@@ -481,6 +481,7 @@ impl StoreShared {
         f(&mut st, &mut round);
         let (notes, panic) =
             if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
+        st.recycle(std::mem::take(&mut round.candidates));
         drop(st);
         finish(round.global_changes, notes, panic);
     }
