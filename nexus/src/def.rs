@@ -440,6 +440,7 @@ pub(crate) enum NodeDef {
 }
 
 /// A definition held for the length of an operation.
+#[derive(Clone)]
 pub(crate) enum DefGuard {
     Static(&'static dyn ErasedDef),
     Runtime(Arc<dyn ErasedDef>),

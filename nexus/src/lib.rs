@@ -78,6 +78,8 @@ mod time_travel;
 mod value_ops;
 
 pub mod global;
+#[cfg(feature = "redux-devtools")]
+pub mod redux_devtools;
 
 #[doc = include_str!("../docs/migration.md")]
 pub mod migration {}

@@ -72,7 +72,7 @@ impl fmt::Display for ChangeOp {
 /// One change of one atom in one store instance.
 pub struct Change<'a> {
     pub(crate) key: &'a AtomKey,
-    pub(crate) name: &'a str,
+    pub(crate) name: &'a Arc<str>,
     pub(crate) op: ChangeOp,
     pub(crate) round: u64,
     pub(crate) old: ValueRef<'a>,
@@ -88,6 +88,12 @@ impl<'a> Change<'a> {
     /// The atom's registry name.
     pub fn name(&self) -> &'a str {
         self.name
+    }
+
+    /// The registry name, shared (no copy).
+    #[cfg(feature = "redux-devtools")]
+    pub(crate) fn name_arc(&self) -> Arc<str> {
+        self.name.clone()
     }
 
     /// What made the change.
@@ -133,6 +139,12 @@ impl<'a> ValueRef<'a> {
     /// The shared value itself (kept by time travel without cloning).
     pub(crate) fn shared(&self) -> Value {
         self.value.clone()
+    }
+
+    /// The atom's definition, to show the value later (Redux DevTools bridge).
+    #[cfg(feature = "redux-devtools")]
+    pub(crate) fn def_guard(&self) -> DefGuard {
+        self.def.clone()
     }
 
     /// The value through `Debug` if its type has it (detected where the atom was declared), otherwise

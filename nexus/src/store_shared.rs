@@ -334,12 +334,31 @@ impl StoreShared {
                 if node.proxy || node.is_derived() {
                     continue;
                 }
-                if def.values_equal(&**node.value.as_ref().expect("primitive nodes hold a value"), &*value) {
+                let current = node.value.as_ref().expect("primitive nodes hold a value");
+                if Arc::ptr_eq(current, &value) || def.values_equal(&**current, &*value) {
                     continue;
                 }
                 self.replace(st, l, value, ChangeOp::Restore, round);
             }
         });
+    }
+
+    /// Every primitive atom whose value this instance holds, in registration order, with its current value
+    /// (the Redux DevTools bridge's starting state; proxies of shared `Global` atoms excluded).
+    #[cfg(feature = "redux-devtools")]
+    pub(crate) fn held_primitives(&self) -> Vec<crate::redux_devtools::Held> {
+        let st = self.read();
+        let mut nodes: Vec<&crate::graph::Node> =
+            st.nodes.iter().flatten().filter(|n| !n.proxy && !n.is_derived()).collect();
+        nodes.sort_by_key(|n| n.seq);
+        nodes
+            .into_iter()
+            .filter_map(|node| {
+                let def = node.def.upgrade()?;
+                let value = node.value.clone()?;
+                Some(crate::redux_devtools::Held { atom: node.id, name: def.core().name_arc(), def, value })
+            })
+            .collect()
     }
 
     /// The serialisable primitive atoms this instance holds (declared ones only), keyed by path.

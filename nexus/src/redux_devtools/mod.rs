@@ -1,0 +1,306 @@
+//! Shows a store instance in [Redux DevTools](https://github.com/reduxjs/redux-devtools), over the remote
+//! protocol of `@redux-devtools/cli` (feature `redux-devtools`).
+//!
+//! ```sh
+//! npx @redux-devtools/cli --port 8000     # then open http://localhost:8000
+//! ```
+//!
+//! ```no_run
+//! nexus::store! { pub struct Counter; }
+//! nexus::atom! { #![store(Counter)] pub static CLICKS: u32 = 0; }
+//!
+//! let counter = Counter::new();
+//! let bridge = nexus::redux_devtools::connect(&counter, nexus::redux_devtools::Options::default());
+//! counter.set(&CLICKS, 1); // the monitor shows `SET CLICKS` and the state `{ "CLICKS": 1 }`
+//! drop(bridge); // the instance leaves the monitor (`STOP`)
+//! ```
+//!
+//! # What the monitor sees and can do
+//!
+//! - One Redux DevTools **instance per store instance** (named after the store type and its id, unless
+//!   [`Options::name`] says otherwise); two connected stores never mix their actions.
+//! - The **state**: every primitive atom the instance holds, by registry name, as JSON when its type is
+//!   `Serialize`, else as its `Debug` text, else as its type name. Derived atoms follow from these and are
+//!   not shown; in a global-mode store, the shared `Global` atoms are not part of the instance's state.
+//! - Every **change as an action**: `SET CLICKS`, `UPDATE TODOS`, `RESET NAME`, `HYDRATE ..`; one `set`,
+//!   one writable write or one whole `batch` is one action (`BATCH SET A, SET B` when it changed several
+//!   atoms). Undo/redo made by a [`TimeTravel`](crate::TimeTravel) show as `RESTORE ..` actions.
+//! - **Jumps** (`JUMP_TO_STATE`, `JUMP_TO_ACTION`, the slider) move the store to that state: primitive
+//!   atoms get back the very values they held, derived atoms recompute, subscribers are notified.
+//!   A change made while the store is in a past state cuts off the later actions, as in Redux.
+//! - `COMMIT` makes the current state the committed one, `ROLLBACK` moves the store back to the
+//!   committed state, `RESET` back to the state at connect time; each forgets the actions. `IMPORT`
+//!   (a lifted state exported from the monitor) moves the store to the imported current state; it needs
+//!   `Deserialize` types, and atoms that cannot be decoded are reported to the monitor and left alone.
+//! - `START` from a monitor (re)sends the whole state; `STOP` pauses sending actions until the next
+//!   `START`; `PAUSE_RECORDING` does the same from the UI's pause button.
+//! - Not supported, reported to the monitor as an error: dispatching actions (nexus has no reducers),
+//!   skipping, reordering or sweeping actions (a store cannot re-run its history), locking changes.
+//!
+//! # The store never waits on the network
+//!
+//! A change costs the store one bounded-queue push (a few shared pointers, no formatting, no I/O); a
+//! background thread per connection turns changes into JSON and talks to the server. If the server is
+//! down, the thread retries with backoff (100 ms doubling to 5 s) and says once that it cannot connect
+//! (on stderr, and in [`Connection::status`]). If changes come faster than the thread drains them, the
+//! queue's overflow is dropped, counted, said once per episode, and the monitor gets a resynchronised
+//! state (an action `@@nexus/RESYNC`) so it never shows a state the store was not in.
+
+mod bridge;
+pub(crate) mod history;
+mod socket;
+
+pub(crate) use history::Held;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::def::{DefGuard, Value};
+use crate::info::AtomId;
+use crate::plugin::{Change, ChangeOp, Plugin};
+use crate::store::Store;
+
+/// Where and how to connect. `Options::default()`: `127.0.0.1:8000`, the default port of
+/// `@redux-devtools/cli`.
+///
+/// ```
+/// let options = nexus::redux_devtools::Options::default().port(8123).name("checkout");
+/// assert_eq!(options.address(), "127.0.0.1:8123");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Options {
+    host: String,
+    port: u16,
+    name: Option<String>,
+    max_age: usize,
+    queue: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { host: "127.0.0.1".to_owned(), port: 8000, name: None, max_age: 50, queue: 4096 }
+    }
+}
+
+impl Options {
+    /// The server's host name or address (default `127.0.0.1`).
+    #[must_use]
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The server's port (default 8000).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The instance's name in the monitor (default: the store's type name and id, like `Counter#3`).
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// How many states the history keeps, the committed one included (default 50, at least 2), as
+    /// Redux DevTools' `maxAge`: older actions are folded into the committed state.
+    #[must_use]
+    pub fn max_age(mut self, max_age: usize) -> Self {
+        self.max_age = max_age.max(2);
+        self
+    }
+
+    /// How many changes may wait for the background thread before new ones are dropped (default 4,096,
+    /// at least 1).
+    #[must_use]
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue = capacity.max(1);
+        self
+    }
+
+    /// `host:port`.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+/// What a connection has done so far, from [`Connection::status`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Status {
+    /// Logged in to the server right now.
+    pub connected: bool,
+    /// How many times a connection was established.
+    pub connections: u64,
+    /// Messages sent to the server (`START`, `STATE`, `ACTION`, ...).
+    pub sent: u64,
+    /// Changes dropped because the queue to the background thread was full.
+    pub dropped: u64,
+    /// The last connection problem, if any.
+    pub last_error: Option<String>,
+}
+
+/// A store instance shown in Redux DevTools; dropping it detaches the bridge from the store, tells the
+/// monitor `STOP` and closes the connection (waiting at most about a second for the server).
+pub struct Connection {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    detach: Option<Box<dyn FnOnce() + Send>>,
+    name: String,
+}
+
+/// State shared by the store-side tap, the background thread and the handle.
+pub(crate) struct Shared {
+    stop: AtomicBool,
+    dropped: AtomicU64,
+    status: Mutex<Status>,
+}
+
+impl Shared {
+    fn status(&self) -> std::sync::MutexGuard<'_, Status> {
+        self.status.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One change, as the store hands it to the background thread (no formatting on the store's side).
+pub(crate) struct Note {
+    atom: AtomId,
+    name: Arc<str>,
+    def: DefGuard,
+    op: ChangeOp,
+    round: u64,
+    before: Value,
+    after: Value,
+    at: SystemTime,
+}
+
+thread_local! {
+    /// The bridge token whose jump is running on this thread: its restores are not new actions.
+    static JUMPING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The plugin attached to the store: one bounded-queue push per change, never a wait.
+struct Tap {
+    token: u64,
+    queue: SyncSender<Note>,
+    shared: Arc<Shared>,
+}
+
+impl Plugin for Tap {
+    fn on_change(&self, change: &Change<'_>) {
+        if change.op() == ChangeOp::Restore && JUMPING.with(std::cell::Cell::get) == self.token {
+            return;
+        }
+        let note = Note {
+            atom: change.key().atom,
+            name: change.name_arc(),
+            def: change.after().def_guard(),
+            op: change.op(),
+            round: change.round(),
+            before: change.before().shared(),
+            after: change.after().shared(),
+            at: SystemTime::now(),
+        };
+        if self.queue.try_send(note).is_err() {
+            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Shows `store` in the Redux DevTools monitor of the `@redux-devtools/cli` server at `options`'
+/// address. Returns at once: connecting, and reconnecting whenever the connection is lost, happen on a
+/// background thread, so this never fails and never blocks; [`Connection::status`] tells how it goes.
+///
+/// # Panics
+///
+/// If the operating system refuses to start a thread.
+pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
+    static TOKENS: AtomicU64 = AtomicU64::new(1);
+    let token = TOKENS.fetch_add(1, Ordering::Relaxed);
+    let name = options.name.clone().unwrap_or_else(|| format!("{}#{}", store.name(), store.id()));
+    let shared = Arc::new(Shared {
+        stop: AtomicBool::new(false),
+        dropped: AtomicU64::new(0),
+        status: Mutex::default(),
+    });
+    let (queue, notes) = mpsc::sync_channel(options.queue);
+    let cell = &store.__cell().0;
+    // Attach first, then take the starting state: a change in between shows up twice, never not at all.
+    let plugin = cell.add_plugin(Arc::new(Tap { token, queue, shared: shared.clone() }));
+    let held = cell.held_primitives();
+    let weak = Arc::downgrade(cell);
+    let instance_id = format!("{name}@{}", std::process::id());
+    let bridge = bridge::Bridge::new(bridge::Setup {
+        store: weak.clone(),
+        options,
+        name: name.clone(),
+        instance_id,
+        token,
+        held,
+        notes,
+        shared: shared.clone(),
+    });
+    let thread = std::thread::Builder::new()
+        .name(format!("nexus-redux-devtools {name}"))
+        .spawn(move || bridge.run())
+        .expect("the operating system started the Redux DevTools bridge thread");
+    let detach = move || {
+        if let Some(store) = weak.upgrade() {
+            store.remove_plugin(plugin);
+        }
+    };
+    Connection { shared, thread: Some(thread), detach: Some(Box::new(detach)), name }
+}
+
+impl Connection {
+    /// The instance's name in the monitor.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the connection has done so far.
+    pub fn status(&self) -> Status {
+        let mut status = self.shared.status().clone();
+        status.dropped = self.shared.dropped.load(Ordering::Relaxed);
+        status
+    }
+
+    /// Waits until the bridge is logged in to the server, at most `timeout`; whether it is.
+    pub fn wait_connected(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.shared.status().connected {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(detach) = self.detach.take() {
+            detach();
+        }
+        self.shared.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            // The thread checks `stop` every few milliseconds and bounds its goodbye; a panic there has
+            // already been reported by the panic hook.
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("name", &self.name).field("status", &self.status()).finish()
+    }
+}
