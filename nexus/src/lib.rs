@@ -47,8 +47,9 @@
 //! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and
 //! [`TimeTravel`] (undo, redo, jumps) are built on them, per instance. [`Family`] gives one atom per key
 //! with eviction that frees memory. With the `serde` feature, `Store::snapshot` and `Store::hydrate`
-//! carry a store's state to a fresh instance (server-side rendering). The [`migration`] page maps the
-//! TypeScript nexus-state API and Jotai to nexus.
+//! carry a store's state to a fresh instance (server-side rendering). With the `redux-devtools` feature,
+//! `redux_devtools::connect` shows a store instance in the Redux DevTools UI of `@redux-devtools/cli`.
+//! The [`migration`] page maps the TypeScript nexus-state API and Jotai to nexus.
 //!
 //! # Errors
 //! A derived atom that reads itself, directly or through others, panics with a message naming the atoms

@@ -22,6 +22,9 @@ const NET_TIMEOUT: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(5);
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// More change rounds than this in one drain are sent as one `STATE` (the monitor keeps only `max_age`
+/// states anyway, and a flood of `ACTION`s would only fill the socket).
+const BURST: usize = 16;
 /// Overflow is said at most this often.
 const SAY_DROPS_EVERY: Duration = Duration::from_secs(10);
 
@@ -221,12 +224,18 @@ impl Bridge {
         self.send(&message);
     }
 
-    /// Turns notes into actions: consecutive notes of one change round are one action.
+    /// Turns notes into actions: consecutive notes of one change round are one action. A burst of more
+    /// rounds than the monitor keeps is sent as one `STATE` instead of an `ACTION` each.
     fn record(&mut self, notes: Vec<Note>) {
+        let rounds =
+            notes.windows(2).filter(|w| w[0].round != w[1].round).count() + usize::from(!notes.is_empty());
+        let burst = rounds > BURST;
+        // Timestamps are taken here, not in the store: a clock read per change is not the store's cost.
+        let at = now_ms(SystemTime::now());
+        let mut rewrote = false;
         let mut notes = notes.into_iter().peekable();
         while let Some(first) = notes.next() {
             let round = first.round;
-            let at = first.at;
             let mut group = vec![first];
             while let Some(next) = notes.next_if(|n| n.round == round) {
                 group.push(next);
@@ -239,14 +248,17 @@ impl Bridge {
                     before: Some(n.before),
                 })
                 .collect();
-            let recorded = self.history.record(Some(round), parts, steps, now_ms(at));
-            if self.paused {
+            let recorded = self.history.record(Some(round), parts, steps, at);
+            if self.paused || burst {
                 continue;
             }
             match recorded {
                 Recorded::Appended => self.send_action(),
-                Recorded::Rewrote => self.send_state(),
+                Recorded::Rewrote => rewrote = true,
             }
+        }
+        if (burst || rewrote) && !self.paused {
+            self.send_state();
         }
     }
 
@@ -391,13 +403,13 @@ impl Bridge {
     /// Sets the store's primitive atoms to `values` as one round that this bridge does not record.
     /// `false` if the store is gone or a subscriber panicked (the store stays usable either way).
     fn move_store(&mut self, values: Vec<(AtomId, Value)>) -> bool {
-        let Some(store) = self.store.upgrade() else { return false };
         struct Reset;
         impl Drop for Reset {
             fn drop(&mut self) {
                 JUMPING.with(|j| j.set(0));
             }
         }
+        let Some(store) = self.store.upgrade() else { return false };
         JUMPING.with(|j| j.set(self.token));
         let _reset = Reset;
         if catch_unwind(AssertUnwindSafe(|| store.restore(values))).is_err() {

@@ -31,17 +31,20 @@ pub(super) struct Step {
 /// The JSON the monitor shows for a value: the value itself if its type is `Serialize`, else its `Debug`
 /// text, else its type name.
 pub(super) fn to_json(held: &Held) -> Json {
-    if let Some(Ok(json)) = held.def.encode_json(&*held.value) {
-        return json;
-    }
     struct Shown<'a>(&'a Held);
     impl std::fmt::Display for Shown<'_> {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             self.0.def.fmt_value(&*self.0.value, f)
         }
     }
+    if let Some(Ok(json)) = held.def.encode_json(&*held.value) {
+        return json;
+    }
     Json::String(Shown(held).to_string())
 }
+
+/// One state of an imported history: its action's label, the typed values, the JSON shown.
+pub(super) type Imported = (String, Vec<(AtomId, Value)>, Map<String, Json>);
 
 struct Entry {
     /// The Redux action id (0: the committed state's `@@INIT`).
@@ -224,11 +227,7 @@ impl History {
 
     /// Replaces the whole history with `states` (label, typed values, JSON state), the first one being the
     /// committed state (`IMPORT_STATE`), and makes `current` the current one.
-    pub(super) fn replace(
-        &mut self,
-        states: Vec<(String, Vec<(AtomId, Value)>, Map<String, Json>)>,
-        current: usize,
-    ) {
+    pub(super) fn replace(&mut self, states: Vec<Imported>, current: usize) {
         let mut entries = Vec::with_capacity(states.len());
         for (i, (label, values, state)) in states.into_iter().enumerate() {
             if i == 0 {

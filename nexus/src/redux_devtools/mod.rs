@@ -56,7 +56,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::def::{DefGuard, Value};
 use crate::info::AtomId;
@@ -176,7 +176,6 @@ pub(crate) struct Note {
     round: u64,
     before: Value,
     after: Value,
-    at: SystemTime,
 }
 
 thread_local! {
@@ -204,7 +203,6 @@ impl Plugin for Tap {
             round: change.round(),
             before: change.before().shared(),
             after: change.after().shared(),
-            at: SystemTime::now(),
         };
         if self.queue.try_send(note).is_err() {
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
@@ -301,6 +299,9 @@ impl Drop for Connection {
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection").field("name", &self.name).field("status", &self.status()).finish()
+        f.debug_struct("Connection")
+            .field("name", &self.name)
+            .field("status", &self.status())
+            .finish_non_exhaustive()
     }
 }

@@ -65,11 +65,11 @@ impl ScSocket {
         let mut socket = ScSocket { ws, next_cid: 1, id: String::new() };
         let cid = socket.request("#handshake", &json!({ "authToken": null }))?;
         let answer = socket.wait_answer(cid, timeout)?;
-        socket.id = answer
+        answer
             .get("id")
             .and_then(Json::as_str)
             .ok_or_else(|| format!("the SocketCluster handshake answer has no socket id: {answer}"))?
-            .to_owned();
+            .clone_into(&mut socket.id);
         Ok(socket)
     }
 
@@ -139,11 +139,11 @@ impl ScSocket {
         let _ = self.ws.close(None);
         while Instant::now() < deadline {
             match self.ws.flush() {
-                Ok(()) => break,
                 Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::WouldBlock => {
                     std::thread::sleep(Duration::from_millis(2));
                 }
-                Err(_) => break,
+                // Sent, or the connection is gone: either way there is nothing left to wait for.
+                _ => break,
             }
         }
     }
@@ -200,11 +200,11 @@ impl ScSocket {
 fn classify(mut msg: Json) -> Option<Incoming> {
     if let Some(rid) = msg.get("rid").and_then(Json::as_u64) {
         let error = msg.get_mut("error").map(Json::take);
-        let data = msg.get_mut("data").map(Json::take).unwrap_or(Json::Null);
+        let data = msg.get_mut("data").map_or(Json::Null, Json::take);
         return Some(Incoming::Answer { rid, error, data });
     }
     if msg.get("event").and_then(Json::as_str) == Some("#publish") {
-        let data = msg.get_mut("data")?.get_mut("data").map(Json::take).unwrap_or(Json::Null);
+        let data = msg.get_mut("data")?.get_mut("data").map_or(Json::Null, Json::take);
         return Some(Incoming::Publish { data });
     }
     None
