@@ -20,11 +20,29 @@ nexus::store! {
     pub struct Counter;
 }
 
+/// Not `Serialize`: shown through `Debug`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token(pub u32);
+
+/// Neither `Serialize` nor `Debug`: shown as its type name.
+#[derive(Clone)]
+pub struct Opaque;
+
 nexus::atom! {
     #![store(Counter)]
+    pub static TOKEN: Token = Token(7);
+    pub static OPAQUE: Opaque = Opaque;
     pub static CLICKS: u64 = 0;
     pub static NAME: String = String::from("anon");
     pub static DOUBLE: u64 = computed(|s| s.get(&CLICKS) * 2);
+}
+
+/// The tests share one server, and a monitor's broadcasts (`START` on `respond`) reach every instance on
+/// it: each test holds this lock so that one test's broadcast cannot un-pause another's instance.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn server() -> (String, u16) {
@@ -163,6 +181,7 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
 
 #[test]
 fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
+    let _one = exclusive();
     let mut monitor = Monitor::connect();
     let (host, port) = server();
     let options = Options::default().host(host.clone()).port(port);
@@ -291,6 +310,7 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
 
 #[test]
 fn importing_a_lifted_state_moves_the_store_and_reports_what_does_not_decode() {
+    let _one = exclusive();
     let mut monitor = Monitor::connect();
     let (host, port) = server();
     let store = Counter::new();
@@ -324,4 +344,50 @@ fn importing_a_lifted_state_moves_the_store_and_reports_what_does_not_decode() {
     monitor
         .tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 0 } }));
     wait_until("the jump into the imported history", || store.get(&CLICKS) == 10);
+}
+
+#[test]
+fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_work() {
+    let _one = exclusive();
+    let mut monitor = Monitor::connect();
+    let (host, port) = server();
+    let store = Counter::new();
+    store.set(&TOKEN, Token(9));
+    let _ = store.with(&OPAQUE, |_| ());
+    let bridge = connect(&store, Options::default().host(host).port(port).name("it-render"));
+    assert!(bridge.wait_connected(Duration::from_secs(10)));
+    let mine = monitor.wait_for("it-render", 0, |m| m.len() >= 2);
+    let socket_id = mine[0]["id"].as_str().unwrap().to_owned();
+    let state = &parsed(&mine[1], "payload")["computedStates"][0]["state"];
+    assert_eq!(state["TOKEN"], "Token(9)");
+    let opaque = state["OPAQUE"].as_str().unwrap();
+    assert!(opaque.starts_with('<') && opaque.contains("Opaque"), "{opaque}");
+
+    // STOP: changes are recorded but not sent; START sends the whole state, changes included.
+    monitor.tell(&socket_id, json!({ "type": "STOP" }));
+    std::thread::sleep(Duration::from_millis(200));
+    let seen = monitor.mark();
+    store.set(&CLICKS, 5);
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..10 {
+        monitor.read_one();
+    }
+    let quiet: Vec<&Json> = monitor.log[seen..].iter().filter(|m| m["name"] == "it-render").collect();
+    assert!(quiet.is_empty(), "nothing is sent while stopped: {quiet:?}");
+    let seen = monitor.mark();
+    monitor.tell(&socket_id, json!({ "type": "START" }));
+    let mine = monitor.wait_for("it-render", seen, |m| m.iter().any(|x| x["type"] == "STATE"));
+    let lifted = parsed(mine.iter().find(|x| x["type"] == "STATE").unwrap(), "payload");
+    assert_eq!(lifted["computedStates"][1]["state"]["CLICKS"], 5);
+
+    // RESET: back to the state at connect time, with no actions.
+    store.set(&TOKEN, Token(10));
+    let seen = monitor.mark();
+    monitor.tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "RESET" } }));
+    wait_until("the reset", || store.get(&TOKEN) == Token(9) && store.get(&CLICKS) == 0);
+    monitor.wait_for("it-render", seen, |m| {
+        m.iter()
+            .filter(|x| x["type"] == "STATE")
+            .any(|x| parsed(x, "payload")["stagedActionIds"] == json!([0]))
+    });
 }

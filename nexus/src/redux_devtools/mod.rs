@@ -146,7 +146,8 @@ pub struct Status {
 }
 
 /// A store instance shown in Redux DevTools; dropping it detaches the bridge from the store, tells the
-/// monitor `STOP` and closes the connection (waiting at most about a second for the server).
+/// monitor `STOP` and closes the connection. The drop waits for the background thread, which is never
+/// blocked longer than one network timeout (1 s) per step of a connection attempt.
 pub struct Connection {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
