@@ -70,11 +70,11 @@ impl Monitor {
             tungstenite::client::client(format!("ws://{host}:{port}/socketcluster/").as_str(), stream)
                 .expect("WebSocket handshake");
         let mut m = Monitor { ws, cid: 0, log: Vec::new() };
-        let hs = m.request("#handshake", json!({ "authToken": null }));
+        let hs = m.request("#handshake", &json!({ "authToken": null }));
         assert!(hs["id"].is_string(), "handshake answer {hs}");
-        let channel = m.request("login", json!({}));
+        let channel = m.request("login", &json!({}));
         assert_eq!(channel, json!("log"), "a monitor logs in to watch `log`");
-        m.request("#subscribe", json!({ "channel": "log" }));
+        m.request("#subscribe", &json!({ "channel": "log" }));
         m
     }
 
@@ -82,7 +82,7 @@ impl Monitor {
         self.ws.send(Message::text(text)).unwrap();
     }
 
-    fn request(&mut self, event: &str, data: Json) -> Json {
+    fn request(&mut self, event: &str, data: &Json) -> Json {
         self.cid += 1;
         let cid = self.cid;
         self.send(json!({ "event": event, "data": data, "cid": cid }).to_string());
@@ -149,7 +149,7 @@ impl Monitor {
     }
 
     /// Sends a message to one instance, as the UI does (`sc-<socket id>`).
-    fn tell(&mut self, socket_id: &str, message: Json) {
+    fn tell(&mut self, socket_id: &str, message: &Json) {
         self.send(json!({ "event": format!("sc-{socket_id}"), "data": message }).to_string());
     }
 }
@@ -240,7 +240,7 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
     let seen = monitor.mark();
     monitor.tell(
         &socket_id,
-        json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 1, "actionId": 1 } }),
+        &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 1, "actionId": 1 } }),
     );
     wait_until("the jump", || store.get(&CLICKS) == 1);
     assert_eq!(store.get(&NAME), "ada");
@@ -255,13 +255,13 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
     // JUMP_TO_ACTION by action id: action 3 is the batch.
     monitor.tell(
         &socket_id,
-        json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_ACTION", "actionId": 3 } }),
+        &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_ACTION", "actionId": 3 } }),
     );
     wait_until("the jump to action 3", || store.get(&CLICKS) == 3 && store.get(&NAME) == "grace");
 
     // Back to state 2, then a new change: the later action is cut off and the monitor gets a whole STATE.
     monitor
-        .tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 2 } }));
+        .tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 2 } }));
     wait_until("the jump to state 2", || store.get(&CLICKS) == 2 && store.get(&NAME) == "ada");
     let seen = monitor.mark();
     store.set(&CLICKS, 42);
@@ -274,7 +274,7 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
 
     // COMMIT then ROLLBACK: the committed state is the current one; a later change is undone by ROLLBACK.
     let seen = monitor.mark();
-    monitor.tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "COMMIT" } }));
+    monitor.tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "COMMIT" } }));
     monitor.wait_for("it-counter", seen, |m| {
         m.iter()
             .filter(|x| x["type"] == "STATE")
@@ -286,7 +286,7 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
     let last = mine.iter().rev().find(|m| m["type"] == "ACTION").unwrap();
     assert_eq!(parsed(last, "payload")["CLICKS"], 43);
     assert_eq!(last["nextActionId"], 2, "action ids restart after a COMMIT");
-    monitor.tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "ROLLBACK" } }));
+    monitor.tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "ROLLBACK" } }));
     wait_until("the rollback", || store.get(&CLICKS) == 42);
 
     // A monitor's START (sent to every instance when a UI opens) is answered with the whole state.
@@ -295,7 +295,7 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
     monitor.wait_for("it-counter", seen, |m| m.iter().any(|x| x["type"] == "STATE"));
 
     // Unsupported requests are answered with an ERROR the UI shows, and change nothing.
-    monitor.tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "TOGGLE_ACTION", "id": 1 } }));
+    monitor.tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "TOGGLE_ACTION", "id": 1 } }));
     let errors = monitor.wait_for("it-counter", 0, |m| m.iter().any(|x| x["type"] == "ERROR"));
     let error = errors.iter().find(|x| x["type"] == "ERROR").unwrap();
     assert!(error["payload"].as_str().unwrap().contains("TOGGLE_ACTION"), "{error}");
@@ -332,7 +332,7 @@ fn importing_a_lifted_state_moves_the_store_and_reports_what_does_not_decode() {
     });
     monitor.tell(
         &socket_id,
-        json!({ "type": "DISPATCH", "action": { "type": "IMPORT_STATE", "nextLiftedState": exported } }),
+        &json!({ "type": "DISPATCH", "action": { "type": "IMPORT_STATE", "nextLiftedState": exported } }),
     );
     wait_until("the import", || store.get(&CLICKS) == 11);
     // `NAME` was not held by this instance yet (never touched): it is reported, not invented.
@@ -342,7 +342,7 @@ fn importing_a_lifted_state_moves_the_store_and_reports_what_does_not_decode() {
 
     // The imported history is jumpable.
     monitor
-        .tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 0 } }));
+        .tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 0 } }));
     wait_until("the jump into the imported history", || store.get(&CLICKS) == 10);
 }
 
@@ -353,7 +353,7 @@ fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_wor
     let (host, port) = server();
     let store = Counter::new();
     store.set(&TOKEN, Token(9));
-    let _ = store.with(&OPAQUE, |_| ());
+    store.with(&OPAQUE, |_| ()); // registers it: the state shows what the instance holds
     let bridge = connect(&store, Options::default().host(host).port(port).name("it-render"));
     assert!(bridge.wait_connected(Duration::from_secs(10)));
     let mine = monitor.wait_for("it-render", 0, |m| m.len() >= 2);
@@ -364,7 +364,7 @@ fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_wor
     assert!(opaque.starts_with('<') && opaque.contains("Opaque"), "{opaque}");
 
     // STOP: changes are recorded but not sent; START sends the whole state, changes included.
-    monitor.tell(&socket_id, json!({ "type": "STOP" }));
+    monitor.tell(&socket_id, &json!({ "type": "STOP" }));
     std::thread::sleep(Duration::from_millis(200));
     let seen = monitor.mark();
     store.set(&CLICKS, 5);
@@ -375,7 +375,7 @@ fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_wor
     let quiet: Vec<&Json> = monitor.log[seen..].iter().filter(|m| m["name"] == "it-render").collect();
     assert!(quiet.is_empty(), "nothing is sent while stopped: {quiet:?}");
     let seen = monitor.mark();
-    monitor.tell(&socket_id, json!({ "type": "START" }));
+    monitor.tell(&socket_id, &json!({ "type": "START" }));
     let mine = monitor.wait_for("it-render", seen, |m| m.iter().any(|x| x["type"] == "STATE"));
     let lifted = parsed(mine.iter().find(|x| x["type"] == "STATE").unwrap(), "payload");
     assert_eq!(lifted["computedStates"][1]["state"]["CLICKS"], 5);
@@ -383,7 +383,7 @@ fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_wor
     // RESET: back to the state at connect time, with no actions.
     store.set(&TOKEN, Token(10));
     let seen = monitor.mark();
-    monitor.tell(&socket_id, json!({ "type": "DISPATCH", "action": { "type": "RESET" } }));
+    monitor.tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "RESET" } }));
     wait_until("the reset", || store.get(&TOKEN) == Token(9) && store.get(&CLICKS) == 0);
     monitor.wait_for("it-render", seen, |m| {
         m.iter()
