@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nexus::redux_devtools::{connect, Options};
+use nexus::Store as _;
 
 nexus::store! {
     /// The measured store.
@@ -39,6 +40,19 @@ fn sets(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             plain.set(&CLICKS, black_box(i));
+        });
+    });
+
+    // The store's side of any plugin (recording the change, delivering it after the lock), for scale.
+    struct Noop;
+    impl nexus::Plugin for Noop {}
+    let observed = Shop::new();
+    observed.add_plugin(std::sync::Arc::new(Noop));
+    let mut i = 0u64;
+    g.bench_function("noop_plugin", |b| {
+        b.iter(|| {
+            i += 1;
+            observed.set(&CLICKS, black_box(i));
         });
     });
 

@@ -33,6 +33,8 @@ pub struct DefCore {
     /// Packed [`Slot`]; 0 until a declared atom is first used.
     slot: AtomicU64,
     path: OnceLock<Arc<str>>,
+    /// The name as a shared string, made once (change events carry it).
+    name_shared: OnceLock<Arc<str>>,
     /// Set for run-time atoms only: they give their slot back when they die.
     space: Option<&'static SlotSpace>,
     /// Run-time atoms only: who holds a value of this atom, to free it when the atom dies.
@@ -65,6 +67,7 @@ impl DefCore {
             owner_name: S::__NAME,
             slot: AtomicU64::new(0),
             path: OnceLock::new(),
+            name_shared: OnceLock::new(),
             space: None,
             holders: Mutex::new(Vec::new()),
         }
@@ -84,6 +87,7 @@ impl DefCore {
             owner_name: S::__NAME,
             slot: AtomicU64::new(slot.pack()),
             path: OnceLock::new(),
+            name_shared: OnceLock::new(),
             space: Some(space),
             holders: Mutex::new(Vec::new()),
         }
@@ -98,7 +102,7 @@ impl DefCore {
 
     pub(crate) fn name_arc(&self) -> Arc<str> {
         match &self.name {
-            Name::Static(s) => Arc::from(*s),
+            Name::Static(s) => self.name_shared.get_or_init(|| Arc::from(*s)).clone(),
             Name::Owned(s) => s.clone(),
         }
     }

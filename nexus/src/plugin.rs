@@ -179,13 +179,14 @@ pub(crate) enum Event {
     BatchEnd,
 }
 
-pub(crate) type Plugins = Vec<(PluginId, Arc<dyn Plugin>)>;
+/// Shared, so that handing the list to a delivery after the lock is one reference count, not a copy.
+pub(crate) type Plugins = Arc<[(PluginId, Arc<dyn Plugin>)]>;
 
 /// Tells every plugin about every event; a panicking plugin does not stop the others.
 pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
     let mut first_panic: Option<Box<dyn Any + Send>> = None;
     for event in &events {
-        for (_, plugin) in plugins {
+        for (_, plugin) in plugins.iter() {
             let call = || match event {
                 Event::Register(info) => plugin.on_register(info),
                 Event::Subscribe(info) => plugin.on_subscribe(info),

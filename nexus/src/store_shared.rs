@@ -446,7 +446,10 @@ impl StoreShared {
     pub(crate) fn add_plugin(&self, plugin: Arc<dyn Plugin>) -> PluginId {
         let mut st = self.write();
         let id = PluginId(st.next_seq());
-        st.tools.get_or_insert_with(Box::default).plugins.push((id, plugin));
+        let plugins = &mut st.tools.get_or_insert_with(Box::default).plugins;
+        let mut list = plugins.to_vec();
+        list.push((id, plugin));
+        *plugins = list.into();
         id
     }
 
@@ -456,7 +459,12 @@ impl StoreShared {
             let mut st = self.write();
             let plugins = &mut st.tools.get_or_insert_with(Box::default).plugins;
             let pos = plugins.iter().position(|(p, _)| *p == id);
-            pos.map(|pos| plugins.remove(pos))
+            pos.map(|pos| {
+                let mut list = plugins.to_vec();
+                let removed = list.remove(pos);
+                *plugins = list.into();
+                removed
+            })
         };
         removed.is_some()
     }

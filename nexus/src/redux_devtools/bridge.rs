@@ -98,8 +98,10 @@ impl Bridge {
             }
             match self.notes.recv_timeout(TICK) {
                 Ok(first) => {
+                    let before = self.pending.len();
                     self.pending.push(first);
                     self.pending.extend(self.notes.try_iter());
+                    self.shared.queued.fetch_sub(self.pending.len() - before, Ordering::Relaxed);
                     // The newest round may still be arriving (a batch's changes come one by one): hold it
                     // back until another round starts or a tick passes quietly.
                     let newest = self.pending.last().map(|n| n.round);

@@ -159,6 +159,10 @@ pub struct Connection {
 pub(crate) struct Shared {
     stop: AtomicBool,
     dropped: AtomicU64,
+    /// Notes in the queue (an upper bound): when it is full, a change is counted as dropped without
+    /// building a note, so a flooded bridge costs the store one atomic load and one increment.
+    queued: std::sync::atomic::AtomicUsize,
+    capacity: usize,
     status: Mutex<Status>,
 }
 
@@ -196,6 +200,10 @@ impl Plugin for Tap {
         if change.op() == ChangeOp::Restore && JUMPING.with(std::cell::Cell::get) == self.token {
             return;
         }
+        if self.shared.queued.load(Ordering::Relaxed) >= self.shared.capacity {
+            self.shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let note = Note {
             atom: change.key().atom,
             name: change.name_arc(),
@@ -205,7 +213,10 @@ impl Plugin for Tap {
             before: change.before().shared(),
             after: change.after().shared(),
         };
+        // Counted before the push, so the bridge never takes out more than was put in.
+        self.shared.queued.fetch_add(1, Ordering::Relaxed);
         if self.queue.try_send(note).is_err() {
+            self.shared.queued.fetch_sub(1, Ordering::Relaxed);
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -225,6 +236,8 @@ pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
     let shared = Arc::new(Shared {
         stop: AtomicBool::new(false),
         dropped: AtomicU64::new(0),
+        queued: std::sync::atomic::AtomicUsize::new(0),
+        capacity: options.queue,
         status: Mutex::default(),
     });
     let (queue, notes) = mpsc::sync_channel(options.queue);
