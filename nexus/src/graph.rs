@@ -313,6 +313,7 @@ impl State {
     }
 
     /// Records that `l` got a new value now.
+    #[inline]
     pub(crate) fn touch(&mut self, l: u32) {
         self.epoch += 1;
         let epoch = self.epoch;

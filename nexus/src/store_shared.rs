@@ -35,6 +35,7 @@ pub struct StoreShared {
 }
 
 /// An address unique to the current thread while it lives.
+#[inline]
 fn thread_mark() -> usize {
     thread_local!(static MARK: u8 = const { 0 });
     MARK.with(|m| std::ptr::from_ref(m) as usize)
@@ -48,20 +49,38 @@ pub(crate) struct WriteGuard<'a> {
 
 impl Deref for WriteGuard<'_> {
     type Target = State;
+    #[inline]
     fn deref(&self) -> &State {
         self.guard.as_ref().expect("the guard is held until drop")
     }
 }
 
 impl DerefMut for WriteGuard<'_> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut State {
         self.guard.as_mut().expect("the guard is held until drop")
     }
 }
 
 impl Drop for WriteGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
-        let Some(mut guard) = self.guard.take() else { return };
+        let Some(guard) = self.guard.take() else { return };
+        let busy = self.shared.has_deferred.load(Ordering::Acquire)
+            || guard.tools.as_ref().is_some_and(|t| !t.events.is_empty());
+        if busy {
+            self.finish(guard);
+        } else {
+            self.shared.writer.store(0, Ordering::Release);
+            drop(guard);
+        }
+    }
+}
+
+impl WriteGuard<'_> {
+    /// The release with work to do: deferred clean-ups, then plugin events after the lock.
+    #[inline(never)]
+    fn finish(&self, mut guard: RwLockWriteGuard<'_, State>) {
         // Clean-ups queued while we held the lock (run-time atoms that died, subscriptions dropped).
         while self.shared.has_deferred.load(Ordering::Acquire)
             && self.shared.has_deferred.swap(false, Ordering::AcqRel)
@@ -242,13 +261,19 @@ impl StoreShared {
             if let Some(l) = st.local(r.id) {
                 let node = st.node(l);
                 if node.observers.is_empty() && node.subs.is_empty() && !st.observed() {
-                    if eq.is_some_and(|eq| eq(downcast::<T>(node.value.as_ref().expect("primitive")), &new)) {
-                        return;
-                    }
                     let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
-                    match Arc::get_mut(slot) {
-                        Some(v) => *v.downcast_mut::<T>().expect("an atom's value has the atom's type") = new,
-                        None => *slot = Arc::new(new),
+                    // One downcast: compare and write through the same `&mut T` when the value is unshared.
+                    if let Some(v) = Arc::get_mut(slot) {
+                        let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+                        if eq.is_some_and(|eq| eq(v, &new)) {
+                            return;
+                        }
+                        *v = new;
+                    } else {
+                        if eq.is_some_and(|eq| eq(downcast::<T>(slot), &new)) {
+                            return;
+                        }
+                        *slot = Arc::new(new);
                     }
                     st.touch(l);
                     return;
