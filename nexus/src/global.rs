@@ -64,7 +64,7 @@ fn write() -> Write {
 
 impl Registry {
     fn find(&self, id: AtomId) -> Option<usize> {
-        let e = self.index.get(id.index as usize)?.checked_sub(1)? as usize;
+        let e = self.index.get(id.index() as usize)?.checked_sub(1)? as usize;
         match &self.entries[e] {
             Some(entry) if entry.id == id => Some(e),
             _ => None,
@@ -83,7 +83,7 @@ impl Registry {
             return None;
         }
         let mut displaced = None;
-        if let Some(&e) = self.index.get(r.id.index as usize) {
+        if let Some(&e) = self.index.get(r.id.index() as usize) {
             if e != 0 {
                 displaced = self.entries[(e - 1) as usize].take();
                 self.free.push(e - 1);
@@ -105,10 +105,10 @@ impl Registry {
             self.entries.push(Some(entry));
             u32::try_from(self.entries.len() - 1).expect("fewer than u32::MAX global atoms")
         };
-        if self.index.len() <= r.id.index as usize {
-            self.index.resize(r.id.index as usize + 1, 0);
+        if self.index.len() <= r.id.index() as usize {
+            self.index.resize(r.id.index() as usize + 1, 0);
         }
-        self.index[r.id.index as usize] = e + 1;
+        self.index[r.id.index() as usize] = e + 1;
         if r.handle.def().core().is_runtime() {
             r.handle.def().core().add_holder(Holder::Global);
         }
@@ -207,7 +207,7 @@ pub(crate) fn remove_watcher(id: AtomId, store: *const StoreShared) {
 pub(crate) fn forget(id: AtomId) {
     let mut reg = write();
     let removed = reg.0.find(id).and_then(|e| {
-        reg.0.index[id.index as usize] = 0;
+        reg.0.index[id.index() as usize] = 0;
         reg.0.free.push(u32::try_from(e).expect("entry indices fit u32"));
         reg.0.entries[e].take()
     });

@@ -16,6 +16,7 @@ use crate::def::{NodeDef, Value};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::plugin::{Event, Plugins};
 use crate::reader::ReadCtx;
+use crate::slot_index::SlotIndex;
 use crate::store_shared::StoreShared;
 
 /// Freshness of a derived node.
@@ -28,12 +29,18 @@ pub(crate) enum Dirt {
     Dirty,
 }
 
-pub(crate) type Callback = Arc<dyn Fn(&(dyn Any + Send + Sync)) + Send + Sync>;
+pub(crate) type Callback = Box<dyn Fn(&(dyn Any + Send + Sync)) + Send + Sync>;
+
+/// One subscriber: its callback and whether it is still subscribed, shared by the node, the
+/// [`Subscription`](crate::Subscription) and the notes of rounds in flight (one reference count for all).
+pub(crate) struct Subscriber {
+    pub(crate) f: Callback,
+    pub(crate) alive: AtomicBool,
+}
 
 pub(crate) struct Sub {
     pub(crate) seq: u64,
-    pub(crate) f: Callback,
-    pub(crate) alive: Arc<AtomicBool>,
+    pub(crate) sub: Arc<Subscriber>,
 }
 
 pub(crate) struct Node {
@@ -81,8 +88,8 @@ pub(crate) struct State {
     /// Dense local slots; `None` where a run-time atom died.
     pub(crate) nodes: Vec<Option<Node>>,
     free: Vec<u32>,
-    /// Owner slot index -> local slot + 1, for the store's own atoms `[0]` and `Global` ones `[1]`.
-    index: [Vec<u32>; 2],
+    /// Atom id -> local slot, for the atoms this instance holds.
+    index: SlotIndex,
     /// Registration and subscription order.
     pub(crate) seq: u64,
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
@@ -125,20 +132,14 @@ pub(crate) struct Round {
 /// A subscriber call prepared under the lock and made after it is released.
 pub(crate) struct Note {
     pub(crate) seq: u64,
-    pub(crate) f: Callback,
-    pub(crate) alive: Arc<AtomicBool>,
+    pub(crate) sub: Arc<Subscriber>,
     pub(crate) value: Value,
 }
 
 impl State {
     #[inline]
     pub(crate) fn local(&self, id: AtomId) -> Option<u32> {
-        let l = *self.index[usize::from(id.global)].get(id.index as usize)?;
-        let l = l.checked_sub(1)?;
-        match &self.nodes[l as usize] {
-            Some(node) if node.id.gen == id.gen => Some(l),
-            _ => None,
-        }
+        self.index.get(id)
     }
 
     #[inline]
@@ -175,7 +176,8 @@ impl State {
         Round {
             id: self.next_seq(),
             start_epoch: self.epoch,
-            candidates: Vec::new(),
+            // The previous round's list, so that a change with subscribers does not allocate one.
+            candidates: self.eval.as_mut().map(|e| std::mem::take(&mut e.candidates)).unwrap_or_default(),
             global_changes: Vec::new(),
         }
     }
@@ -210,10 +212,8 @@ impl State {
         proxy: bool,
     ) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
-        if self.index[usize::from(id.global)].get(id.index as usize).is_some_and(|&l| l != 0) {
-            let stale = self.index[usize::from(id.global)][id.index as usize] - 1;
-            let stale_id = self.node(stale).id;
-            self.remove(stale_id);
+        if let Some((stale, _)) = self.index.same_place(id) {
+            self.remove(stale);
         }
         let seq = self.next_seq();
         let node = Node {
@@ -244,11 +244,7 @@ impl State {
             self.nodes.push(Some(node));
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
-        let index = &mut self.index[usize::from(id.global)];
-        if index.len() <= id.index as usize {
-            index.resize((id.index as usize + 1).max(16).next_power_of_two(), 0);
-        }
-        index[id.index as usize] = l + 1;
+        self.index.insert(id, l);
         l
     }
 
@@ -256,7 +252,7 @@ impl State {
     pub(crate) fn remove(&mut self, id: AtomId) -> Option<Node> {
         let l = self.local(id)?;
         let node = self.nodes[l as usize].take().expect("local() returned a live node");
-        self.index[usize::from(id.global)][id.index as usize] = 0;
+        self.index.remove(id);
         self.free.push(l);
         for &src in &node.sources {
             if let Some(Some(s)) = self.nodes.get_mut(src as usize) {
@@ -449,7 +445,7 @@ impl State {
         shared: &StoreShared,
         round: &mut Round,
     ) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
-        let mut notes = Vec::new();
+        let mut notes = crate::notes::take_pool();
         let mut first_panic = None;
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(Option::is_none) {
@@ -478,8 +474,7 @@ impl State {
             };
             notes.extend(node.subs.iter().map(|s| Note {
                 seq: s.seq,
-                f: s.f.clone(),
-                alive: s.alive.clone(),
+                sub: s.sub.clone(),
                 value: value.clone(),
             }));
         }

@@ -84,12 +84,59 @@ pub struct AtomKey {
     pub(crate) path: Arc<str>,
 }
 
-/// Identity of an atom definition: its owner's slot space, slot index and generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct AtomId {
-    pub(crate) global: bool,
-    pub(crate) index: u32,
-    pub(crate) gen: u32,
+/// Identity of an atom definition: its owner's slot space (`Global` or a store type), slot index and
+/// generation, packed as `gen << 33 | index << 1 | global`. One word, so that it is written and read
+/// whole (a lookup right after building an `AtomRef` loads it as one value). Never 0: `gen` is never 0.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct AtomId(u64);
+
+impl AtomId {
+    #[inline]
+    pub(crate) const fn new(global: bool, index: u32, gen: u32) -> Self {
+        AtomId(((gen as u64) << 33) | ((index as u64) << 1) | global as u64)
+    }
+
+    /// Whether the atom is `Global` (its slot is in the `Global` space).
+    #[inline]
+    pub(crate) const fn global(self) -> bool {
+        self.0 & 1 == 1
+    }
+
+    /// The slot index within its owner's space.
+    #[inline]
+    pub(crate) const fn index(self) -> u32 {
+        #[allow(clippy::cast_possible_truncation)] // 32 bits were packed there
+        let index = (self.0 >> 1) as u32;
+        index
+    }
+
+    /// The generation of the slot's holder.
+    #[inline]
+    pub(crate) const fn gen(self) -> u32 {
+        #[allow(clippy::cast_possible_truncation)] // 31 bits were packed there
+        let gen = (self.0 >> 33) as u32;
+        gen
+    }
+
+    /// The packed word (never 0).
+    #[inline]
+    pub(crate) const fn bits(self) -> u64 {
+        self.0
+    }
+
+    pub(crate) const fn from_bits(bits: u64) -> Self {
+        AtomId(bits)
+    }
+}
+
+impl fmt::Debug for AtomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AtomId")
+            .field("global", &self.global())
+            .field("index", &self.index())
+            .field("gen", &self.gen())
+            .finish()
+    }
 }
 
 impl AtomKey {

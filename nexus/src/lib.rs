@@ -66,9 +66,11 @@ mod devtools;
 mod family;
 mod graph;
 mod info;
+mod notes;
 mod owner;
 mod plugin;
 mod reader;
+mod slot_index;
 mod space;
 #[cfg(feature = "serde")]
 mod ssr;

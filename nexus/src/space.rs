@@ -6,24 +6,16 @@
 
 use std::sync::Mutex;
 
-/// A slot index and the generation of the atom that holds it. `gen` is never 0.
+/// A slot index and the generation of the atom that holds it. `gen` is never 0 and below 2^31 (it is
+/// packed into an `AtomId` with the index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Slot {
     pub(crate) index: u32,
     pub(crate) gen: u32,
 }
 
-impl Slot {
-    pub(crate) fn pack(self) -> u64 {
-        (u64::from(self.gen) << 32) | u64::from(self.index)
-    }
-
-    pub(crate) fn unpack(v: u64) -> Option<Slot> {
-        #[allow(clippy::cast_possible_truncation)] // the two halves were packed from u32s
-        let slot = Slot { index: v as u32, gen: (v >> 32) as u32 };
-        (slot.gen != 0).then_some(slot)
-    }
-}
+/// The largest generation an `AtomId` holds.
+const MAX_GEN: u32 = (1 << 31) - 1;
 
 /// The slot allocator of one owner (a store type or `Global`). Generated code creates one per store
 /// type in a `static`; users never name it.
@@ -59,9 +51,9 @@ impl SlotSpace {
     /// Gives a slot back; the next atom to get this index sees a new generation.
     pub(crate) fn release(&self, slot: Slot) {
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A generation that would wrap to 0 retires the index instead of risking confusion.
-        if let Some(gen) = slot.gen.checked_add(1) {
-            inner.free.push(Slot { index: slot.index, gen });
+        // A generation that would not fit an `AtomId` retires the index instead of risking confusion.
+        if slot.gen < MAX_GEN {
+            inner.free.push(Slot { index: slot.index, gen: slot.gen + 1 });
         }
     }
 }

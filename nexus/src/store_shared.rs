@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
@@ -12,7 +12,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::atom::AtomRef;
 use crate::def::{ErasedDef, Holder, Value};
-use crate::graph::{Callback, Note, Round, State, Sub};
+use crate::graph::{Callback, Note, Round, State, Sub, Subscriber};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
 use crate::subscription::Subscription;
@@ -178,15 +178,22 @@ impl StoreShared {
     /// Whether `r` is a `Global` primitive whose value lives in the global registry for this store.
     #[inline]
     fn in_global_registry(&self, r: AtomRef<'_>) -> bool {
-        r.id.global && self.mode == Mode::Global && r.kind == AtomKind::Primitive
+        r.id.global() && self.mode == Mode::Global && r.kind == AtomKind::Primitive
     }
 
     /// The local node of `r`, registering it on first use. Returns it and whether it is a proxy.
+    #[inline]
     pub(crate) fn resolve(&self, st: &mut State, r: AtomRef<'_>) -> (u32, bool) {
         let proxy = self.in_global_registry(r);
-        if let Some(l) = st.local(r.id) {
-            return (l, proxy);
+        match st.local(r.id) {
+            Some(l) => (l, proxy),
+            None => (self.register_new(st, r, proxy), proxy),
         }
+    }
+
+    /// First use of `r` in this instance: a node, and the bookkeeping around it.
+    #[inline(never)]
+    fn register_new(&self, st: &mut State, r: AtomRef<'_>, proxy: bool) -> u32 {
         let value = (r.kind == AtomKind::Primitive && !proxy).then(|| r.handle.def().init_value());
         let l = st.insert(r.handle.node_def(), r.id, r.kind, value, proxy);
         if r.handle.def().core().is_runtime() {
@@ -199,7 +206,7 @@ impl StoreShared {
                 st.push_event(Event::Register(info));
             }
         }
-        (l, proxy)
+        l
     }
 
     /// Registers `r` in this instance if it is not yet.
@@ -222,6 +229,11 @@ impl StoreShared {
                 return v.clone();
             }
         }
+        self.value_slow(r)
+    }
+
+    /// [`value`](Self::value) once a read found no fresh value: registers `r` or brings it up to date.
+    fn value_slow(&self, r: AtomRef<'_>) -> Value {
         let mut st = self.write();
         let (l, _) = self.resolve(&mut st, r);
         if st.node(l).is_derived() {
@@ -238,8 +250,10 @@ impl StoreShared {
             if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
                 return downcast::<T>(v).clone();
             }
+            drop(st);
+            return downcast::<T>(&self.value_slow(r)).clone();
         }
-        downcast::<T>(&self.value(r)).clone()
+        downcast::<T>(&crate::global::value(r)).clone()
     }
 
     /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
@@ -282,7 +296,20 @@ impl StoreShared {
         }
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
-            let slot = st.node(l).value.as_ref().expect("primitive nodes hold a value");
+            let observed = st.observed();
+            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+            // Unless plugins need the old value, write in place when no note of an earlier round still
+            // shares it (saves an allocation per change).
+            if let Some(v) = Arc::get_mut(slot).filter(|_| !observed) {
+                let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+                if eq.is_some_and(|eq| eq(v, &new)) {
+                    return;
+                }
+                *v = new;
+                st.touch(l);
+                st.propagate(l, round);
+                return;
+            }
             if eq.is_some_and(|eq| eq(downcast::<T>(slot), &new)) {
                 return;
             }
@@ -583,7 +610,7 @@ impl StoreShared {
 
     /// Subscribes `f` to `r`; a derived atom is evaluated now (subscribing counts as a read).
     pub(crate) fn subscribe(&self, r: AtomRef<'_>, f: Callback) -> Subscription {
-        let alive = Arc::new(AtomicBool::new(true));
+        let sub = Arc::new(Subscriber { f, alive: AtomicBool::new(true) });
         let (l, seq) = {
             let mut st = self.write();
             let (l, _) = self.resolve(&mut st, r);
@@ -591,7 +618,7 @@ impl StoreShared {
                 st.refresh(self, l);
             }
             let seq = st.next_seq();
-            st.node_mut(l).subs.push(Sub { seq, f, alive: alive.clone() });
+            st.node_mut(l).subs.push(Sub { seq, sub: sub.clone() });
             if st.observed() {
                 if let Some(info) = st.info(l, (self.id, self.name)) {
                     st.push_event(Event::Subscribe(info));
@@ -599,7 +626,7 @@ impl StoreShared {
             }
             (l, seq)
         };
-        Subscription::new(self.weak(), r.id, l, seq, alive, r.handle.keepalive())
+        Subscription::new(self.weak(), r.id, l, seq, &sub, r.handle.keepalive())
     }
 
     pub(crate) fn unsubscribe(&self, id: AtomId, seq: u64) {
@@ -674,17 +701,8 @@ fn finish(global_changes: Vec<AtomId>, notes: Vec<Note>, panic: Option<Box<dyn A
 }
 
 /// Calls every subscriber even if one panics; the first panic is raised again after all have run.
-fn run_notes(notes: Vec<Note>, mut panic: Option<Box<dyn Any + Send>>) {
-    for note in notes {
-        if note.alive.load(Ordering::Acquire) {
-            if let Err(p) = catch_unwind(AssertUnwindSafe(|| (note.f)(&*note.value))) {
-                panic.get_or_insert(p);
-            }
-        }
-    }
-    if let Some(p) = panic {
-        resume_unwind(p);
-    }
+fn run_notes(notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+    crate::notes::run(notes, panic);
 }
 
 impl StoreShared {

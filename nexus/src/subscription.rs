@@ -2,10 +2,11 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
 use crate::def::ErasedDef;
+use crate::graph::Subscriber;
 use crate::info::AtomId;
 use crate::store_shared::StoreShared;
 
@@ -20,7 +21,8 @@ pub struct Subscription {
     store: Weak<StoreShared>,
     atom: AtomId,
     seq: u64,
-    alive: Arc<AtomicBool>,
+    /// Weak: the store owns its subscribers' closures, so dropping the store frees them.
+    sub: Weak<Subscriber>,
     _keepalive: Option<Arc<dyn ErasedDef>>,
 }
 
@@ -30,10 +32,10 @@ impl Subscription {
         atom: AtomId,
         _local: u32,
         seq: u64,
-        alive: Arc<AtomicBool>,
+        sub: &Arc<Subscriber>,
         keepalive: Option<Arc<dyn ErasedDef>>,
     ) -> Self {
-        Subscription { store, atom, seq, alive, _keepalive: keepalive }
+        Subscription { store, atom, seq, sub: Arc::downgrade(sub), _keepalive: keepalive }
     }
 
     /// Ends the subscription (the same as dropping it).
@@ -41,13 +43,15 @@ impl Subscription {
 
     /// Whether the subscriber is still registered: `false` once its store has been dropped.
     pub fn is_active(&self) -> bool {
-        self.alive.load(Ordering::Acquire) && self.store.strong_count() > 0
+        self.sub.upgrade().is_some_and(|s| s.alive.load(Ordering::Acquire)) && self.store.strong_count() > 0
     }
 }
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        self.alive.store(false, Ordering::Release);
+        if let Some(sub) = self.sub.upgrade() {
+            sub.alive.store(false, Ordering::Release);
+        }
         if let Some(store) = self.store.upgrade() {
             store.unsubscribe(self.atom, self.seq);
         }
@@ -65,7 +69,7 @@ impl fmt::Debug for Subscription {
 
 /// Wraps a typed callback for storage in an untyped node.
 pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::Callback {
-    Arc::new(move |v: &(dyn Any + Send + Sync)| {
+    Box::new(move |v: &(dyn Any + Send + Sync)| {
         f(v.downcast_ref::<T>().expect("an atom's value has the atom's type"));
     })
 }
