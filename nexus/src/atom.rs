@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, Weak};
 
 use crate::def::{Body, Def, ErasedDef, Init, NodeDef, ReadFn, WriteFn};
-use crate::info::{AtomId, AtomKind};
+use crate::info::AtomId;
 use crate::owner::{Owner, Sealed};
 use crate::reader::{Reader, Writer};
 use crate::store_shared::StoreShared;
@@ -79,7 +79,6 @@ where
 #[derive(Clone, Copy)]
 pub struct AtomRef<'a> {
     pub(crate) id: AtomId,
-    pub(crate) kind: AtomKind,
     pub(crate) handle: &'a dyn HandleDyn,
 }
 
@@ -92,7 +91,7 @@ where
     #[inline]
     fn atom_ref(&self) -> AtomRef<'_> {
         let core = &self.def().core;
-        AtomRef { id: core.id(S::__space()), kind: core.kind(), handle: self }
+        AtomRef { id: core.id(S::__space()), handle: self }
     }
 }
 

@@ -59,7 +59,7 @@ impl HandleDyn for Entry {
 impl Entry {
     pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
         let core = self.def.core();
-        AtomRef { id: core.id(self.space), kind: core.kind(), handle: self }
+        AtomRef { id: core.id(self.space), handle: self }
     }
 }
 

@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
+use crate::graph::State;
 use crate::info::{AtomId, AtomKind};
 use crate::owner::Owner;
 use crate::reader::{ReadCtx, Reader, Writer};
@@ -86,7 +87,7 @@ impl DefCore {
             kind,
             global: S::__IS_GLOBAL,
             owner_name: S::__NAME,
-            slot: AtomicU64::new(AtomId::new(S::__IS_GLOBAL, slot.index, slot.gen).bits()),
+            slot: AtomicU64::new(AtomId::new(S::__IS_GLOBAL, slot.index, slot.gen, kind).bits()),
             path: OnceLock::new(),
             name_shared: OnceLock::new(),
             space: Some(space),
@@ -148,7 +149,7 @@ impl DefCore {
     #[cold]
     fn assign_slot(&self, space: &'static SlotSpace) -> AtomId {
         let fresh = space.alloc();
-        let id = AtomId::new(self.global, fresh.index, fresh.gen);
+        let id = AtomId::new(self.global, fresh.index, fresh.gen, self.kind);
         match self.slot.compare_exchange(0, id.bits(), Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => id,
             Err(current) => {
@@ -331,10 +332,11 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// A primitive atom's initial value.
     #[doc(hidden)]
     fn init_value(&self) -> Value;
-    /// Runs derived node `l`'s read function and stores the result unless it equals the current value
-    /// (in place when nothing else shares the old one). Returns whether it changed, and the sources read.
+    /// Runs derived node `l`'s read function, records the sources it read, and stores the result unless
+    /// it equals the current value (in place when nothing else shares the old one). Returns whether it
+    /// changed.
     #[doc(hidden)]
-    fn compute(&self, ctx: ReadCtx<'_>, l: u32) -> (bool, Vec<u32>);
+    fn compute(&self, st: &mut State, shared: &StoreShared, l: u32) -> bool;
     /// Whether two values of this atom are equal (`false` for types without `PartialEq`).
     #[doc(hidden)]
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool;
@@ -374,17 +376,21 @@ where
         }
     }
 
-    fn compute(&self, ctx: ReadCtx<'_>, l: u32) -> (bool, Vec<u32>) {
+    // The evaluation context is built here, not passed in: a context moved across the call is copied
+    // through memory in a way that stalls the loads after it (measured on small graphs).
+    fn compute(&self, st: &mut State, shared: &StoreShared, l: u32) -> bool {
         let read = match &self.body {
             Body::Computed(r) | Body::Writable(r, _) => r,
             Body::Primitive(_) => unreachable!("only derived atoms are computed"),
         };
-        let mut reader = Reader::<S>::new(ctx);
+        let scratch = st.scratch();
+        let mut reader = Reader::<S>::new(ReadCtx::new(st, shared, scratch));
         let new = match read {
             ReadFn::Fn(f) => f(&mut reader),
             ReadFn::Boxed(f) => f(&mut reader),
         };
         let (st, sources) = reader.into_parts();
+        st.set_sources(l, sources);
         let slot = &mut st.node_mut(l).value;
         let changed = match slot {
             None => {
@@ -392,17 +398,25 @@ where
                 true
             }
             Some(old) => {
-                let same = self.ops().eq.is_some_and(|eq| eq(crate::store_shared::downcast::<T>(old), &new));
-                if !same {
-                    match Arc::get_mut(old).and_then(|v| v.downcast_mut::<T>()) {
-                        Some(v) => *v = new,
-                        None => *old = Arc::new(new),
+                let eq = self.ops().eq;
+                // Unshared (no note of a round in flight holds it): compare and write through one downcast.
+                if let Some(v) = Arc::get_mut(old) {
+                    let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+                    if eq.is_some_and(|eq| eq(v, &new)) {
+                        false
+                    } else {
+                        *v = new;
+                        true
                     }
+                } else if eq.is_some_and(|eq| eq(crate::store_shared::downcast::<T>(old), &new)) {
+                    false
+                } else {
+                    *old = Arc::new(new);
+                    true
                 }
-                !same
             }
         };
-        (changed, sources)
+        changed
     }
 
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool {

@@ -15,7 +15,6 @@ use std::time::SystemTime;
 use crate::def::{NodeDef, Value};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::plugin::{Event, Plugins};
-use crate::reader::ReadCtx;
 use crate::slot_index::SlotIndex;
 use crate::store_shared::StoreShared;
 
@@ -82,9 +81,11 @@ impl Node {
     }
 }
 
-/// Everything one store instance holds, behind its lock.
+/// Everything one store instance holds, behind its lock. (`pub` only so that the hidden `ErasedDef` trait
+/// can name it; the module is private, so users cannot.)
+#[doc(hidden)]
 #[derive(Default)]
-pub(crate) struct State {
+pub struct State {
     /// Dense local slots; `None` where a run-time atom died.
     pub(crate) nodes: Vec<Option<Node>>,
     free: Vec<u32>,
@@ -362,9 +363,7 @@ impl State {
         };
         self.node_mut(l).computing = true;
         self.eval().stack.push(l);
-        let scratch = self.eval().pool.pop().unwrap_or_default();
-        let ctx = ReadCtx::new(self, shared, scratch);
-        let result = catch_unwind(AssertUnwindSafe(|| def.compute(ctx, l)));
+        let result = catch_unwind(AssertUnwindSafe(|| def.compute(self, shared, l)));
         self.eval().stack.pop();
         self.node_mut(l).computing = false;
         match result {
@@ -374,18 +373,7 @@ impl State {
                 self.node_mut(l).dirt = Dirt::Dirty;
                 resume_unwind(panic);
             }
-            Ok((changed, mut new_sources)) => {
-                if new_sources == self.node(l).sources {
-                    new_sources.clear();
-                    self.eval().pool.push(new_sources);
-                } else {
-                    let mut old_sources = std::mem::replace(&mut self.node_mut(l).sources, new_sources);
-                    let new_sources = std::mem::take(&mut self.node_mut(l).sources);
-                    self.relink(l, &old_sources, &new_sources);
-                    self.node_mut(l).sources = new_sources;
-                    old_sources.clear();
-                    self.eval().pool.push(old_sources);
-                }
+            Ok(changed) => {
                 if changed {
                     self.touch(l);
                     let observers = std::mem::take(&mut self.node_mut(l).observers);
@@ -397,6 +385,26 @@ impl State {
             }
         }
         drop(def);
+    }
+
+    /// A cleared vector for an evaluation to record its sources in.
+    pub(crate) fn scratch(&mut self) -> Vec<u32> {
+        self.eval().pool.pop().unwrap_or_default()
+    }
+
+    /// Makes `new_sources` (what an evaluation of `l` just read) the sources of `l`, updating edges.
+    pub(crate) fn set_sources(&mut self, l: u32, mut new_sources: Vec<u32>) {
+        if new_sources == self.node(l).sources {
+            new_sources.clear();
+            self.eval().pool.push(new_sources);
+        } else {
+            let mut old_sources = std::mem::replace(&mut self.node_mut(l).sources, new_sources);
+            let new_sources = std::mem::take(&mut self.node_mut(l).sources);
+            self.relink(l, &old_sources, &new_sources);
+            self.node_mut(l).sources = new_sources;
+            old_sources.clear();
+            self.eval().pool.push(old_sources);
+        }
     }
 
     /// Updates observer edges after `l` re-recorded its sources.

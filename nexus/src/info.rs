@@ -85,15 +85,24 @@ pub struct AtomKey {
 }
 
 /// Identity of an atom definition: its owner's slot space (`Global` or a store type), slot index and
-/// generation, packed as `gen << 33 | index << 1 | global`. One word, so that it is written and read
-/// whole (a lookup right after building an `AtomRef` loads it as one value). Never 0: `gen` is never 0.
+/// generation, with its kind alongside, packed as `gen << 35 | kind << 33 | index << 1 | global`. One
+/// word, so that it is written and read whole (a lookup right after building an `AtomRef` loads it as
+/// one value; narrower fields read back wider stall the processor). Never 0: `gen` is never 0.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct AtomId(u64);
 
 impl AtomId {
+    /// The largest generation an id holds.
+    pub(crate) const MAX_GEN: u32 = (1 << 29) - 1;
+
     #[inline]
-    pub(crate) const fn new(global: bool, index: u32, gen: u32) -> Self {
-        AtomId(((gen as u64) << 33) | ((index as u64) << 1) | global as u64)
+    pub(crate) const fn new(global: bool, index: u32, gen: u32, kind: AtomKind) -> Self {
+        let kind = match kind {
+            AtomKind::Primitive => 0,
+            AtomKind::Computed => 1,
+            AtomKind::Writable => 2,
+        };
+        AtomId(((gen as u64) << 35) | (kind << 33) | ((index as u64) << 1) | global as u64)
     }
 
     /// Whether the atom is `Global` (its slot is in the `Global` space).
@@ -113,9 +122,19 @@ impl AtomId {
     /// The generation of the slot's holder.
     #[inline]
     pub(crate) const fn gen(self) -> u32 {
-        #[allow(clippy::cast_possible_truncation)] // 31 bits were packed there
-        let gen = (self.0 >> 33) as u32;
+        #[allow(clippy::cast_possible_truncation)] // 29 bits were packed there
+        let gen = (self.0 >> 35) as u32;
         gen
+    }
+
+    /// The atom's kind.
+    #[inline]
+    pub(crate) const fn kind(self) -> AtomKind {
+        match (self.0 >> 33) & 3 {
+            0 => AtomKind::Primitive,
+            1 => AtomKind::Computed,
+            _ => AtomKind::Writable,
+        }
     }
 
     /// The packed word (never 0).
@@ -135,6 +154,7 @@ impl fmt::Debug for AtomId {
             .field("global", &self.global())
             .field("index", &self.index())
             .field("gen", &self.gen())
+            .field("kind", &self.kind())
             .finish()
     }
 }

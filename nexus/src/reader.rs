@@ -3,9 +3,10 @@
 
 use std::marker::PhantomData;
 
-use crate::atom::{AtomRef, Primitive, Readable, Settable};
+use crate::atom::{AtomRef, HandleDyn, Primitive, Readable, Settable};
 use crate::def::Value;
 use crate::graph::State;
+use crate::info::AtomId;
 use crate::owner::{Owner, UsableIn};
 use crate::store_shared::StoreShared;
 
@@ -18,12 +19,19 @@ pub struct ReadCtx<'a> {
     sources: Vec<u32>,
     /// Marks nodes already recorded by this evaluation, so that recording is O(1).
     mark: u64,
+    /// The last atoms this evaluation read, as (packed id, local slot); 0 = empty. A read function that
+    /// reads an atom again (in a loop, or switching between a few) finds it here.
+    recent: [(u64, u32); RECENT],
+    next: usize,
 }
+
+/// How many recent reads an evaluation remembers.
+const RECENT: usize = 4;
 
 impl<'a> ReadCtx<'a> {
     pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, sources: Vec<u32>) -> Self {
         let mark = st.next_seq();
-        ReadCtx { st, shared, sources, mark }
+        ReadCtx { st, shared, sources, mark, recent: [(0, 0); RECENT], next: 0 }
     }
 
     /// The state back, with the sources this evaluation read.
@@ -32,9 +40,30 @@ impl<'a> ReadCtx<'a> {
     }
 
     /// Brings `r` up to date, records it as a source and hands its value to `f` (without cloning it).
+    #[inline]
     fn read<R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&Value) -> R) -> R {
+        let key = r.id.bits();
+        // Read before in this evaluation: already recorded and up to date, since nothing the store holds
+        // changes while a read function runs (values in the global registry are never remembered here).
+        let l = match self.recent.iter().find(|(k, _)| *k == key) {
+            Some(&(_, l)) => l,
+            // The parts go separately: an `AtomRef` passed whole is copied through memory in a way that
+            // stalls the loads right after the call (measured: a quarter of a small graph's time).
+            None => match self.first_read(r.id, r.handle) {
+                Some(l) => l,
+                None => return f(&crate::global::value(r)),
+            },
+        };
+        f(self.st.node(l).value.as_ref().expect("a refreshed or primitive node has a value"))
+    }
+
+    /// The first read of `r` in this evaluation: finds (or registers) its node, brings it up to date and
+    /// records it as a source. `None` for a value in the global registry.
+    fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> Option<u32> {
+        let r = AtomRef { id, handle };
         let (l, proxy) = self.shared.resolve(self.st, r);
-        if self.st.node(l).is_derived() {
+        let node = self.st.node(l);
+        if node.is_derived() && node.fresh_value().is_none() {
             self.st.refresh(self.shared, l);
         }
         let node = self.st.node_mut(l);
@@ -43,10 +72,11 @@ impl<'a> ReadCtx<'a> {
             self.sources.push(l);
         }
         if proxy {
-            f(&crate::global::value(r))
-        } else {
-            f(self.st.node(l).value.as_ref().expect("a refreshed or primitive node has a value"))
+            return None;
         }
+        self.recent[self.next] = (id.bits(), l);
+        self.next = (self.next + 1) % RECENT;
+        Some(l)
     }
 }
 

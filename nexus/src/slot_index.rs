@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn id(index: u32, gen: u32, global: bool) -> AtomId {
-        AtomId::new(global, index, gen)
+        AtomId::new(global, index, gen, crate::info::AtomKind::Primitive)
     }
 
     #[test]

@@ -6,16 +6,13 @@
 
 use std::sync::Mutex;
 
-/// A slot index and the generation of the atom that holds it. `gen` is never 0 and below 2^31 (it is
+/// A slot index and the generation of the atom that holds it. `gen` is never 0 and at most `AtomId::MAX_GEN` (it is
 /// packed into an `AtomId` with the index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Slot {
     pub(crate) index: u32,
     pub(crate) gen: u32,
 }
-
-/// The largest generation an `AtomId` holds.
-const MAX_GEN: u32 = (1 << 31) - 1;
 
 /// The slot allocator of one owner (a store type or `Global`). Generated code creates one per store
 /// type in a `static`; users never name it.
@@ -52,7 +49,7 @@ impl SlotSpace {
     pub(crate) fn release(&self, slot: Slot) {
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // A generation that would not fit an `AtomId` retires the index instead of risking confusion.
-        if slot.gen < MAX_GEN {
+        if slot.gen < crate::info::AtomId::MAX_GEN {
             inner.free.push(Slot { index: slot.index, gen: slot.gen + 1 });
         }
     }

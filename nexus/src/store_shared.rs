@@ -178,7 +178,7 @@ impl StoreShared {
     /// Whether `r` is a `Global` primitive whose value lives in the global registry for this store.
     #[inline]
     fn in_global_registry(&self, r: AtomRef<'_>) -> bool {
-        r.id.global() && self.mode == Mode::Global && r.kind == AtomKind::Primitive
+        r.id.global() && self.mode == Mode::Global && r.id.kind() == AtomKind::Primitive
     }
 
     /// The local node of `r`, registering it on first use. Returns it and whether it is a proxy.
@@ -194,8 +194,8 @@ impl StoreShared {
     /// First use of `r` in this instance: a node, and the bookkeeping around it.
     #[inline(never)]
     fn register_new(&self, st: &mut State, r: AtomRef<'_>, proxy: bool) -> u32 {
-        let value = (r.kind == AtomKind::Primitive && !proxy).then(|| r.handle.def().init_value());
-        let l = st.insert(r.handle.node_def(), r.id, r.kind, value, proxy);
+        let value = (r.id.kind() == AtomKind::Primitive && !proxy).then(|| r.handle.def().init_value());
+        let l = st.insert(r.handle.node_def(), r.id, r.id.kind(), value, proxy);
         if r.handle.def().core().is_runtime() {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
         }
