@@ -383,14 +383,13 @@ where
             Body::Computed(r) | Body::Writable(r, _) => r,
             Body::Primitive(_) => unreachable!("only derived atoms are computed"),
         };
-        let scratch = st.scratch();
-        let mut reader = Reader::<S>::new(ReadCtx::new(st, shared, scratch));
+        let mut reader = Reader::<S>::new(ReadCtx::new(st, shared, l));
         let new = match read {
             ReadFn::Fn(f) => f(&mut reader),
             ReadFn::Boxed(f) => f(&mut reader),
         };
         let (st, sources) = reader.into_parts();
-        st.set_sources(l, sources);
+        st.finish_sources(l, sources);
         let slot = &mut st.node_mut(l).value;
         let changed = match slot {
             None => {

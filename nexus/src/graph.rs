@@ -15,6 +15,7 @@ use std::time::SystemTime;
 use crate::def::{NodeDef, Value};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::plugin::{Event, Plugins};
+use crate::reader::SourcesRead;
 use crate::slot_index::SlotIndex;
 use crate::store_shared::StoreShared;
 
@@ -392,19 +393,23 @@ impl State {
         self.eval().pool.pop().unwrap_or_default()
     }
 
-    /// Makes `new_sources` (what an evaluation of `l` just read) the sources of `l`, updating edges.
-    pub(crate) fn set_sources(&mut self, l: u32, mut new_sources: Vec<u32>) {
-        if new_sources == self.node(l).sources {
-            new_sources.clear();
-            self.eval().pool.push(new_sources);
-        } else {
-            let mut old_sources = std::mem::replace(&mut self.node_mut(l).sources, new_sources);
-            let new_sources = std::mem::take(&mut self.node_mut(l).sources);
-            self.relink(l, &old_sources, &new_sources);
-            self.node_mut(l).sources = new_sources;
-            old_sources.clear();
-            self.eval().pool.push(old_sources);
-        }
+    /// Makes what an evaluation of `l` just read its sources, updating edges.
+    pub(crate) fn finish_sources(&mut self, l: u32, read: SourcesRead) {
+        let new_sources = match read {
+            SourcesRead::Prefix(n) if n == self.node(l).sources.len() => return,
+            SourcesRead::Prefix(n) => {
+                let mut new = self.scratch();
+                new.extend_from_slice(&self.node(l).sources[..n]);
+                new
+            }
+            SourcesRead::Changed(new) => new,
+        };
+        let mut old_sources = std::mem::replace(&mut self.node_mut(l).sources, new_sources);
+        let new_sources = std::mem::take(&mut self.node_mut(l).sources);
+        self.relink(l, &old_sources, &new_sources);
+        self.node_mut(l).sources = new_sources;
+        old_sources.clear();
+        self.eval().pool.push(old_sources);
     }
 
     /// Updates observer edges after `l` re-recorded its sources.

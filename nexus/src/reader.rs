@@ -15,8 +15,13 @@ use crate::store_shared::StoreShared;
 pub struct ReadCtx<'a> {
     st: &'a mut State,
     shared: &'a StoreShared,
-    /// Sources read so far (a vector from the state's pool, so evaluations do not allocate).
-    sources: Vec<u32>,
+    /// The node being evaluated.
+    node: u32,
+    /// How many sources read so far match the node's previous sources, in order. While they all do
+    /// (the common case: dependencies rarely change), nothing is recorded anew.
+    same: usize,
+    /// Sources read so far, once they differ from the previous ones (a vector from the state's pool).
+    sources: Option<Vec<u32>>,
     /// Marks nodes already recorded by this evaluation, so that recording is O(1).
     mark: u64,
     /// The last atoms this evaluation read, as (packed id, local slot); 0 = empty. A read function that
@@ -25,18 +30,45 @@ pub struct ReadCtx<'a> {
     next: usize,
 }
 
+/// What an evaluation read, for [`State::finish_sources`].
+pub(crate) enum SourcesRead {
+    /// The first `n` previous sources, in order (all of them: nothing changed).
+    Prefix(usize),
+    /// A different list.
+    Changed(Vec<u32>),
+}
+
 /// How many recent reads an evaluation remembers.
 const RECENT: usize = 4;
 
 impl<'a> ReadCtx<'a> {
-    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, sources: Vec<u32>) -> Self {
+    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, node: u32) -> Self {
         let mark = st.next_seq();
-        ReadCtx { st, shared, sources, mark, recent: [(0, 0); RECENT], next: 0 }
+        ReadCtx { st, shared, node, same: 0, sources: None, mark, recent: [(0, 0); RECENT], next: 0 }
     }
 
-    /// The state back, with the sources this evaluation read.
-    pub(crate) fn into_parts(self) -> (&'a mut State, Vec<u32>) {
-        (self.st, self.sources)
+    /// The state back, with what this evaluation read.
+    pub(crate) fn into_parts(self) -> (&'a mut State, SourcesRead) {
+        let read = match self.sources {
+            Some(sources) => SourcesRead::Changed(sources),
+            None => SourcesRead::Prefix(self.same),
+        };
+        (self.st, read)
+    }
+
+    /// Records `l` as the next source read.
+    #[inline]
+    fn record(&mut self, l: u32) {
+        if let Some(sources) = &mut self.sources {
+            sources.push(l);
+        } else if self.st.node(self.node).sources.get(self.same) == Some(&l) {
+            self.same += 1;
+        } else {
+            let mut sources = self.st.scratch();
+            sources.extend_from_slice(&self.st.node(self.node).sources[..self.same]);
+            sources.push(l);
+            self.sources = Some(sources);
+        }
     }
 
     /// Brings `r` up to date, records it as a source and hands its value to `f` (without cloning it).
@@ -69,7 +101,7 @@ impl<'a> ReadCtx<'a> {
         let node = self.st.node_mut(l);
         if node.read_mark != self.mark {
             node.read_mark = self.mark;
-            self.sources.push(l);
+            self.record(l);
         }
         if proxy {
             return None;
@@ -98,7 +130,7 @@ impl<'a, S: Owner> Reader<'a, S> {
         Reader { ctx, _owner: PhantomData }
     }
 
-    pub(crate) fn into_parts(self) -> (&'a mut State, Vec<u32>) {
+    pub(crate) fn into_parts(self) -> (&'a mut State, SourcesRead) {
         self.ctx.into_parts()
     }
 
