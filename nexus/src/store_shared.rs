@@ -235,11 +235,17 @@ impl StoreShared {
     /// [`value`](Self::value) once a read found no fresh value: registers `r` or brings it up to date.
     fn value_slow(&self, r: AtomRef<'_>) -> Value {
         let mut st = self.write();
-        let (l, _) = self.resolve(&mut st, r);
+        let l = self.fresh_node(&mut st, r);
+        st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+    }
+
+    /// The node of `r` (not in the global registry), registered and brought up to date.
+    fn fresh_node(&self, st: &mut State, r: AtomRef<'_>) -> u32 {
+        let (l, _) = self.resolve(st, r);
         if st.node(l).is_derived() {
             st.refresh(self, l);
         }
-        st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+        l
     }
 
     /// `get`: a clone of the current value.
@@ -251,9 +257,18 @@ impl StoreShared {
                 return downcast::<T>(v).clone();
             }
             drop(st);
-            return downcast::<T>(&self.value_slow(r)).clone();
+            return self.get_slow(r);
         }
         downcast::<T>(&crate::global::value(r)).clone()
+    }
+
+    /// `get` of an atom not yet registered or not up to date. Cloned under the lock: no reference count
+    /// traffic on the value (this is every first touch). Out of line, so that `get` stays small.
+    #[inline(never)]
+    fn get_slow<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        let mut st = self.write();
+        let l = self.fresh_node(&mut st, r);
+        downcast::<T>(st.node(l).value.as_ref().expect("a refreshed or primitive node has a value")).clone()
     }
 
     /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
