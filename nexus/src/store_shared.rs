@@ -278,36 +278,38 @@ impl StoreShared {
         new: T,
         eq: Option<fn(&T, &T) -> bool>,
     ) {
+        // Fast path: no batch open on this thread, atom registered here, nobody downstream or watching,
+        // value unshared: compare and write through one `&mut T`.
+        if !self.in_global_registry(r) && !crate::batch::any_open() {
+            let mut st = self.write();
+            if let Some(l) = st.local(r.id) {
+                let observed = st.observed();
+                st.epoch += 1;
+                let epoch = st.epoch;
+                let node = st.node_mut(l);
+                if node.observers.is_empty() && node.subs.is_empty() && !observed {
+                    if let Some(v) = node.value.as_mut().and_then(Arc::get_mut) {
+                        let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+                        if !eq.is_some_and(|eq| eq(v, &new)) {
+                            *v = new;
+                            node.changed_at = epoch;
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        self.set_slow(r, new, eq);
+    }
+
+    /// Every other `set`: out of line, so that the fast path stays small.
+    #[inline(never)]
+    fn set_slow<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
         if self.in_global_registry(r) {
             if crate::global::set(r, new) {
                 self.global_change(r.id);
             }
             return;
-        }
-        // Fast path: no batch open on this thread, atom registered, nobody downstream or watching.
-        if !crate::batch::any_open() {
-            let mut st = self.write();
-            if let Some(l) = st.local(r.id) {
-                let node = st.node(l);
-                if node.observers.is_empty() && node.subs.is_empty() && !st.observed() {
-                    let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
-                    // One downcast: compare and write through the same `&mut T` when the value is unshared.
-                    if let Some(v) = Arc::get_mut(slot) {
-                        let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
-                        if eq.is_some_and(|eq| eq(v, &new)) {
-                            return;
-                        }
-                        *v = new;
-                    } else {
-                        if eq.is_some_and(|eq| eq(downcast::<T>(slot), &new)) {
-                            return;
-                        }
-                        *slot = Arc::new(new);
-                    }
-                    st.touch(l);
-                    return;
-                }
-            }
         }
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
