@@ -16,6 +16,7 @@ use crate::reader::{ReadCtx, Reader, Writer};
 use crate::space::{Slot, SlotSpace};
 use crate::store_shared::StoreShared;
 use crate::value_ops::ValueOps;
+use crate::value_slot::ValueSlot;
 
 /// A value as stores hold it. Shared so that callbacks can see it after the store's lock is released.
 pub(crate) type Value = Arc<dyn Any + Send + Sync>;
@@ -332,6 +333,9 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// A primitive atom's initial value.
     #[doc(hidden)]
     fn init_value(&self) -> Value;
+    /// A primitive atom's initial value, owned (a store's first value of it).
+    #[doc(hidden)]
+    fn init_owned(&self) -> crate::value_slot::Owned;
     /// Runs derived node `l`'s read function, records the sources it read, and stores the result unless
     /// it equals the current value (in place when nothing else shares the old one). Returns whether it
     /// changed.
@@ -367,6 +371,15 @@ where
         std::any::type_name::<T>()
     }
 
+    fn init_owned(&self) -> crate::value_slot::Owned {
+        match &self.body {
+            Body::Primitive(Init::Fn(f)) => Box::new(f()),
+            Body::Primitive(Init::Value(v)) => Box::new(v.clone()),
+            Body::Primitive(Init::Boxed(f)) => Box::new(f()),
+            Body::Computed(_) | Body::Writable(..) => unreachable!("derived atoms have no initial value"),
+        }
+    }
+
     fn init_value(&self) -> Value {
         match &self.body {
             Body::Primitive(Init::Fn(f)) => Arc::new(f()),
@@ -390,32 +403,26 @@ where
         };
         let (st, sources) = reader.into_parts();
         st.finish_sources(l, sources);
+        let eq = self.ops().eq;
         let slot = &mut st.node_mut(l).value;
-        let changed = match slot {
-            None => {
-                *slot = Some(Arc::new(new));
-                true
+        // Compare and write through one downcast when nothing outside the store shares the old value.
+        if let Some(v) = slot.get_mut() {
+            let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+            if eq.is_some_and(|eq| eq(v, &new)) {
+                return false;
             }
-            Some(old) => {
-                let eq = self.ops().eq;
-                // Unshared (no note of a round in flight holds it): compare and write through one downcast.
-                if let Some(v) = Arc::get_mut(old) {
-                    let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
-                    if eq.is_some_and(|eq| eq(v, &new)) {
-                        false
-                    } else {
-                        *v = new;
-                        true
-                    }
-                } else if eq.is_some_and(|eq| eq(crate::store_shared::downcast::<T>(old), &new)) {
-                    false
-                } else {
-                    *old = Arc::new(new);
-                    true
-                }
-            }
-        };
-        changed
+            *v = new;
+            return true;
+        }
+        let same = slot.get().is_some_and(|old| {
+            eq.is_some_and(|eq| {
+                eq(old.downcast_ref::<T>().expect("an atom's value has the atom's type"), &new)
+            })
+        });
+        if !same {
+            *slot = ValueSlot::Owned(Box::new(new));
+        }
+        !same
     }
 
     fn values_equal(&self, a: &(dyn Any + Send + Sync), b: &(dyn Any + Send + Sync)) -> bool {

@@ -18,6 +18,7 @@ use crate::plugin::{Event, Plugins};
 use crate::reader::SourcesRead;
 use crate::slot_index::SlotIndex;
 use crate::store_shared::StoreShared;
+use crate::value_slot::ValueSlot;
 
 /// Freshness of a derived node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,7 +49,7 @@ pub(crate) struct Node {
     pub(crate) id: AtomId,
     pub(crate) kind: AtomKind,
     /// `None` for a derived node never computed, and for proxies (value in the global registry).
-    pub(crate) value: Option<Value>,
+    pub(crate) value: ValueSlot,
     pub(crate) dirt: Dirt,
     pub(crate) computing: bool,
     /// A `Global` primitive of a global-mode store: the value lives in the global registry; the node
@@ -73,9 +74,9 @@ impl Node {
 
     /// The value, if it can be used without bringing anything up to date.
     #[inline]
-    pub(crate) fn fresh_value(&self) -> Option<&Value> {
+    pub(crate) fn fresh_value(&self) -> Option<&(dyn Any + Send + Sync)> {
         if self.dirt == Dirt::Clean {
-            self.value.as_ref()
+            self.value.get()
         } else {
             None
         }
@@ -210,7 +211,7 @@ impl State {
         def: NodeDef,
         id: AtomId,
         kind: AtomKind,
-        value: Option<Value>,
+        value: ValueSlot,
         proxy: bool,
     ) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
@@ -324,10 +325,10 @@ impl State {
         if node.computing {
             self.cycle_panic(l);
         }
-        if node.dirt == Dirt::Clean && node.value.is_some() {
+        if node.dirt == Dirt::Clean && !node.value.is_empty() {
             return;
         }
-        if node.dirt == Dirt::Check && node.value.is_some() {
+        if node.dirt == Dirt::Check && !node.value.is_empty() {
             // While its sources are checked the node is on the evaluation stack: reaching it again means a
             // read function (re-run below it) now reads it, a cycle.
             self.node_mut(l).computing = true;
@@ -351,7 +352,7 @@ impl State {
             }
         }
         let node = self.node(l);
-        if node.dirt == Dirt::Dirty || node.value.is_none() {
+        if node.dirt == Dirt::Dirty || node.value.is_empty() {
             self.recompute(shared, l);
         }
         self.node_mut(l).dirt = Dirt::Clean;
@@ -470,7 +471,7 @@ impl State {
                     continue;
                 }
             }
-            let node = self.node(l);
+            let node = self.node_mut(l);
             if node.changed_at <= round.start_epoch && !node.proxy {
                 continue;
             }
@@ -480,8 +481,8 @@ impl State {
                     None => continue,
                 }
             } else {
-                match &node.value {
-                    Some(v) => v.clone(),
+                match node.value.share() {
+                    Some(v) => v,
                     None => continue,
                 }
             };

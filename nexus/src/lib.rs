@@ -79,6 +79,7 @@ mod store_shared;
 mod subscription;
 mod time_travel;
 mod value_ops;
+mod value_slot;
 
 pub mod global;
 #[cfg(feature = "redux-devtools")]

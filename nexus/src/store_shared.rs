@@ -16,6 +16,7 @@ use crate::graph::{Callback, Note, Round, State, Sub, Subscriber};
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
 use crate::subscription::Subscription;
+use crate::value_slot::ValueSlot;
 
 type Deferred = Box<dyn FnOnce(&mut State) + Send>;
 
@@ -194,7 +195,11 @@ impl StoreShared {
     /// First use of `r` in this instance: a node, and the bookkeeping around it.
     #[inline(never)]
     fn register_new(&self, st: &mut State, r: AtomRef<'_>, proxy: bool) -> u32 {
-        let value = (r.id.kind() == AtomKind::Primitive && !proxy).then(|| r.handle.def().init_value());
+        let value = if r.id.kind() == AtomKind::Primitive && !proxy {
+            ValueSlot::Owned(r.handle.def().init_owned())
+        } else {
+            ValueSlot::Empty
+        };
         let l = st.insert(r.handle.node_def(), r.id, r.id.kind(), value, proxy);
         if r.handle.def().core().is_runtime() {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
@@ -225,7 +230,11 @@ impl StoreShared {
         }
         {
             let st = self.read();
-            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
+            if let Some(v) = st
+                .local(r.id)
+                .filter(|&l| st.node(l).fresh_value().is_some())
+                .and_then(|l| st.node(l).value.shared())
+            {
                 return v.clone();
             }
         }
@@ -236,7 +245,7 @@ impl StoreShared {
     fn value_slow(&self, r: AtomRef<'_>) -> Value {
         let mut st = self.write();
         let l = self.fresh_node(&mut st, r);
-        st.node(l).value.clone().expect("a refreshed or primitive node has a value")
+        st.node_mut(l).value.share().expect("a refreshed or primitive node has a value")
     }
 
     /// The node of `r` (not in the global registry), registered and brought up to date.
@@ -254,7 +263,7 @@ impl StoreShared {
         if !self.in_global_registry(r) {
             let st = self.read();
             if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
-                return downcast::<T>(v).clone();
+                return downcast_ref::<T>(v).clone();
             }
             drop(st);
             return self.get_slow(r);
@@ -268,7 +277,7 @@ impl StoreShared {
     fn get_slow<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
         let mut st = self.write();
         let l = self.fresh_node(&mut st, r);
-        downcast::<T>(st.node(l).value.as_ref().expect("a refreshed or primitive node has a value")).clone()
+        downcast_ref::<T>(st.node(l).value.get().expect("a refreshed or primitive node has a value")).clone()
     }
 
     /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
@@ -288,7 +297,7 @@ impl StoreShared {
                 let epoch = st.epoch;
                 let node = st.node_mut(l);
                 if node.observers.is_empty() && node.subs.is_empty() && !observed {
-                    if let Some(v) = node.value.as_mut().and_then(Arc::get_mut) {
+                    if let Some(v) = node.value.get_mut() {
                         let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
                         if !eq.is_some_and(|eq| eq(v, &new)) {
                             *v = new;
@@ -314,10 +323,10 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let observed = st.observed();
-            let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
+            let slot = &mut st.node_mut(l).value;
             // Unless plugins need the old value, write in place when no note of an earlier round still
             // shares it (saves an allocation per change).
-            if let Some(v) = Arc::get_mut(slot).filter(|_| !observed) {
+            if let Some(v) = slot.get_mut().filter(|_| !observed) {
                 let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
                 if eq.is_some_and(|eq| eq(v, &new)) {
                     return;
@@ -327,10 +336,18 @@ impl StoreShared {
                 st.propagate(l, round);
                 return;
             }
-            if eq.is_some_and(|eq| eq(downcast::<T>(slot), &new)) {
+            let current = slot.get().expect("primitive nodes hold a value");
+            if eq.is_some_and(|eq| eq(downcast_ref::<T>(current), &new)) {
                 return;
             }
-            self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
+            if observed {
+                self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
+            } else {
+                // Still shared by a note in flight: the store owns a new value outright.
+                *slot = ValueSlot::Owned(Box::new(new));
+                st.touch(l);
+                st.propagate(l, round);
+            }
         });
     }
 
@@ -345,10 +362,10 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let def = r.handle.def();
-            let slot = st.node(l).value.as_ref().expect("primitive nodes hold a value");
-            let mut new = downcast::<T>(slot).clone();
+            let slot = st.node(l).value.get().expect("primitive nodes hold a value");
+            let mut new = downcast_ref::<T>(slot).clone();
             f(&mut new);
-            if def.values_equal(&**slot, &new) {
+            if def.values_equal(slot, &new) {
                 return;
             }
             self.replace(st, l, Arc::new(new), ChangeOp::Update, round);
@@ -367,7 +384,7 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let def = r.handle.def();
-            if def.values_equal(&**st.node(l).value.as_ref().expect("primitive nodes hold a value"), &*init) {
+            if def.values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*init) {
                 return;
             }
             self.replace(st, l, init, ChangeOp::Reset, round);
@@ -376,12 +393,11 @@ impl StoreShared {
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
     fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
-        let slot = st.node_mut(l).value.as_mut().expect("primitive nodes hold a value");
-        let old = std::mem::replace(slot, new);
+        let old = st.node_mut(l).value.replace(new).expect("primitive nodes hold a value");
         if st.observed() {
             let node = st.node(l);
             if let Some(def) = node.def.upgrade() {
-                let new = node.value.clone().expect("just stored");
+                let new = node.value.shared().cloned().expect("just stored");
                 let key =
                     AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
                 let name = def.core().name_arc();
@@ -403,8 +419,9 @@ impl StoreShared {
                 if node.proxy || node.is_derived() {
                     continue;
                 }
-                let current = node.value.as_ref().expect("primitive nodes hold a value");
-                if Arc::ptr_eq(current, &value) || def.values_equal(&**current, &*value) {
+                let same = node.value.shared().is_some_and(|current| Arc::ptr_eq(current, &value));
+                let current = node.value.get().expect("primitive nodes hold a value");
+                if same || def.values_equal(current, &*value) {
                     continue;
                 }
                 self.replace(st, l, value, ChangeOp::Restore, round);
@@ -416,15 +433,16 @@ impl StoreShared {
     /// (the Redux DevTools bridge's starting state; proxies of shared `Global` atoms excluded).
     #[cfg(feature = "redux-devtools")]
     pub(crate) fn held_primitives(&self) -> Vec<crate::redux_devtools::Held> {
-        let st = self.read();
-        let mut nodes: Vec<&crate::graph::Node> =
-            st.nodes.iter().flatten().filter(|n| !n.proxy && !n.is_derived()).collect();
+        // The write lock: values owned by the store are moved behind an `Arc` to be handed out.
+        let mut st = self.write();
+        let mut nodes: Vec<&mut crate::graph::Node> =
+            st.nodes.iter_mut().flatten().filter(|n| !n.proxy && !n.is_derived()).collect();
         nodes.sort_by_key(|n| n.seq);
         nodes
             .into_iter()
             .filter_map(|node| {
                 let def = node.def.upgrade()?;
-                let value = node.value.clone()?;
+                let value = node.value.share()?;
                 Some(crate::redux_devtools::Held { atom: node.id, name: def.core().name_arc(), def, value })
             })
             .collect()
@@ -439,11 +457,11 @@ impl StoreShared {
             if node.proxy || node.is_derived() {
                 continue;
             }
-            let (Some(def), Some(value)) = (node.def.upgrade(), &node.value) else { continue };
+            let (Some(def), Some(value)) = (node.def.upgrade(), node.value.get()) else { continue };
             if def.core().is_runtime() {
                 continue;
             }
-            if let Some(Ok(json)) = def.encode_json(&**value) {
+            if let Some(Ok(json)) = def.encode_json(value) {
                 values.insert(def.core().path().to_string(), json);
             }
         }
@@ -499,10 +517,10 @@ impl StoreShared {
                     continue;
                 }
                 let (l, _) = self.resolve(st, r);
-                if entry.def.values_equal(
-                    &**st.node(l).value.as_ref().expect("primitive nodes hold a value"),
-                    &*value,
-                ) {
+                if entry
+                    .def
+                    .values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*value)
+                {
                     continue;
                 }
                 self.replace(st, l, value, ChangeOp::Hydrate, round);
@@ -552,8 +570,8 @@ impl StoreShared {
                 continue;
             }
             let node = st.node(l);
-            let rendered = match (node.def.upgrade(), &node.value) {
-                (Some(def), Some(v)) => Rendered(&*def, &**v).to_string(),
+            let rendered = match (node.def.upgrade(), node.value.get()) {
+                (Some(def), Some(v)) => Rendered(&*def, v).to_string(),
                 _ => "<no value>".to_owned(),
             };
             out.push((node.seq, info, rendered));
@@ -706,7 +724,12 @@ impl fmt::Debug for StoreShared {
 
 #[inline]
 pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
-    (**v).downcast_ref::<T>().expect("an atom's value has the atom's type")
+    downcast_ref(&**v)
+}
+
+#[inline]
+pub(crate) fn downcast_ref<T: 'static>(v: &(dyn Any + Send + Sync)) -> &T {
+    v.downcast_ref::<T>().expect("an atom's value has the atom's type")
 }
 
 /// After the lock is released: tell global-mode stores about shared changes, then call subscribers.
