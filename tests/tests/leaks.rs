@@ -181,3 +181,25 @@ fn a_family_with_capacity_keeps_a_long_lived_store_bounded() {
     assert!(after - warm <= TOLERANCE, "grew by {} bytes", after - warm);
     assert!(peak - warm <= TOLERANCE, "peak above warm-up by {} bytes", peak - warm);
 }
+
+/// Bytes a new `Session` holds after its first touch of `atom`.
+fn store_bytes_after_touching(atom: &nexus::Atom<u64, Session>) -> isize {
+    let before = live();
+    let store = Session::new();
+    assert_eq!(store.get(atom), 7);
+    let bytes = live() - before;
+    drop(store);
+    bytes
+}
+
+#[test]
+fn a_store_costs_the_same_whatever_the_number_of_atoms_its_type_has() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // 1,000 atoms of the store type: the last one has slot number ~1,000 in the type's slot space.
+    let atoms: Vec<nexus::Atom<u64, Session>> = (0..1_000).map(|_| nexus::Atom::new(7)).collect();
+    let first = store_bytes_after_touching(&atoms[0]);
+    let last = store_bytes_after_touching(&atoms[999]);
+    // The per-instance index is sized by the atoms the instance holds, not by their slot numbers.
+    assert_eq!(first, last, "touching the 1,000th atom must not cost more than touching the first");
+    assert!(first < 4 * 1024, "a store holding one u64 atom takes {first} bytes");
+}
