@@ -405,22 +405,17 @@ where
         st.finish_sources(l, sources);
         let eq = self.ops().eq;
         let slot = &mut st.node_mut(l).value;
-        // Compare and write through one downcast when nothing outside the store shares the old value.
-        if let Some(v) = slot.get_mut() {
-            let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+        // Compare and write through one `&mut T` when nothing outside the store shares the old value.
+        if let Some(v) = slot.typed_mut::<T>() {
             if eq.is_some_and(|eq| eq(v, &new)) {
                 return false;
             }
             *v = new;
             return true;
         }
-        let same = slot.get().is_some_and(|old| {
-            eq.is_some_and(|eq| {
-                eq(old.downcast_ref::<T>().expect("an atom's value has the atom's type"), &new)
-            })
-        });
+        let same = slot.typed::<T>().is_some_and(|old| eq.is_some_and(|eq| eq(old, &new)));
         if !same {
-            *slot = ValueSlot::Owned(Box::new(new));
+            *slot = ValueSlot::owned(new);
         }
         !same
     }

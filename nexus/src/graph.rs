@@ -74,9 +74,9 @@ impl Node {
 
     /// The value, if it can be used without bringing anything up to date.
     #[inline]
-    pub(crate) fn fresh_value(&self) -> Option<&(dyn Any + Send + Sync)> {
-        if self.dirt == Dirt::Clean {
-            self.value.get()
+    pub(crate) fn fresh_value(&self) -> Option<&ValueSlot> {
+        if self.dirt == Dirt::Clean && !self.value.is_empty() {
+            Some(&self.value)
         } else {
             None
         }

@@ -196,9 +196,9 @@ impl StoreShared {
     #[inline(never)]
     fn register_new(&self, st: &mut State, r: AtomRef<'_>, proxy: bool) -> u32 {
         let value = if r.id.kind() == AtomKind::Primitive && !proxy {
-            ValueSlot::Owned(r.handle.def().init_owned())
+            ValueSlot::from_owned(r.handle.def().init_owned())
         } else {
-            ValueSlot::Empty
+            ValueSlot::empty()
         };
         let l = st.insert(r.handle.node_def(), r.id, r.id.kind(), value, proxy);
         if r.handle.def().core().is_runtime() {
@@ -263,7 +263,7 @@ impl StoreShared {
         if !self.in_global_registry(r) {
             let st = self.read();
             if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
-                return downcast_ref::<T>(v).clone();
+                return v.typed::<T>().expect("a fresh node has a value").clone();
             }
             drop(st);
             return self.get_slow(r);
@@ -277,7 +277,7 @@ impl StoreShared {
     fn get_slow<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
         let mut st = self.write();
         let l = self.fresh_node(&mut st, r);
-        downcast_ref::<T>(st.node(l).value.get().expect("a refreshed or primitive node has a value")).clone()
+        st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value").clone()
     }
 
     /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
@@ -297,8 +297,7 @@ impl StoreShared {
                 let epoch = st.epoch;
                 let node = st.node_mut(l);
                 if node.observers.is_empty() && node.subs.is_empty() && !observed {
-                    if let Some(v) = node.value.get_mut() {
-                        let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+                    if let Some(v) = node.value.typed_mut::<T>() {
                         if !eq.is_some_and(|eq| eq(v, &new)) {
                             *v = new;
                             node.changed_at = epoch;
@@ -326,8 +325,7 @@ impl StoreShared {
             let slot = &mut st.node_mut(l).value;
             // Unless plugins need the old value, write in place when no note of an earlier round still
             // shares it (saves an allocation per change).
-            if let Some(v) = slot.get_mut().filter(|_| !observed) {
-                let v = v.downcast_mut::<T>().expect("an atom's value has the atom's type");
+            if let Some(v) = slot.typed_mut::<T>().filter(|_| !observed) {
                 if eq.is_some_and(|eq| eq(v, &new)) {
                     return;
                 }
@@ -336,15 +334,15 @@ impl StoreShared {
                 st.propagate(l, round);
                 return;
             }
-            let current = slot.get().expect("primitive nodes hold a value");
-            if eq.is_some_and(|eq| eq(downcast_ref::<T>(current), &new)) {
+            let current = slot.typed::<T>().expect("primitive nodes hold a value");
+            if eq.is_some_and(|eq| eq(current, &new)) {
                 return;
             }
             if observed {
                 self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
             } else {
                 // Still shared by a note in flight: the store owns a new value outright.
-                *slot = ValueSlot::Owned(Box::new(new));
+                *slot = ValueSlot::owned(new);
                 st.touch(l);
                 st.propagate(l, round);
             }
@@ -362,10 +360,10 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let def = r.handle.def();
-            let slot = st.node(l).value.get().expect("primitive nodes hold a value");
-            let mut new = downcast_ref::<T>(slot).clone();
+            let slot = &st.node(l).value;
+            let mut new = slot.typed::<T>().expect("primitive nodes hold a value").clone();
             f(&mut new);
-            if def.values_equal(slot, &new) {
+            if def.values_equal(slot.get().expect("primitive nodes hold a value"), &new) {
                 return;
             }
             self.replace(st, l, Arc::new(new), ChangeOp::Update, round);
