@@ -12,13 +12,13 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::def::{NodeDef, Value};
+use crate::def::NodeDef;
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::plugin::{Event, Plugins};
 use crate::reader::SourcesRead;
 use crate::slot_index::SlotIndex;
 use crate::store_shared::StoreShared;
-use crate::value_slot::ValueSlot;
+use crate::value_slot::{SharedValue, ValueSlot};
 
 /// Freshness of a derived node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,7 +30,7 @@ pub(crate) enum Dirt {
     Dirty,
 }
 
-pub(crate) type Callback = Box<dyn Fn(&(dyn Any + Send + Sync)) + Send + Sync>;
+pub(crate) type Callback = Box<dyn Fn(&SharedValue) + Send + Sync>;
 
 /// One subscriber: its callback and whether it is still subscribed, shared by the node, the
 /// [`Subscription`](crate::Subscription) and the notes of rounds in flight (one reference count for all).
@@ -136,7 +136,7 @@ pub(crate) struct Round {
 pub(crate) struct Note {
     pub(crate) seq: u64,
     pub(crate) sub: Arc<Subscriber>,
-    pub(crate) value: Value,
+    pub(crate) value: SharedValue,
 }
 
 impl State {
@@ -477,11 +477,11 @@ impl State {
             }
             let value = if node.proxy {
                 match node.def.upgrade() {
-                    Some(def) => crate::global::value_of(node.id, &*def),
+                    Some(def) => SharedValue::new(crate::global::value_of(node.id, &*def)),
                     None => continue,
                 }
             } else {
-                match node.value.share() {
+                match node.value.share_typed() {
                     Some(v) => v,
                     None => continue,
                 }

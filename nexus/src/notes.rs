@@ -22,7 +22,7 @@ pub(crate) fn take_pool() -> Vec<Note> {
 pub(crate) fn run(mut notes: Vec<Note>, mut panic: Option<Box<dyn Any + Send>>) {
     for note in notes.drain(..) {
         if note.sub.alive.load(Ordering::Acquire) {
-            if let Err(p) = catch_unwind(AssertUnwindSafe(|| (note.sub.f)(&*note.value))) {
+            if let Err(p) = catch_unwind(AssertUnwindSafe(|| (note.sub.f)(&note.value))) {
                 panic.get_or_insert(p);
             }
         }

@@ -1,6 +1,5 @@
 //! [`Subscription`]: the handle that keeps a subscriber registered.
 
-use std::any::Any;
 use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -69,7 +68,5 @@ impl fmt::Debug for Subscription {
 
 /// Wraps a typed callback for storage in an untyped node.
 pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::Callback {
-    Box::new(move |v: &(dyn Any + Send + Sync)| {
-        f(v.downcast_ref::<T>().expect("an atom's value has the atom's type"));
-    })
+    Box::new(move |v: &crate::value_slot::SharedValue| f(v.typed::<T>()))
 }

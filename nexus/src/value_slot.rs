@@ -122,6 +122,12 @@ impl ValueSlot {
         self.shared().cloned()
     }
 
+    /// A shared handle to the value with its type identity (for subscriber calls).
+    pub(crate) fn share_typed(&mut self) -> Option<SharedValue> {
+        let value = self.share()?;
+        Some(SharedValue { ty: self.ty, value })
+    }
+
     /// Puts `new` in and hands back the old value as a shared one (for plugin events).
     pub(crate) fn replace(&mut self, new: Value) -> Option<Value> {
         self.ty = (*new).type_id();
@@ -130,6 +136,41 @@ impl ValueSlot {
             Payload::Owned(v) => Some(Arc::from(v)),
             Payload::Shared(v) => Some(v),
         }
+    }
+}
+
+/// A shared value with its `TypeId` beside it, for typed reads after the store's lock is released
+/// (subscriber calls). Invariant: `ty` is the `TypeId` of `value`'s concrete type.
+pub(crate) struct SharedValue {
+    ty: TypeId,
+    value: Value,
+}
+
+impl SharedValue {
+    /// Wraps a value whose type only the value knows (asked once, through its vtable).
+    pub(crate) fn new(value: Value) -> Self {
+        SharedValue { ty: (*value).type_id(), value }
+    }
+
+    /// The value as a `T`. Panics if it is not a `T` (a bug in nexus).
+    #[inline]
+    pub(crate) fn typed<T: Any>(&self) -> &T {
+        assert!(self.ty == TypeId::of::<T>(), "an atom's value has the atom's type");
+        debug_assert!(self.value.is::<T>());
+        let ptr = std::ptr::from_ref::<dyn Any + Send + Sync>(&*self.value).cast::<T>();
+        // SAFETY: as in `ValueSlot::typed`: `ty` is the value's concrete type (this type's invariant, set
+        // by its two constructors) and equals `TypeId::of::<T>()`; the `Arc` keeps the value alive for
+        // the borrow of `self`.
+        #[allow(unsafe_code)]
+        unsafe {
+            &*ptr
+        }
+    }
+}
+
+impl Clone for SharedValue {
+    fn clone(&self) -> Self {
+        SharedValue { ty: self.ty, value: self.value.clone() }
     }
 }
 
@@ -158,6 +199,9 @@ mod tests {
         assert_eq!(boxed.typed::<i32>(), Some(&5));
         assert!(ValueSlot::empty().get().is_none());
         assert!(ValueSlot::empty().typed::<u64>().is_none());
+        let shared = slot.share_typed().unwrap();
+        assert_eq!(shared.clone().typed::<String>(), "four");
+        assert_eq!(SharedValue::new(Arc::new(6u8)).typed::<u8>(), &6);
     }
 
     #[test]
