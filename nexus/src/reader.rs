@@ -93,7 +93,16 @@ impl<'a> ReadCtx<'a> {
     /// records it as a source. `None` for a value in the global registry.
     fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> Option<u32> {
         let r = AtomRef { id, handle };
-        let (l, proxy) = self.shared.resolve(self.st, r);
+        // Most evaluations read the same sources in the same order as the last one: the next previous
+        // source is the likely node, and checking it costs less than a lookup in the store's index.
+        let hint = match self.sources {
+            None => self.st.node(self.node).sources.get(self.same).copied(),
+            Some(_) => None,
+        };
+        let (l, proxy) = match hint {
+            Some(h) if self.st.node(h).id == id => (h, self.st.node(h).proxy),
+            _ => self.shared.resolve(self.st, r),
+        };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
             self.st.refresh(self.shared, l);
