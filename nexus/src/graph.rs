@@ -44,11 +44,13 @@ pub(crate) struct Sub {
     pub(crate) sub: Arc<Subscriber>,
 }
 
+/// One atom in one store. Kept small (subscribers boxed, the kind inside the id): a deep graph's evaluation walks
+/// thousands of these, and beyond the processor's cache every byte shows (cellx with 1,000 layers).
 pub(crate) struct Node {
     pub(crate) def: NodeDef,
+    /// Also says the kind.
     pub(crate) id: AtomId,
-    pub(crate) kind: AtomKind,
-    /// `None` for a derived node never computed, and for proxies (value in the global registry).
+    /// Empty for a derived node never computed, and for proxies (value in the global registry).
     pub(crate) value: ValueSlot,
     pub(crate) dirt: Dirt,
     pub(crate) computing: bool,
@@ -62,14 +64,49 @@ pub(crate) struct Node {
     pub(crate) changed_at: u64,
     pub(crate) sources: Vec<u32>,
     pub(crate) observers: Vec<u32>,
-    pub(crate) subs: Vec<Sub>,
+    pub(crate) subs: Subs,
+    /// Registration order.
     pub(crate) seq: u64,
     pub(crate) registered_at: SystemTime,
 }
 
+// A node is a cache-sized unit of a deep graph's working set: keep it from growing unnoticed.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Option<Node>>() <= 184);
+
+/// A node's subscribers: boxed, since most nodes have none (8 bytes in the node instead of 24).
+#[derive(Default)]
+#[allow(clippy::box_collection)] // the box is the point: a thin pointer in every node
+pub(crate) struct Subs(Option<Box<Vec<Sub>>>);
+
+impl Subs {
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|v| v.is_empty())
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Sub> {
+        self.0.iter().flat_map(|v| v.iter())
+    }
+
+    pub(crate) fn push(&mut self, sub: Sub) {
+        self.0.get_or_insert_with(Box::default).push(sub);
+    }
+
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Sub) -> bool) {
+        if let Some(v) = &mut self.0 {
+            v.retain(keep);
+            if v.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+}
+
 impl Node {
+    #[inline]
     pub(crate) fn is_derived(&self) -> bool {
-        self.kind != AtomKind::Primitive
+        self.id.kind() != AtomKind::Primitive
     }
 
     /// The value, if it can be used without bringing anything up to date.
@@ -206,14 +243,7 @@ impl State {
     }
 
     /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
-    pub(crate) fn insert(
-        &mut self,
-        def: NodeDef,
-        id: AtomId,
-        kind: AtomKind,
-        value: ValueSlot,
-        proxy: bool,
-    ) -> u32 {
+    pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
         if let Some((stale, _)) = self.index.same_place(id) {
             self.remove(stale);
@@ -222,8 +252,7 @@ impl State {
         let node = Node {
             def,
             id,
-            kind,
-            dirt: if kind == AtomKind::Primitive { Dirt::Clean } else { Dirt::Dirty },
+            dirt: if id.kind() == AtomKind::Primitive { Dirt::Clean } else { Dirt::Dirty },
             value,
             computing: false,
             proxy,
@@ -232,7 +261,7 @@ impl State {
             changed_at: 0,
             sources: Vec::new(),
             observers: Vec::new(),
-            subs: Vec::new(),
+            subs: Subs::default(),
             seq,
             registered_at: SystemTime::now(),
         };

@@ -200,7 +200,7 @@ impl StoreShared {
         } else {
             ValueSlot::empty()
         };
-        let l = st.insert(r.handle.node_def(), r.id, r.id.kind(), value, proxy);
+        let l = st.insert(r.handle.node_def(), r.id, value, proxy);
         if r.handle.def().core().is_runtime() {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
         }
