@@ -230,10 +230,8 @@ impl StoreShared {
         }
         {
             let st = self.read();
-            if let Some(v) = st
-                .local(r.id)
-                .filter(|&l| st.node(l).fresh_value().is_some())
-                .and_then(|l| st.node(l).value.shared())
+            // Only a value shared already can be handed out under the read lock.
+            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()).and_then(ValueSlot::shared)
             {
                 return v.clone();
             }
