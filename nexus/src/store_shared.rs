@@ -291,14 +291,14 @@ impl StoreShared {
             let mut st = self.write();
             if let Some(l) = st.local(r.id) {
                 let observed = st.observed();
-                st.epoch += 1;
-                let epoch = st.epoch;
+                let epoch = st.epoch + 1;
                 let node = st.node_mut(l);
                 if node.observers.is_empty() && node.subs.is_empty() && !observed {
                     if let Some(v) = node.value.typed_mut::<T>() {
                         if !eq.is_some_and(|eq| eq(v, &new)) {
                             *v = new;
                             node.changed_at = epoch;
+                            st.epoch = epoch;
                         }
                         return;
                     }
