@@ -30,6 +30,14 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
     }
 }
 
+impl<T: 'static, S: 'static, A: 'static> Drop for Handle<T, S, A> {
+    fn drop(&mut self) {
+        if let Handle::Runtime(def) = self {
+            crate::teardown::put_off(def);
+        }
+    }
+}
+
 impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
     fn clone(&self) -> Self {
         match self {

@@ -15,6 +15,7 @@ use crate::owner::Owner;
 use crate::reader::{ReadCtx, Reader, Writer};
 use crate::space::{Slot, SlotSpace};
 use crate::store_shared::StoreShared;
+use crate::teardown::Teardown;
 use crate::value_ops::ValueOps;
 use crate::value_slot::ValueSlot;
 
@@ -215,6 +216,15 @@ pub struct Def<T, S, A> {
     pub(crate) core: DefCore,
     ops: Ops<T>,
     pub(crate) body: Body<T, S, A>,
+    /// Last, so that it is dropped after the body (whose closures may hold other atoms' handles).
+    teardown: Teardown,
+}
+
+impl<T, S, A> Drop for Def<T, S, A> {
+    fn drop(&mut self) {
+        // Runs before the fields: handles dropped with the body are put off to the teardown's loop.
+        self.teardown.begin();
+    }
 }
 
 struct Ops<T> {
@@ -265,6 +275,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             core: DefCore::declared::<S>(name, ident, module, AtomKind::Primitive),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
+            teardown: Teardown::new(),
         }
     }
 
@@ -280,6 +291,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             core: DefCore::declared::<S>(name, ident, module, AtomKind::Computed),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Computed(ReadFn::Fn(read)),
+            teardown: Teardown::new(),
         }
     }
 
@@ -296,6 +308,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             core: DefCore::declared::<S>(name, ident, module, AtomKind::Writable),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
+            teardown: Teardown::new(),
         }
     }
 
@@ -314,6 +327,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             core: DefCore::runtime::<S>(name, module, kind),
             ops: Ops { make: no_ops, cell: OnceLock::from(ops) },
             body,
+            teardown: Teardown::new(),
         }
     }
 
@@ -402,6 +416,7 @@ where
             ReadFn::Boxed(f) => f(&mut reader),
         };
         let (st, sources) = reader.into_parts();
+        st.ensure_not_suspended();
         st.finish_sources(l, sources);
         let eq = self.ops().eq;
         let slot = &mut st.node_mut(l).value;

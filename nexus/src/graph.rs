@@ -7,12 +7,13 @@
 //! stops propagation, and nothing reads a mix of old and new inputs.
 
 use std::any::Any;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::def::NodeDef;
+use crate::evaluate::Eval;
 use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::plugin::{Event, Plugins};
 use crate::reader::SourcesRead;
@@ -135,22 +136,10 @@ pub struct State {
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
     pub(crate) epoch: u64,
     /// Evaluation bookkeeping, boxed on first use: stores that hold no derived atom stay small.
-    eval: Option<Box<Eval>>,
+    pub(crate) eval: Option<Box<Eval>>,
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
     /// have none (an empty store stays small).
     pub(crate) tools: Option<Box<Tools>>,
-}
-
-#[derive(Default)]
-struct Eval {
-    /// The derived nodes being evaluated or checked, outermost first (for cycle messages).
-    stack: Vec<u32>,
-    /// Cleared vectors for evaluations to record their sources in, so that they do not allocate.
-    pool: Vec<Vec<u32>>,
-    /// The marking walk's stack, kept between rounds.
-    marks: Vec<(u32, Dirt)>,
-    /// A round's candidate list, kept between rounds.
-    candidates: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -220,10 +209,6 @@ impl State {
             candidates: self.eval.as_mut().map(|e| std::mem::take(&mut e.candidates)).unwrap_or_default(),
             global_changes: Vec::new(),
         }
-    }
-
-    fn eval(&mut self) -> &mut Eval {
-        self.eval.get_or_insert_with(Box::default)
     }
 
     /// Whether any plugin is attached (events are recorded only then).
@@ -348,76 +333,6 @@ impl State {
         self.node_mut(l).changed_at = epoch;
     }
 
-    /// Brings the derived node `l` up to date (see the module docs).
-    pub(crate) fn refresh(&mut self, shared: &StoreShared, l: u32) {
-        let node = self.node(l);
-        if node.computing {
-            self.cycle_panic(l);
-        }
-        if node.dirt == Dirt::Clean && !node.value.is_empty() {
-            return;
-        }
-        if node.dirt == Dirt::Check && !node.value.is_empty() {
-            // While its sources are checked the node is on the evaluation stack: reaching it again means a
-            // read function (re-run below it) now reads it, a cycle.
-            self.node_mut(l).computing = true;
-            self.eval().stack.push(l);
-            let checked = catch_unwind(AssertUnwindSafe(|| {
-                let mut i = 0;
-                while let Some(&src) = self.node(l).sources.get(i) {
-                    if self.node(src).is_derived() {
-                        self.refresh(shared, src);
-                    }
-                    if self.node(l).dirt == Dirt::Dirty {
-                        break;
-                    }
-                    i += 1;
-                }
-            }));
-            self.eval().stack.pop();
-            self.node_mut(l).computing = false;
-            if let Err(panic) = checked {
-                resume_unwind(panic);
-            }
-        }
-        let node = self.node(l);
-        if node.dirt == Dirt::Dirty || node.value.is_empty() {
-            self.recompute(shared, l);
-        }
-        self.node_mut(l).dirt = Dirt::Clean;
-    }
-
-    fn recompute(&mut self, shared: &StoreShared, l: u32) {
-        let Some(def) = self.node(l).def.upgrade() else {
-            // The atom died and its removal is queued: nothing can read it any more.
-            return;
-        };
-        self.node_mut(l).computing = true;
-        self.eval().stack.push(l);
-        let result = catch_unwind(AssertUnwindSafe(|| def.compute(self, shared, l)));
-        self.eval().stack.pop();
-        self.node_mut(l).computing = false;
-        match result {
-            // Edges still describe the old sources (the new ones' vector is lost with the panic); the
-            // next read retries.
-            Err(panic) => {
-                self.node_mut(l).dirt = Dirt::Dirty;
-                resume_unwind(panic);
-            }
-            Ok(changed) => {
-                if changed {
-                    self.touch(l);
-                    let observers = std::mem::take(&mut self.node_mut(l).observers);
-                    for &o in &observers {
-                        self.node_mut(o).dirt = Dirt::Dirty;
-                    }
-                    self.node_mut(l).observers = observers;
-                }
-            }
-        }
-        drop(def);
-    }
-
     /// A cleared vector for an evaluation to record its sources in.
     pub(crate) fn scratch(&mut self) -> Vec<u32> {
         self.eval().pool.pop().unwrap_or_default()
@@ -463,15 +378,6 @@ impl State {
                 }
             }
         }
-    }
-
-    #[cold]
-    fn cycle_panic(&self, l: u32) -> ! {
-        let stack = self.eval.as_ref().map_or(&[][..], |e| &e.stack[..]);
-        let start = stack.iter().position(|&n| n == l).unwrap_or(0);
-        let mut names: Vec<String> = stack[start..].iter().map(|&n| self.node_name(n)).collect();
-        names.push(self.node_name(l));
-        panic!("nexus: dependency cycle between derived atoms: {}", names.join(" -> "));
     }
 
     pub(crate) fn node_name(&self, l: u32) -> String {

@@ -105,7 +105,7 @@ impl<'a> ReadCtx<'a> {
         };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
-            self.st.refresh(self.shared, l);
+            self.st.refresh_nested(self.shared, l);
         }
         let node = self.st.node_mut(l);
         if node.read_mark != self.mark {

@@ -1,0 +1,218 @@
+//! Bringing derived nodes up to date without recursing by the depth of the graph.
+//!
+//! The nodes whose evaluation is under way form one explicit stack, the *path* (on the heap): the node
+//! asked for at the bottom, the source it waits for above it, and so on. [`State::refresh`] walks the
+//! path in a loop, the way alien-signals' `checkDirty` does: a `Check` node's derived sources are put on
+//! the path and brought up to date first, in order, so that a recompute usually finds every source it
+//! reads already fresh.
+//!
+//! A read function may still read a node that is not fresh (a first evaluation, or a new branch): that
+//! read evaluates it right there, one level deeper on the call stack. Up to [`MAX_NESTING`] read functions
+//! may run nested; a read beyond that *suspends* the read function that made it: the read unwinds it
+//! (with a private payload, so no panic hook runs), the node it wanted goes on the path, and the
+//! suspended read function runs again from the start once that node is fresh. Read functions must
+//! therefore be pure (they already must: they run whenever a dependency changes). A first read of a chain
+//! of a million derived atoms thus nests at most [`MAX_NESTING`] read functions and runs each one at most
+//! twice; a re-check after a change runs each affected one once.
+//!
+//! Without unwinding (`panic = "abort"`), reads cannot suspend and nest as deep as the graph.
+
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+
+use crate::graph::{Dirt, State};
+use crate::store_shared::StoreShared;
+
+/// How many read functions may run nested before a read suspends the innermost one. A level costs
+/// about 0.6 KiB of stack in release builds and a few KiB in debug builds, so this stays far inside a
+/// 2 MiB thread (tokio's worker threads) with room for the read functions' own frames. Suspending costs
+/// one unwind of one read function; reached only by graphs deeper than this.
+pub(crate) const MAX_NESTING: u32 = 32;
+
+/// Evaluation bookkeeping of one store, boxed on first use: stores that hold no derived atom stay small.
+#[derive(Default)]
+pub(crate) struct Eval {
+    /// The nodes under way, outermost first, each with the index of the next source to check (`Check`
+    /// nodes walk their sources in order).
+    path: Vec<(u32, u32)>,
+    /// Read functions running now, nested in one another.
+    nesting: u32,
+    /// The node a suspended read function wants first.
+    suspended: Option<u32>,
+    /// Cleared vectors for evaluations to record their sources in, so that they do not allocate.
+    pub(crate) pool: Vec<Vec<u32>>,
+    /// The marking walk's stack, kept between rounds.
+    pub(crate) marks: Vec<(u32, Dirt)>,
+    /// A round's candidate list, kept between rounds.
+    pub(crate) candidates: Vec<u32>,
+}
+
+/// The unwind payload of a suspended read function (never seen outside [`State::refresh`]).
+struct Suspend;
+
+/// How many atoms of a cycle its panic message names before it shortens the list.
+const CYCLE_NAMES: usize = 64;
+
+impl State {
+    /// Brings the derived node `l` up to date: the entry point of every store operation that needs a
+    /// derived value. A panic in a read function (or a cycle) leaves every node it interrupted to be
+    /// evaluated again by the next read, and reaches the caller.
+    pub(crate) fn refresh(&mut self, shared: &StoreShared, l: u32) {
+        if self.node(l).fresh_value().is_some() {
+            return;
+        }
+        if self.node(l).computing {
+            self.cycle_panic(l);
+        }
+        let base = self.eval().path.len();
+        let nesting = self.eval().nesting;
+        self.enter(l);
+        loop {
+            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(shared, base))) else { return };
+            let eval = self.eval();
+            eval.nesting = nesting;
+            match eval.suspended.take() {
+                // The node the innermost read function wanted goes on the path; that read function (still
+                // on the path below it) runs again once it is fresh.
+                Some(wanted) if payload.is::<Suspend>() => self.enter(wanted),
+                _ => {
+                    self.abandon(base);
+                    resume_unwind(payload);
+                }
+            }
+        }
+    }
+
+    /// A read function read `l`, which is not fresh: evaluate it nested, or suspend the read function.
+    pub(crate) fn refresh_nested(&mut self, shared: &StoreShared, l: u32) {
+        if self.node(l).computing {
+            self.cycle_panic(l);
+        }
+        if cfg!(panic = "unwind") && self.eval().nesting >= MAX_NESTING {
+            self.eval().suspended = Some(l);
+            resume_unwind(Box::new(Suspend));
+        }
+        let base = self.eval().path.len();
+        self.enter(l);
+        self.drive(shared, base);
+    }
+
+    fn enter(&mut self, l: u32) {
+        self.node_mut(l).computing = true;
+        self.eval().path.push((l, 0));
+    }
+
+    /// Evaluates the path above `base`, topmost node first, until it is back at `base`.
+    fn drive(&mut self, shared: &StoreShared, base: usize) {
+        while self.eval().path.len() > base {
+            let (l, next) = *self.eval().path.last().expect("the path is longer than its base");
+            let node = self.node(l);
+            if node.dirt == Dirt::Check && !node.value.is_empty() {
+                if let Some(source) = self.stale_source(l, next) {
+                    if self.node(source).computing {
+                        self.cycle_panic(source);
+                    }
+                    self.enter(source);
+                    continue;
+                }
+            }
+            let node = self.node(l);
+            if node.dirt == Dirt::Dirty || node.value.is_empty() {
+                self.recompute(shared, l);
+            }
+            let node = self.node_mut(l);
+            node.dirt = Dirt::Clean;
+            node.computing = false;
+            self.eval().path.pop();
+        }
+    }
+
+    /// The next derived source of the `Check` node `l` (from its source `next` on) that is not fresh, to
+    /// bring up to date before `l`; `None` once `l` is known dirty or every source is checked.
+    fn stale_source(&mut self, l: u32, mut next: u32) -> Option<u32> {
+        loop {
+            let node = self.node(l);
+            if node.dirt == Dirt::Dirty {
+                return None;
+            }
+            let &source = node.sources.get(next as usize)?;
+            next += 1;
+            let s = self.node(source);
+            if s.is_derived() && s.fresh_value().is_none() {
+                // When it is done, checking goes on after it (unless it changed and made `l` dirty).
+                self.eval().path.last_mut().expect("`l` is on the path").1 = next;
+                return Some(source);
+            }
+        }
+    }
+
+    fn recompute(&mut self, shared: &StoreShared, l: u32) {
+        let Some(def) = self.node(l).def.upgrade() else {
+            // The atom died and its removal is queued: nothing can read it any more.
+            return;
+        };
+        self.eval().nesting += 1;
+        let changed = def.compute(self, shared, l);
+        self.eval().nesting -= 1;
+        if changed {
+            self.touch(l);
+            let observers = std::mem::take(&mut self.node_mut(l).observers);
+            for &o in &observers {
+                self.node_mut(o).dirt = Dirt::Dirty;
+            }
+            self.node_mut(l).observers = observers;
+        }
+        drop(def);
+    }
+
+    /// After a panic: the nodes above `base` are no longer under way; each keeps its dirt, so the next
+    /// read evaluates it again (its sources are still the ones of its last complete evaluation).
+    fn abandon(&mut self, base: usize) {
+        let mut path = std::mem::take(&mut self.eval().path);
+        for &(l, _) in &path[base..] {
+            if let Some(Some(node)) = self.nodes.get_mut(l as usize) {
+                node.computing = false;
+            }
+        }
+        path.truncate(base);
+        self.eval().path = path;
+    }
+
+    #[cold]
+    fn cycle_panic(&self, l: u32) -> ! {
+        let path = self.eval.as_ref().map_or(&[][..], |e| &e.path[..]);
+        let start = path.iter().position(|&(n, _)| n == l).unwrap_or(0);
+        let cycle = &path[start..];
+        let names: Vec<String> = if cycle.len() <= CYCLE_NAMES {
+            cycle.iter().map(|&(n, _)| self.node_name(n)).collect()
+        } else {
+            // A cycle of thousands of atoms: the first few, how many more, and the last one.
+            let mut names: Vec<String> = cycle[..8].iter().map(|&(n, _)| self.node_name(n)).collect();
+            names.push(format!("… {} more …", cycle.len() - 9));
+            names.push(self.node_name(cycle[cycle.len() - 1].0));
+            names
+        };
+        let count = match cycle.len() {
+            1 => "1 atom".to_owned(),
+            n => format!("{n} atoms"),
+        };
+        panic!(
+            "nexus: dependency cycle between derived atoms: {} -> {} ({count} in the cycle)",
+            names.join(" -> "),
+            self.node_name(l)
+        );
+    }
+
+    /// Called by an evaluation right after its read function returned: a read function that caught the
+    /// suspension of a read inside it returned a value made without that read, so it is suspended all
+    /// the same (and its result is never stored).
+    #[inline]
+    pub(crate) fn ensure_not_suspended(&mut self) {
+        if self.eval.as_ref().is_some_and(|e| e.suspended.is_some()) {
+            resume_unwind(Box::new(Suspend));
+        }
+    }
+
+    pub(crate) fn eval(&mut self) -> &mut Eval {
+        self.eval.get_or_insert_with(Box::default)
+    }
+}
