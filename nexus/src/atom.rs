@@ -28,6 +28,15 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
     fn same(&self, other: &Self) -> bool {
         std::ptr::eq(self.def(), other.def())
     }
+
+    /// The definition's address: the atom's identity, known without reading the definition's memory.
+    #[inline]
+    fn addr(&self) -> usize {
+        match self {
+            Handle::Static(d) => std::ptr::from_ref::<Def<T, S, A>>(d) as usize,
+            Handle::Runtime(d) => Arc::as_ptr(d) as usize,
+        }
+    }
 }
 
 impl<T: 'static, S: 'static, A: 'static> Drop for Handle<T, S, A> {
@@ -49,6 +58,7 @@ impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
 
 /// What a store needs of a handle on its slow paths (registration, subscriptions).
 pub(crate) trait HandleDyn: Send + Sync {
+    fn id(&self) -> AtomId;
     fn def(&self) -> &dyn ErasedDef;
     fn node_def(&self) -> NodeDef;
     fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
@@ -60,6 +70,10 @@ where
     S: Owner,
     A: 'static,
 {
+    fn id(&self) -> AtomId {
+        self.atom_ref().id
+    }
+
     fn def(&self) -> &dyn ErasedDef {
         self.def()
     }
@@ -90,6 +104,22 @@ pub struct AtomRef<'a> {
     pub(crate) handle: &'a dyn HandleDyn,
 }
 
+/// An atom as a read function's reads see it: its definition's address, with its id computed only when
+/// the address is not one the evaluation knows (reading a definition's memory for its id is a cache miss
+/// per read in large graphs).
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct SourceRef<'a> {
+    pub(crate) addr: usize,
+    pub(crate) handle: &'a dyn HandleDyn,
+}
+
+impl SourceRef<'_> {
+    pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
+        AtomRef { id: self.handle.id(), handle: self.handle }
+    }
+}
+
 impl<T, S, A> Handle<T, S, A>
 where
     T: Clone + Send + Sync + 'static,
@@ -115,6 +145,8 @@ pub trait Readable: Sealed {
     type Owner: Owner;
     #[doc(hidden)]
     fn __atom(&self) -> AtomRef<'_>;
+    #[doc(hidden)]
+    fn __source(&self) -> SourceRef<'_>;
 }
 
 /// An atom that `set` accepts: [`Atom`] (stores the value) and [`Writable`] (runs its write function).
@@ -317,6 +349,11 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Atom<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
+
+    #[inline]
+    fn __source(&self) -> SourceRef<'_> {
+        SourceRef { addr: self.handle.addr(), handle: &self.handle }
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
@@ -326,6 +363,11 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
+
+    #[inline]
+    fn __source(&self) -> SourceRef<'_> {
+        SourceRef { addr: self.handle.addr(), handle: &self.handle }
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writable<T, S, A> {
@@ -334,6 +376,11 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writab
     #[inline]
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
+    }
+
+    #[inline]
+    fn __source(&self) -> SourceRef<'_> {
+        SourceRef { addr: self.handle.addr(), handle: &self.handle }
     }
 }
 

@@ -42,6 +42,10 @@ pub(crate) struct Entry {
 
 #[cfg(feature = "serde")]
 impl HandleDyn for Entry {
+    fn id(&self) -> crate::info::AtomId {
+        self.def.core().id(self.space)
+    }
+
     fn def(&self) -> &dyn ErasedDef {
         self.def
     }
@@ -58,8 +62,7 @@ impl HandleDyn for Entry {
 #[cfg(feature = "serde")]
 impl Entry {
     pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
-        let core = self.def.core();
-        AtomRef { id: core.id(self.space), handle: self }
+        AtomRef { id: self.id(), handle: self }
     }
 }
 

@@ -3,8 +3,9 @@
 //!
 //! A change marks direct observers `Dirty` and their observers `Check`; a derived node is brought up to
 //! date on demand by first refreshing its sources in order and recomputing only if one of them really
-//! changed. So after one `set` every affected derived atom is evaluated at most once, an equal result
-//! stops propagation, and nothing reads a mix of old and new inputs.
+//! changed (`evaluate.rs`, on an explicit stack). So after one `set` every affected derived atom is
+//! evaluated at most once, an equal result stops propagation, and nothing reads a mix of old and new
+//! inputs. Marking is a loop over a reused stack: no walk here recurses by the depth of the graph.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -54,6 +55,7 @@ pub(crate) struct Node {
     /// Empty for a derived node never computed, and for proxies (value in the global registry).
     pub(crate) value: ValueSlot,
     pub(crate) dirt: Dirt,
+    /// On the evaluation path (being evaluated, or waiting for a source): reading it now is a cycle.
     pub(crate) computing: bool,
     /// A `Global` primitive of a global-mode store: the value lives in the global registry; the node
     /// only carries this store's observers and subscribers.

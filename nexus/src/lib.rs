@@ -43,6 +43,13 @@
 //! after one `set`, each affected derived atom is evaluated at most once and no subscriber sees a mix of
 //! old and new inputs. A value equal to the previous one (for types with `PartialEq`) is not a change.
 //!
+//! Graphs may be of any depth: evaluation, change propagation, notification and dropping run-time atoms
+//! use explicit stacks on the heap, so a chain of a million derived atoms works on a thread with a 2 MiB
+//! stack. A read function that reads a not-yet-computed atom more than 64 levels down is stopped and
+//! run again from the start once that atom is computed, so on the first read of such a graph a read
+//! function may run twice: keep read functions free of side effects (they rerun on every change anyway).
+//! (With `panic = "abort"` nothing can be stopped midway, and first reads nest as deep as the graph.)
+//!
 //! # Tools
 //! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and
 //! [`TimeTravel`] (undo, redo, jumps) are built on them, per instance. [`Family`] gives one atom per key
@@ -53,7 +60,7 @@
 //!
 //! # Errors
 //! A derived atom that reads itself, directly or through others, panics with a message naming the atoms
-//! in the cycle. A panic in a read function reaches the caller and leaves the store usable. Read,
+//! in the cycle (the first few and the count, for a cycle of thousands). A panic in a read function reaches the caller and leaves the store usable. Read,
 //! update and initial-value functions run while the store is locked: using the store itself from inside
 //! them panics with a message saying so (read through the `s` argument instead).
 #![deny(missing_docs)]
