@@ -13,7 +13,9 @@ use crate::value_ops::ValueOps;
 /// Where a handle's definition lives: a `static` (declared with `atom!`) or an `Arc` (made at run time).
 enum Handle<T: 'static, S: 'static, A: 'static> {
     Static(&'static Def<T, S, A>),
-    Runtime(Arc<Def<T, S, A>>),
+    /// With the atom's id (fixed when a run-time atom is made), so that store operations and reads find
+    /// the atom without reading its definition's memory (a cache miss per read in large graphs).
+    Runtime(Arc<Def<T, S, A>>, AtomId),
 }
 
 impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
@@ -21,27 +23,18 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
     fn def(&self) -> &Def<T, S, A> {
         match self {
             Handle::Static(d) => d,
-            Handle::Runtime(d) => d,
+            Handle::Runtime(d, _) => d,
         }
     }
 
     fn same(&self, other: &Self) -> bool {
         std::ptr::eq(self.def(), other.def())
     }
-
-    /// The definition's address: the atom's identity, known without reading the definition's memory.
-    #[inline]
-    fn addr(&self) -> usize {
-        match self {
-            Handle::Static(d) => std::ptr::from_ref::<Def<T, S, A>>(d) as usize,
-            Handle::Runtime(d) => Arc::as_ptr(d) as usize,
-        }
-    }
 }
 
 impl<T: 'static, S: 'static, A: 'static> Drop for Handle<T, S, A> {
     fn drop(&mut self) {
-        if let Handle::Runtime(def) = self {
+        if let Handle::Runtime(def, _) = self {
             crate::teardown::put_off(def);
         }
     }
@@ -51,14 +44,13 @@ impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
     fn clone(&self) -> Self {
         match self {
             Handle::Static(d) => Handle::Static(d),
-            Handle::Runtime(d) => Handle::Runtime(d.clone()),
+            Handle::Runtime(d, id) => Handle::Runtime(d.clone(), *id),
         }
     }
 }
 
 /// What a store needs of a handle on its slow paths (registration, subscriptions).
 pub(crate) trait HandleDyn: Send + Sync {
-    fn id(&self) -> AtomId;
     fn def(&self) -> &dyn ErasedDef;
     fn node_def(&self) -> NodeDef;
     fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
@@ -70,10 +62,6 @@ where
     S: Owner,
     A: 'static,
 {
-    fn id(&self) -> AtomId {
-        self.atom_ref().id
-    }
-
     fn def(&self) -> &dyn ErasedDef {
         self.def()
     }
@@ -81,7 +69,7 @@ where
     fn node_def(&self) -> NodeDef {
         match self {
             Handle::Static(d) => NodeDef::Static(*d),
-            Handle::Runtime(d) => {
+            Handle::Runtime(d, _) => {
                 let weak: Weak<dyn ErasedDef> = Arc::downgrade(d) as Weak<dyn ErasedDef>;
                 NodeDef::Runtime(weak)
             }
@@ -91,7 +79,7 @@ where
     fn keepalive(&self) -> Option<Arc<dyn ErasedDef>> {
         match self {
             Handle::Static(_) => None,
-            Handle::Runtime(d) => Some(d.clone() as Arc<dyn ErasedDef>),
+            Handle::Runtime(d, _) => Some(d.clone() as Arc<dyn ErasedDef>),
         }
     }
 }
@@ -104,22 +92,6 @@ pub struct AtomRef<'a> {
     pub(crate) handle: &'a dyn HandleDyn,
 }
 
-/// An atom as a read function's reads see it: its definition's address, with its id computed only when
-/// the address is not one the evaluation knows (reading a definition's memory for its id is a cache miss
-/// per read in large graphs).
-#[doc(hidden)]
-#[derive(Clone, Copy)]
-pub struct SourceRef<'a> {
-    pub(crate) addr: usize,
-    pub(crate) handle: &'a dyn HandleDyn,
-}
-
-impl SourceRef<'_> {
-    pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
-        AtomRef { id: self.handle.id(), handle: self.handle }
-    }
-}
-
 impl<T, S, A> Handle<T, S, A>
 where
     T: Clone + Send + Sync + 'static,
@@ -128,8 +100,11 @@ where
 {
     #[inline]
     fn atom_ref(&self) -> AtomRef<'_> {
-        let core = &self.def().core;
-        AtomRef { id: core.id(S::__space()), handle: self }
+        let id = match self {
+            Handle::Static(d) => d.core.id(S::__space()),
+            Handle::Runtime(_, id) => *id,
+        };
+        AtomRef { id, handle: self }
     }
 }
 
@@ -145,8 +120,6 @@ pub trait Readable: Sealed {
     type Owner: Owner;
     #[doc(hidden)]
     fn __atom(&self) -> AtomRef<'_>;
-    #[doc(hidden)]
-    fn __source(&self) -> SourceRef<'_>;
 }
 
 /// An atom that `set` accepts: [`Atom`] (stores the value) and [`Writable`] (runs its write function).
@@ -239,7 +212,12 @@ handle_common!(Writable<T, S, A>, "Writable");
 
 impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
     fn runtime(def: Def<T, S, A>) -> Self {
-        Handle::Runtime(Arc::new(def))
+        Self::from_arc(Arc::new(def))
+    }
+
+    fn from_arc(def: Arc<Def<T, S, A>>) -> Self {
+        let id = def.core.runtime_id();
+        Handle::Runtime(def, id)
     }
 }
 
@@ -277,12 +255,12 @@ where
     /// A new run-time atom whose writes are compared with `eq` (`|_, _| false`: every write is a change).
     pub fn new_with_eq(value: T, eq: fn(&T, &T) -> bool) -> Self {
         Atom {
-            handle: Handle::Runtime(Arc::new(Def::runtime(
+            handle: Handle::runtime(Def::runtime(
                 None,
                 "",
                 ValueOps::new(Some(eq), None),
                 Body::Primitive(Init::Value(value)),
-            ))),
+            )),
         }
     }
 }
@@ -310,12 +288,12 @@ where
         eq: fn(&T, &T) -> bool,
     ) -> Self {
         Computed {
-            handle: Handle::Runtime(Arc::new(Def::runtime(
+            handle: Handle::runtime(Def::runtime(
                 None,
                 "",
                 ValueOps::new(Some(eq), None),
                 Body::Computed(ReadFn::Boxed(Box::new(read))),
-            ))),
+            )),
         }
     }
 }
@@ -332,12 +310,12 @@ where
         write: impl Fn(&mut Writer<'_, S>, A) + Send + Sync + 'static,
     ) -> Self {
         Writable {
-            handle: Handle::Runtime(Arc::new(Def::runtime(
+            handle: Handle::runtime(Def::runtime(
                 None,
                 "",
                 ValueOps::new(Some(T::eq), None),
                 Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),
-            ))),
+            )),
         }
     }
 }
@@ -349,11 +327,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Atom<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
-
-    #[inline]
-    fn __source(&self) -> SourceRef<'_> {
-        SourceRef { addr: self.handle.addr(), handle: &self.handle }
-    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
@@ -363,11 +336,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
-
-    #[inline]
-    fn __source(&self) -> SourceRef<'_> {
-        SourceRef { addr: self.handle.addr(), handle: &self.handle }
-    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writable<T, S, A> {
@@ -376,11 +344,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writab
     #[inline]
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
-    }
-
-    #[inline]
-    fn __source(&self) -> SourceRef<'_> {
-        SourceRef { addr: self.handle.addr(), handle: &self.handle }
     }
 }
 
@@ -426,12 +389,12 @@ macro_rules! runtime_handle {
             type Weak = Option<Weak<Def<T, S, T>>>;
             fn downgrade(&self) -> Self::Weak {
                 match &self.handle {
-                    Handle::Runtime(d) => Some(Arc::downgrade(d)),
+                    Handle::Runtime(d, _) => Some(Arc::downgrade(d)),
                     Handle::Static(_) => None,
                 }
             }
             fn upgrade(weak: &Self::Weak) -> Option<Self> {
-                weak.as_ref()?.upgrade().map(|d| $ty { handle: Handle::Runtime(d) })
+                weak.as_ref()?.upgrade().map(|d| $ty { handle: Handle::from_arc(d) })
             }
             fn is_alive(weak: &Self::Weak) -> bool {
                 weak.as_ref().is_some_and(|w| w.strong_count() > 0)

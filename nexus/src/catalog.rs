@@ -42,10 +42,6 @@ pub(crate) struct Entry {
 
 #[cfg(feature = "serde")]
 impl HandleDyn for Entry {
-    fn id(&self) -> crate::info::AtomId {
-        self.def.core().id(self.space)
-    }
-
     fn def(&self) -> &dyn ErasedDef {
         self.def
     }
@@ -62,7 +58,8 @@ impl HandleDyn for Entry {
 #[cfg(feature = "serde")]
 impl Entry {
     pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
-        AtomRef { id: self.id(), handle: self }
+        let core = self.def.core();
+        AtomRef { id: core.id(self.space), handle: self }
     }
 }
 

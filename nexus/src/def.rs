@@ -148,6 +148,12 @@ impl DefCore {
         }
     }
 
+    /// A run-time atom's identity, fixed when it was made.
+    pub(crate) fn runtime_id(&self) -> AtomId {
+        debug_assert!(self.is_runtime(), "only run-time atoms have their id from the start");
+        AtomId::from_bits(self.slot.load(Ordering::Relaxed))
+    }
+
     #[cold]
     fn assign_slot(&self, space: &'static SlotSpace) -> AtomId {
         let fresh = space.alloc();
@@ -482,16 +488,6 @@ pub(crate) enum DefGuard {
 }
 
 impl NodeDef {
-    /// The definition's address, as [`SourceRef`](crate::atom::SourceRef) gives it (a dead run-time
-    /// atom's memory stays allocated while this `Weak` lives, so the address is never another atom's).
-    #[inline]
-    pub(crate) fn addr(&self) -> usize {
-        match self {
-            NodeDef::Static(d) => std::ptr::from_ref::<dyn ErasedDef>(*d).cast::<()>() as usize,
-            NodeDef::Runtime(w) => w.as_ptr().cast::<()>() as usize,
-        }
-    }
-
     pub(crate) fn upgrade(&self) -> Option<DefGuard> {
         match self {
             NodeDef::Static(d) => Some(DefGuard::Static(*d)),

@@ -4,8 +4,9 @@
 use std::any::Any;
 use std::marker::PhantomData;
 
-use crate::atom::{Primitive, Readable, Settable, SourceRef};
+use crate::atom::{AtomRef, HandleDyn, Primitive, Readable, Settable};
 use crate::graph::State;
+use crate::info::AtomId;
 use crate::owner::{Owner, UsableIn};
 use crate::store_shared::StoreShared;
 
@@ -23,7 +24,7 @@ pub struct ReadCtx<'a> {
     sources: Option<Vec<u32>>,
     /// Marks nodes already recorded by this evaluation, so that recording is O(1).
     mark: u64,
-    /// The last atoms this evaluation read, as (definition address, local slot); 0 = empty. A read function that
+    /// The last atoms this evaluation read, as (packed id, local slot); 0 = empty. A read function that
     /// reads an atom again (in a loop, or switching between a few) finds it here.
     recent: [(u64, u32); RECENT],
     next: usize,
@@ -72,17 +73,17 @@ impl<'a> ReadCtx<'a> {
 
     /// Brings `r` up to date, records it as a source and hands its value to `f` (without cloning it).
     #[inline]
-    fn read<T: Any, R>(&mut self, r: SourceRef<'_>, f: impl FnOnce(&T) -> R) -> R {
-        let key = r.addr as u64;
+    fn read<T: Any, R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&T) -> R) -> R {
+        let key = r.id.bits();
         // Read before in this evaluation: already recorded and up to date, since nothing the store holds
         // changes while a read function runs (values in the global registry are never remembered here).
         let l = match self.recent.iter().find(|(k, _)| *k == key) {
             Some(&(_, l)) => l,
             // The parts go separately: an `AtomRef` passed whole is copied through memory in a way that
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
-            None => match self.first_read(r) {
+            None => match self.first_read(r.id, r.handle) {
                 Some(l) => l,
-                None => return f(crate::store_shared::downcast::<T>(&crate::global::value(r.atom_ref()))),
+                None => return f(crate::store_shared::downcast::<T>(&crate::global::value(r))),
             },
         };
         f(self.st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value"))
@@ -90,7 +91,8 @@ impl<'a> ReadCtx<'a> {
 
     /// The first read of `r` in this evaluation: finds (or registers) its node, brings it up to date and
     /// records it as a source. `None` for a value in the global registry.
-    fn first_read(&mut self, r: SourceRef<'_>) -> Option<u32> {
+    fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> Option<u32> {
+        let r = AtomRef { id, handle };
         // Most evaluations read the same sources in the same order as the last one: the next previous
         // source is the likely node, and checking it costs less than a lookup in the store's index.
         let hint = match self.sources {
@@ -98,8 +100,8 @@ impl<'a> ReadCtx<'a> {
             Some(_) => None,
         };
         let (l, proxy) = match hint {
-            Some(h) if self.st.node(h).def.addr() == r.addr => (h, self.st.node(h).proxy),
-            _ => self.shared.resolve(self.st, r.atom_ref()),
+            Some(h) if self.st.node(h).id == id => (h, self.st.node(h).proxy),
+            _ => self.shared.resolve(self.st, r),
         };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
@@ -113,7 +115,7 @@ impl<'a> ReadCtx<'a> {
         if proxy {
             return None;
         }
-        self.recent[self.next] = (r.addr as u64, l);
+        self.recent[self.next] = (id.bits(), l);
         self.next = (self.next + 1) % RECENT;
         Some(l)
     }
@@ -147,7 +149,7 @@ impl<'a, S: Owner> Reader<'a, S> {
         A: Readable,
         A::Owner: UsableIn<S>,
     {
-        self.ctx.read(atom.__source(), |v: &A::Value| v.clone())
+        self.ctx.read(atom.__atom(), |v: &A::Value| v.clone())
     }
 
     /// Calls `f` with a borrow of `atom`'s current value, recorded as a dependency.
@@ -156,7 +158,7 @@ impl<'a, S: Owner> Reader<'a, S> {
         A: Readable,
         A::Owner: UsableIn<S>,
     {
-        self.ctx.read(atom.__source(), f)
+        self.ctx.read(atom.__atom(), f)
     }
 }
 
