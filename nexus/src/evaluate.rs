@@ -26,7 +26,7 @@ use crate::store_shared::StoreShared;
 /// in a release build and 2,192 in a debug build (measured with a chain of plain `get`s), so 64 levels
 /// stay under 40 KiB (140 KiB in debug), far inside a 2 MiB thread (tokio's worker threads), with room
 /// for the read functions' own frames. Only a first read of a graph deeper than this suspends: about
-/// 2.5 µs per atom beyond this depth in a release build, once (the unwinding).
+/// 2.4 µs per atom beyond this depth in a release build, once (the unwinding).
 pub(crate) const MAX_NESTING: u32 = 64;
 
 /// Evaluation bookkeeping of one store, boxed on first use: stores that hold no derived atom stay small.
