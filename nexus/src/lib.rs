@@ -65,50 +65,31 @@
 //! them panics with a message saying so (read through the `s` argument instead).
 #![deny(missing_docs)]
 
-mod atom;
-mod batch;
-mod catalog;
-mod def;
-mod devtools;
-mod evaluate;
-mod family;
+mod atoms;
+mod core;
 mod graph;
-mod info;
-mod notes;
-mod owner;
-mod plugin;
-mod reader;
-mod slot_index;
-mod space;
-#[cfg(feature = "serde")]
-mod ssr;
 mod store;
-mod store_shared;
-mod subscription;
-mod teardown;
-mod time_travel;
-mod value_ops;
-mod value_slot;
+mod tools;
 
-pub mod global;
+pub use store::global;
 #[cfg(feature = "redux-devtools")]
-pub mod redux_devtools;
+pub use tools::redux_devtools;
 
 #[doc = include_str!("../docs/migration.md")]
 pub mod migration {}
 
-pub use atom::{Atom, Computed, Primitive, Readable, Settable, Writable};
-pub use devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
-pub use family::{ComputedFamily, Family, FamilyKey};
-pub use info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
-pub use owner::{Global, Owner, UsableIn};
-pub use plugin::{Change, ChangeOp, Plugin, PluginId, ValueRef};
-pub use reader::{Reader, Writer};
+pub use atoms::family::{ComputedFamily, Family, FamilyKey};
+pub use atoms::handle::{Atom, Computed, Primitive, Readable, Settable, Writable};
+pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+pub use core::owner::{Global, Owner, UsableIn};
+pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
+pub use graph::reader::{Reader, Writer};
+pub use store::store_trait::Store;
+pub use store::subscription::Subscription;
+pub use tools::devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
 #[cfg(feature = "serde")]
-pub use ssr::{HydrateError, HydrateProblem, Snapshot};
-pub use store::Store;
-pub use subscription::Subscription;
-pub use time_travel::{HistoryEntry, TimeTravel};
+pub use tools::ssr::{HydrateError, HydrateProblem, Snapshot};
+pub use tools::time_travel::{HistoryEntry, TimeTravel};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.
 ///
@@ -219,22 +200,22 @@ pub use nexus_macros::store;
 pub use nexus_macros::atom;
 
 // SPEC §7: an empty store is at most 256 bytes: the instance data plus the `Arc`'s two counters.
-const _: () = assert!(std::mem::size_of::<store_shared::StoreShared>() + 16 <= 256);
+const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <= 256);
 
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::atom::AtomRef;
-    pub use crate::catalog::Declared;
-    pub use crate::def::{Def, DefCore, ErasedDef};
-    pub use crate::owner::{Owner, Sealed};
-    pub use crate::reader::ReadCtx;
-    pub use crate::space::SlotSpace;
-    pub use crate::store::StoreCell;
-    pub use crate::store_shared::StoreShared;
-    pub use crate::value_ops::{probe, ValueOps};
+    pub use crate::atoms::handle::AtomRef;
+    pub use crate::core::owner::{Owner, Sealed};
+    pub use crate::core::space::SlotSpace;
+    pub use crate::core::value_ops::{probe, ValueOps};
     #[cfg(feature = "serde")]
-    pub use crate::value_ops::{FromJson, ToJson};
+    pub use crate::core::value_ops::{FromJson, ToJson};
+    pub use crate::graph::def::{Def, DefCore, ErasedDef};
+    pub use crate::graph::reader::ReadCtx;
+    pub use crate::store::catalog::Declared;
+    pub use crate::store::instance::StoreShared;
+    pub use crate::store::store_trait::StoreCell;
     pub use inventory;
 
     pub use crate::__nexus_declare_computed as declare_computed;

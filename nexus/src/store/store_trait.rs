@@ -1,14 +1,14 @@
-//! The [`Store`] trait, implemented by every type made with [`store!`](crate::store!), and the
+//! The [`Store`] trait, implemented by every type made with [`store!`](crate::store::store_trait!), and the
 //! `impl_store!` wiring that generated code expands to.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::atom::{Primitive, Readable, Settable};
-use crate::info::{AtomInfo, AtomKey, Mode, StoreId};
-use crate::owner::{Owner, UsableIn};
-use crate::store_shared::StoreShared;
-use crate::subscription::{erase, Subscription};
+use crate::atoms::handle::{Primitive, Readable, Settable};
+use crate::core::info::{AtomInfo, AtomKey, Mode, StoreId};
+use crate::core::owner::{Owner, UsableIn};
+use crate::store::instance::StoreShared;
+use crate::store::subscription::{erase, Subscription};
 
 /// The instance data a generated store type wraps.
 #[doc(hidden)]
@@ -28,7 +28,7 @@ impl fmt::Debug for StoreCell {
     }
 }
 
-/// A store type made by [`store!`](crate::store!): lets code be generic over stores.
+/// A store type made by [`store!`](crate::store::store_trait!): lets code be generic over stores.
 ///
 /// Every store type also has all of these as inherent methods, so calling them needs no import.
 ///
@@ -81,7 +81,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         let value = self.__cell().0.value(atom.__atom());
-        f(crate::store_shared::downcast::<A::Value>(&value))
+        f(crate::store::instance::downcast::<A::Value>(&value))
     }
 
     /// Sets a primitive atom, or runs a writable atom's write function with `value`. A value equal to the
@@ -160,7 +160,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// This instance's registry: the atoms it holds, in registration order. (`Global` atoms of a
-    /// global-mode store live in [`crate::global::atoms`] instead.)
+    /// global-mode store live in [`crate::store::global::atoms`] instead.)
     fn atoms(&self) -> Vec<AtomInfo> {
         self.__cell().0.atoms()
     }

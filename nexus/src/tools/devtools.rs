@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::SystemTime;
 
-use crate::info::{AtomInfo, AtomKind, StoreId};
-use crate::plugin::{Change, ChangeOp, Plugin, PluginId};
-use crate::store::Store;
-use crate::store_shared::StoreShared;
+use crate::core::info::{AtomInfo, AtomKind, StoreId};
+use crate::graph::observe::{Change, ChangeOp, Plugin, PluginId};
+use crate::store::instance::StoreShared;
+use crate::store::store_trait::Store;
 
 /// The default number of actions a [`DevTools`] log keeps.
 pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
@@ -18,7 +18,7 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 ///
 /// Built on the [`Plugin`] interface; attached to one instance, so two stores with their own `DevTools`
 /// never see each other's atoms or actions. `Global` atoms appear in the store that holds their values (an
-/// isolated store holds its own; a global-mode store's live in [`crate::global`]). Values are shown
+/// isolated store holds its own; a global-mode store's live in [`crate::store::global`]). Values are shown
 /// through `Debug` when their type has it, otherwise as `<type name>`. Dropping the `DevTools` detaches it.
 ///
 /// ```
@@ -32,7 +32,7 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 /// assert_eq!(dt.actions()[0].label(), "SET CLICKS");
 /// ```
 pub struct DevTools {
-    declared: fn() -> Vec<crate::catalog::Entry>,
+    declared: fn() -> Vec<crate::store::catalog::Entry>,
     store: Weak<StoreShared>,
     store_label: String,
     id: StoreId,
@@ -216,7 +216,7 @@ impl DevTools {
         let shared = &store.__cell().0;
         let plugin = shared.add_plugin(Arc::new(Recorder(log.clone())));
         DevTools {
-            declared: || crate::catalog::usable_in::<S>().collect(),
+            declared: || crate::store::catalog::usable_in::<S>().collect(),
             store: Arc::downgrade(shared),
             store_label: format!("{}#{}", S::__NAME, store.id()),
             id: store.id(),

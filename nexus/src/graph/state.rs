@@ -13,14 +13,14 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::def::NodeDef;
-use crate::evaluate::Eval;
-use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
-use crate::plugin::{Event, Plugins};
-use crate::reader::SourcesRead;
-use crate::slot_index::SlotIndex;
-use crate::store_shared::StoreShared;
-use crate::value_slot::{SharedValue, ValueSlot};
+use crate::core::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
+use crate::core::slot_index::SlotIndex;
+use crate::core::value_slot::{SharedValue, ValueSlot};
+use crate::graph::def::NodeDef;
+use crate::graph::evaluate::Eval;
+use crate::graph::observe::{Event, Plugins};
+use crate::graph::reader::SourcesRead;
+use crate::store::instance::StoreShared;
 
 /// Freshness of a derived node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -396,7 +396,7 @@ impl State {
         shared: &StoreShared,
         round: &mut Round,
     ) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
-        let mut notes = crate::notes::take_pool();
+        let mut notes = crate::graph::notes::take_pool();
         let mut first_panic = None;
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(Option::is_none) {
@@ -414,7 +414,7 @@ impl State {
             }
             let value = if node.proxy {
                 match node.def.upgrade() {
-                    Some(def) => SharedValue::new(crate::global::value_of(node.id, &*def)),
+                    Some(def) => SharedValue::new(crate::store::global::value_of(node.id, &*def)),
                     None => continue,
                 }
             } else {

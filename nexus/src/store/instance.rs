@@ -10,13 +10,13 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use crate::atom::AtomRef;
-use crate::def::{ErasedDef, Holder, Value};
-use crate::graph::{Callback, Note, Round, State, Sub, Subscriber};
-use crate::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
-use crate::plugin::{ChangeOp, Event, Plugin, PluginId};
-use crate::subscription::Subscription;
-use crate::value_slot::ValueSlot;
+use crate::atoms::handle::AtomRef;
+use crate::core::info::{AtomId, AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+use crate::core::value_slot::ValueSlot;
+use crate::graph::def::{ErasedDef, Holder, Value};
+use crate::graph::observe::{ChangeOp, Event, Plugin, PluginId};
+use crate::graph::state::{Callback, Note, Round, State, Sub, Subscriber};
+use crate::store::subscription::Subscription;
 
 type Deferred = Box<dyn FnOnce(&mut State) + Send>;
 
@@ -102,7 +102,7 @@ impl WriteGuard<'_> {
         drop(guard);
         // Plugins hear about what happened once the lock is released.
         if let Some((plugins, events)) = events {
-            crate::plugin::deliver(&plugins, events);
+            crate::graph::observe::deliver(&plugins, events);
         }
     }
 }
@@ -205,7 +205,7 @@ impl StoreShared {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
         }
         if proxy {
-            crate::global::add_watcher(r, self.weak());
+            crate::store::global::add_watcher(r, self.weak());
         } else if st.observed() {
             if let Some(info) = st.info(l, (self.id, self.name)) {
                 st.push_event(Event::Register(info));
@@ -226,7 +226,7 @@ impl StoreShared {
     /// A fresh value of `r` (derived atoms brought up to date), registering it on first use.
     pub(crate) fn value(&self, r: AtomRef<'_>) -> Value {
         if self.in_global_registry(r) {
-            return crate::global::value(r);
+            return crate::store::global::value(r);
         }
         {
             let st = self.read();
@@ -266,7 +266,7 @@ impl StoreShared {
             drop(st);
             return self.get_slow(r);
         }
-        downcast::<T>(&crate::global::value(r)).clone()
+        downcast::<T>(&crate::store::global::value(r)).clone()
     }
 
     /// `get` of an atom not yet registered or not up to date. Cloned under the lock: no reference count
@@ -287,7 +287,7 @@ impl StoreShared {
     ) {
         // Fast path: no batch open on this thread, atom registered here, nobody downstream or watching,
         // value unshared: compare and write through one `&mut T`.
-        if !self.in_global_registry(r) && !crate::batch::any_open() {
+        if !self.in_global_registry(r) && !crate::graph::batch::any_open() {
             let mut st = self.write();
             if let Some(l) = st.local(r.id) {
                 let observed = st.observed();
@@ -312,7 +312,7 @@ impl StoreShared {
     #[inline(never)]
     fn set_slow<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
         if self.in_global_registry(r) {
-            if crate::global::set(r, new) {
+            if crate::store::global::set(r, new) {
                 self.global_change(r.id);
             }
             return;
@@ -350,7 +350,7 @@ impl StoreShared {
     /// `update` of a primitive atom: read, modify and write under one lock, so no update is lost.
     pub(crate) fn update<T: Clone + Send + Sync + 'static>(&self, r: AtomRef<'_>, f: impl FnOnce(&mut T)) {
         if self.in_global_registry(r) {
-            if crate::global::update(r, f) {
+            if crate::store::global::update(r, f) {
                 self.global_change(r.id);
             }
             return;
@@ -372,7 +372,7 @@ impl StoreShared {
     pub(crate) fn reset(&self, r: AtomRef<'_>) {
         let init = r.handle.def().init_value();
         if self.in_global_registry(r) {
-            if crate::global::set_value(r, init) {
+            if crate::store::global::set_value(r, init) {
                 self.global_change(r.id);
             }
             return;
@@ -428,10 +428,10 @@ impl StoreShared {
     /// Every primitive atom whose value this instance holds, in registration order, with its current value
     /// (the Redux DevTools bridge's starting state; proxies of shared `Global` atoms excluded).
     #[cfg(feature = "redux-devtools")]
-    pub(crate) fn held_primitives(&self) -> Vec<crate::redux_devtools::Held> {
+    pub(crate) fn held_primitives(&self) -> Vec<crate::tools::redux_devtools::Held> {
         // The write lock: values owned by the store are moved behind an `Arc` to be handed out.
         let mut st = self.write();
-        let mut nodes: Vec<&mut crate::graph::Node> =
+        let mut nodes: Vec<&mut crate::graph::state::Node> =
             st.nodes.iter_mut().flatten().filter(|n| !n.proxy && !n.is_derived()).collect();
         nodes.sort_by_key(|n| n.seq);
         nodes
@@ -439,14 +439,19 @@ impl StoreShared {
             .filter_map(|node| {
                 let def = node.def.upgrade()?;
                 let value = node.value.share()?;
-                Some(crate::redux_devtools::Held { atom: node.id, name: def.core().name_arc(), def, value })
+                Some(crate::tools::redux_devtools::Held {
+                    atom: node.id,
+                    name: def.core().name_arc(),
+                    def,
+                    value,
+                })
             })
             .collect()
     }
 
     /// The serialisable primitive atoms this instance holds (declared ones only), keyed by path.
     #[cfg(feature = "serde")]
-    pub(crate) fn snapshot(&self) -> crate::ssr::Snapshot {
+    pub(crate) fn snapshot(&self) -> crate::tools::ssr::Snapshot {
         let st = self.read();
         let mut values = std::collections::BTreeMap::new();
         for node in st.nodes.iter().flatten() {
@@ -461,7 +466,7 @@ impl StoreShared {
                 values.insert(def.core().path().to_string(), json);
             }
         }
-        crate::ssr::Snapshot::new(self.name, values)
+        crate::tools::ssr::Snapshot::new(self.name, values)
     }
 
     /// Validates every value of `snapshot` against the store type's catalogue, then sets them all as one
@@ -469,9 +474,9 @@ impl StoreShared {
     #[cfg(feature = "serde")]
     pub(crate) fn hydrate<S: crate::Owner>(
         &self,
-        snapshot: &crate::ssr::Snapshot,
-    ) -> Result<(), crate::ssr::HydrateError> {
-        use crate::ssr::{HydrateError, HydrateProblem};
+        snapshot: &crate::tools::ssr::Snapshot,
+    ) -> Result<(), crate::tools::ssr::HydrateError> {
+        use crate::tools::ssr::{HydrateError, HydrateProblem};
         let mut problems = Vec::new();
         if snapshot.store() != self.name {
             problems.push(HydrateProblem::WrongStore {
@@ -479,8 +484,8 @@ impl StoreShared {
                 found: snapshot.store().to_owned(),
             });
         }
-        let catalog: std::collections::HashMap<std::sync::Arc<str>, crate::catalog::Entry> =
-            crate::catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
+        let catalog: std::collections::HashMap<std::sync::Arc<str>, crate::store::catalog::Entry> =
+            crate::store::catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
         let mut decoded = Vec::new();
         for (path, json) in snapshot.values() {
             let Some(entry) = catalog.get(path.as_str()) else {
@@ -507,7 +512,7 @@ impl StoreShared {
             for (entry, value) in decoded {
                 let r = entry.atom_ref();
                 if self.in_global_registry(r) {
-                    if crate::global::set_value(r, value) {
+                    if crate::store::global::set_value(r, value) {
                         round.global_changes.push(r.id);
                     }
                     continue;
@@ -578,12 +583,12 @@ impl StoreShared {
 
     /// Runs `f` on the state as one change round, or as part of this thread's open batch on this store.
     fn change(&self, f: impl FnOnce(&mut State, &mut Round)) {
-        if let Some(mut round) = crate::batch::take_round(self.addr()) {
+        if let Some(mut round) = crate::graph::batch::take_round(self.addr()) {
             {
                 let mut st = self.write();
                 f(&mut st, &mut round);
             }
-            crate::batch::put_round(self.addr(), round);
+            crate::graph::batch::put_round(self.addr(), round);
             return;
         }
         let mut st = self.write();
@@ -598,11 +603,11 @@ impl StoreShared {
 
     /// A `Global` atom changed in the global registry through this store.
     fn global_change(&self, id: AtomId) {
-        if let Some(mut round) = crate::batch::take_round(self.addr()) {
+        if let Some(mut round) = crate::graph::batch::take_round(self.addr()) {
             round.global_changes.push(id);
-            crate::batch::put_round(self.addr(), round);
+            crate::graph::batch::put_round(self.addr(), round);
         } else {
-            crate::global::broadcast(id);
+            crate::store::global::broadcast(id);
         }
     }
 
@@ -627,7 +632,7 @@ impl StoreShared {
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.
             for id in round.global_changes {
-                let _ = catch_unwind(AssertUnwindSafe(|| crate::global::broadcast(id)));
+                let _ = catch_unwind(AssertUnwindSafe(|| crate::store::global::broadcast(id)));
             }
             let _ = catch_unwind(AssertUnwindSafe(|| run_notes(notes, None)));
         } else {
@@ -703,7 +708,7 @@ impl Drop for StoreShared {
         let me: *const StoreShared = self;
         let st = self.state.get_mut();
         for node in st.nodes.iter().flatten().filter(|n| n.proxy) {
-            crate::global::remove_watcher(node.id, me);
+            crate::store::global::remove_watcher(node.id, me);
         }
     }
 }
@@ -731,14 +736,14 @@ pub(crate) fn downcast_ref<T: 'static>(v: &(dyn Any + Send + Sync)) -> &T {
 /// After the lock is released: tell global-mode stores about shared changes, then call subscribers.
 fn finish(global_changes: Vec<AtomId>, notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
     for id in global_changes {
-        crate::global::broadcast(id);
+        crate::store::global::broadcast(id);
     }
     run_notes(notes, panic);
 }
 
 /// Calls every subscriber even if one panics; the first panic is raised again after all have run.
 fn run_notes(notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
-    crate::notes::run(notes, panic);
+    crate::graph::notes::run(notes, panic);
 }
 
 impl StoreShared {
@@ -747,12 +752,12 @@ impl StoreShared {
         struct Exit<'a>(&'a StoreShared);
         impl Drop for Exit<'_> {
             fn drop(&mut self) {
-                if let Some(round) = crate::batch::exit(self.0.addr()) {
+                if let Some(round) = crate::graph::batch::exit(self.0.addr()) {
                     self.0.end_round(round, std::thread::panicking());
                 }
             }
         }
-        crate::batch::enter(self.addr(), || self.batch_start());
+        crate::graph::batch::enter(self.addr(), || self.batch_start());
         let _exit = Exit(self);
         f()
     }

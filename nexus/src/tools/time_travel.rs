@@ -3,11 +3,11 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use crate::def::Value;
-use crate::info::AtomId;
-use crate::plugin::{Change, ChangeOp, Plugin, PluginId};
-use crate::store::Store;
-use crate::store_shared::StoreShared;
+use crate::core::info::AtomId;
+use crate::graph::def::Value;
+use crate::graph::observe::{Change, ChangeOp, Plugin, PluginId};
+use crate::store::instance::StoreShared;
+use crate::store::store_trait::Store;
 
 /// Undo/redo for one store instance, independent of every other instance.
 ///

@@ -4,11 +4,11 @@
 use std::any::Any;
 use std::marker::PhantomData;
 
-use crate::atom::{AtomRef, HandleDyn, Primitive, Readable, Settable};
-use crate::graph::State;
-use crate::info::AtomId;
-use crate::owner::{Owner, UsableIn};
-use crate::store_shared::StoreShared;
+use crate::atoms::handle::{AtomRef, HandleDyn, Primitive, Readable, Settable};
+use crate::core::info::AtomId;
+use crate::core::owner::{Owner, UsableIn};
+use crate::graph::state::State;
+use crate::store::instance::StoreShared;
 
 /// The untyped evaluation context of one read function: the store's state and the sources read so far.
 #[doc(hidden)]
@@ -83,7 +83,7 @@ impl<'a> ReadCtx<'a> {
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
             None => match self.first_read(r.id, r.handle) {
                 Some(l) => l,
-                None => return f(crate::store_shared::downcast::<T>(&crate::global::value(r))),
+                None => return f(crate::store::instance::downcast::<T>(&crate::store::global::value(r))),
             },
         };
         f(self.st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value"))

@@ -12,9 +12,9 @@ use serde_json::{json, Map, Value as Json};
 use super::history::{Held, History, Recorded, Step};
 use super::socket::{Incoming, ScSocket};
 use super::{Note, Options, Shared, JUMPING};
-use crate::def::Value;
-use crate::info::AtomId;
-use crate::store_shared::StoreShared;
+use crate::core::info::AtomId;
+use crate::graph::def::Value;
+use crate::store::instance::StoreShared;
 
 /// How long one connection attempt, login or goodbye may take.
 const NET_TIMEOUT: Duration = Duration::from_secs(1);

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[cfg(feature = "serde")]
-use crate::atom::{AtomRef, HandleDyn};
-use crate::def::ErasedDef;
+use crate::atoms::handle::{AtomRef, HandleDyn};
+use crate::core::owner::{Global, Owner};
+use crate::core::space::SlotSpace;
+use crate::graph::def::ErasedDef;
 #[cfg(feature = "serde")]
-use crate::def::NodeDef;
-use crate::owner::{Global, Owner};
-use crate::space::SlotSpace;
+use crate::graph::def::NodeDef;
 
 /// One declared atom, as generated code submits it.
 #[doc(hidden)]

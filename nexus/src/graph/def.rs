@@ -9,15 +9,15 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
-use crate::graph::State;
-use crate::info::{AtomId, AtomKind};
-use crate::owner::Owner;
-use crate::reader::{ReadCtx, Reader, Writer};
-use crate::space::{Slot, SlotSpace};
-use crate::store_shared::StoreShared;
-use crate::teardown::Teardown;
-use crate::value_ops::ValueOps;
-use crate::value_slot::ValueSlot;
+use crate::core::info::{AtomId, AtomKind};
+use crate::core::owner::Owner;
+use crate::core::space::{Slot, SlotSpace};
+use crate::core::teardown::Teardown;
+use crate::core::value_ops::ValueOps;
+use crate::core::value_slot::ValueSlot;
+use crate::graph::reader::{ReadCtx, Reader, Writer};
+use crate::graph::state::State;
+use crate::store::instance::StoreShared;
 
 /// A value as stores hold it. Shared so that callbacks can see it after the store's lock is released.
 pub(crate) type Value = Arc<dyn Any + Send + Sync>;
@@ -199,7 +199,7 @@ impl Drop for DefCore {
                         store.forget(id);
                     }
                 }
-                Holder::Global => crate::global::forget(id),
+                Holder::Global => crate::store::global::forget(id),
             }
         }
         space.release(slot);
@@ -355,7 +355,7 @@ pub trait ErasedDef: Send + Sync + 'static {
     fn init_value(&self) -> Value;
     /// A primitive atom's initial value, owned (a store's first value of it).
     #[doc(hidden)]
-    fn init_owned(&self) -> crate::value_slot::Owned;
+    fn init_owned(&self) -> crate::core::value_slot::Owned;
     /// Runs derived node `l`'s read function, records the sources it read, and stores the result unless
     /// it equals the current value (in place when nothing else shares the old one). Returns whether it
     /// changed.
@@ -391,7 +391,7 @@ where
         std::any::type_name::<T>()
     }
 
-    fn init_owned(&self) -> crate::value_slot::Owned {
+    fn init_owned(&self) -> crate::core::value_slot::Owned {
         match &self.body {
             Body::Primitive(Init::Fn(f)) => Box::new(f()),
             Body::Primitive(Init::Value(v)) => Box::new(v.clone()),

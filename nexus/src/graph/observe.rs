@@ -12,8 +12,8 @@ use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use crate::def::{DefGuard, Value};
-use crate::info::{AtomInfo, AtomKey};
+use crate::core::info::{AtomInfo, AtomKey};
+use crate::graph::def::{DefGuard, Value};
 
 /// An observer of one store instance. Every method has an empty default body.
 pub trait Plugin: Send + Sync + 'static {

@@ -11,10 +11,10 @@ use std::time::SystemTime;
 
 use parking_lot::{RwLock, RwLockWriteGuard};
 
-use crate::atom::AtomRef;
-use crate::def::{ErasedDef, Holder, NodeDef, Value};
-use crate::info::{AtomId, AtomInfo, AtomKey};
-use crate::store_shared::{downcast, StoreShared};
+use crate::atoms::handle::AtomRef;
+use crate::core::info::{AtomId, AtomInfo, AtomKey};
+use crate::graph::def::{ErasedDef, Holder, NodeDef, Value};
+use crate::store::instance::{downcast, StoreShared};
 
 struct Entry {
     def: NodeDef,

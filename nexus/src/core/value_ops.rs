@@ -122,7 +122,7 @@ pub mod probe {
     #[cfg(feature = "serde")]
     mod json {
         use super::Probe;
-        use crate::value_ops::{FromJson, ToJson};
+        use crate::core::value_ops::{FromJson, ToJson};
 
         /// Picked when `T: Serialize`.
         pub trait ToJsonViaSerialize<T> {

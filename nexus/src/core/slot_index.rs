@@ -3,7 +3,7 @@
 //! the program declares. So `Store::new()` and a first touch cost the same with 1 or 1,000 declared
 //! atoms, and a lookup is one probe in the common case.
 
-use crate::info::AtomId;
+use crate::core::info::AtomId;
 
 /// One entry: the packed atom id (0 = empty) and its local slot.
 #[derive(Clone, Copy, Default)]
@@ -166,7 +166,7 @@ mod tests {
     use super::*;
 
     fn id(index: u32, gen: u32, global: bool) -> AtomId {
-        AtomId::new(global, index, gen, crate::info::AtomKind::Primitive)
+        AtomId::new(global, index, gen, crate::core::info::AtomKind::Primitive)
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Owners and scoping: which atoms a store may use, checked by the type system.
 
-use crate::space::SlotSpace;
+use crate::core::space::SlotSpace;
 
 /// The owner of atoms meant to be shared: a `Global` atom can be used with every store.
 ///
 /// In an isolated store (the default) each instance still holds its own value of a `Global` atom; in a
 /// store declared `#[mode(global)]`, `Global` primitive atoms live in the one process-wide registry
-/// ([`crate::global`]).
+/// ([`crate::store::global`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Global {}
 

@@ -49,7 +49,7 @@ impl SlotSpace {
     pub(crate) fn release(&self, slot: Slot) {
         let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // A generation that would not fit an `AtomId` retires the index instead of risking confusion.
-        if slot.gen < crate::info::AtomId::MAX_GEN {
+        if slot.gen < crate::core::info::AtomId::MAX_GEN {
             inner.free.push(Slot { index: slot.index, gen: slot.gen + 1 });
         }
     }

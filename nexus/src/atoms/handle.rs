@@ -3,12 +3,12 @@
 use std::fmt;
 use std::sync::{Arc, Weak};
 
-use crate::def::{Body, Def, ErasedDef, Init, NodeDef, ReadFn, WriteFn};
-use crate::info::AtomId;
-use crate::owner::{Owner, Sealed};
-use crate::reader::{Reader, Writer};
-use crate::store_shared::StoreShared;
-use crate::value_ops::ValueOps;
+use crate::core::info::AtomId;
+use crate::core::owner::{Owner, Sealed};
+use crate::core::value_ops::ValueOps;
+use crate::graph::def::{Body, Def, ErasedDef, Init, NodeDef, ReadFn, WriteFn};
+use crate::graph::reader::{Reader, Writer};
+use crate::store::instance::StoreShared;
 
 /// Where a handle's definition lives: a `static` (declared with `atom!`) or an `Arc` (made at run time).
 enum Handle<T: 'static, S: 'static, A: 'static> {
@@ -35,7 +35,7 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
 impl<T: 'static, S: 'static, A: 'static> Drop for Handle<T, S, A> {
     fn drop(&mut self) {
         if let Handle::Runtime(def, _) = self {
-            crate::teardown::put_off(def);
+            crate::core::teardown::put_off(def);
         }
     }
 }
@@ -187,7 +187,7 @@ macro_rules! handle_common {
 /// A primitive atom: holds a value of type `T` in every store that uses it. `S` is the owning store type,
 /// or [`Global`](crate::Global) for an atom usable with every store.
 ///
-/// Declare atoms with [`atom!`](crate::atom!), or make them at run time with [`Atom::new`]. An `Atom` is a
+/// Declare atoms with [`atom!`](crate::atoms::handle!), or make them at run time with [`Atom::new`]. An `Atom` is a
 /// cheap handle: clones are the same atom. When the last handle of a run-time atom is dropped, every
 /// store that held its value frees it.
 pub struct Atom<T: 'static, S: 'static> {

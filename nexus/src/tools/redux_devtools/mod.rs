@@ -58,10 +58,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::def::{DefGuard, Value};
-use crate::info::AtomId;
-use crate::plugin::{Change, ChangeOp, Plugin};
-use crate::store::Store;
+use crate::core::info::AtomId;
+use crate::graph::def::{DefGuard, Value};
+use crate::graph::observe::{Change, ChangeOp, Plugin};
+use crate::store::store_trait::Store;
 
 /// Where and how to connect. `Options::default()`: `127.0.0.1:8000`, the default port of
 /// `@redux-devtools/cli`.

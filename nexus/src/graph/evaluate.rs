@@ -19,8 +19,8 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
-use crate::graph::{Dirt, State};
-use crate::store_shared::StoreShared;
+use crate::graph::state::{Dirt, State};
+use crate::store::instance::StoreShared;
 
 /// How many read functions may run nested before a read suspends them. A level costs 592 bytes of stack
 /// in a release build and 2,192 in a debug build (measured with a chain of plain `get`s), so 64 levels

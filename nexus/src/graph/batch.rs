@@ -2,7 +2,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use crate::graph::Round;
+use crate::graph::state::Round;
 
 struct Frame {
     store: usize,

@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
-use crate::def::ErasedDef;
-use crate::graph::Subscriber;
-use crate::info::AtomId;
-use crate::store_shared::StoreShared;
+use crate::core::info::AtomId;
+use crate::graph::def::ErasedDef;
+use crate::graph::state::Subscriber;
+use crate::store::instance::StoreShared;
 
 /// A registered subscriber. Dropping it (or calling [`unsubscribe`](Subscription::unsubscribe))
 /// unsubscribes; the callback is not called after that.
@@ -67,6 +67,6 @@ impl fmt::Debug for Subscription {
 }
 
 /// Wraps a typed callback for storage in an untyped node.
-pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::Callback {
-    Box::new(move |v: &crate::value_slot::SharedValue| f(v.typed::<T>()))
+pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::state::Callback {
+    Box::new(move |v: &crate::core::value_slot::SharedValue| f(v.typed::<T>()))
 }

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
-use crate::graph::Note;
+use crate::graph::state::Note;
 
 thread_local! {
     static POOL: Cell<Vec<Note>> = const { Cell::new(Vec::new()) };

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::def::{DefGuard, Value};
-use crate::info::AtomId;
+use crate::core::info::AtomId;
+use crate::graph::def::{DefGuard, Value};
 
 /// One primitive atom's value, with what is needed to show it.
 pub(crate) struct Held {

@@ -13,7 +13,7 @@
 use std::any::{Any, TypeId};
 use std::sync::Arc;
 
-use crate::def::Value;
+use crate::graph::def::Value;
 
 pub(crate) type Owned = Box<dyn Any + Send + Sync>;
 

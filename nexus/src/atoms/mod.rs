@@ -1,0 +1,5 @@
+//! What users hold: the atom handles ([`Atom`](crate::Atom), [`Computed`](crate::Computed),
+//! [`Writable`](crate::Writable)) and families of them.
+
+pub(crate) mod family;
+pub(crate) mod handle;

@@ -1,0 +1,9 @@
+//! Store instances: the lock around a graph, every store operation, the process-wide registry of
+//! `Global` atoms, the catalogue of declared atoms and the [`Store`](crate::Store) trait that generated
+//! store types implement. Tools are never named here: they attach through the plugin API.
+
+pub(crate) mod catalog;
+pub mod global;
+pub(crate) mod instance;
+pub(crate) mod store_trait;
+pub(crate) mod subscription;
