@@ -68,6 +68,7 @@
 mod atoms;
 mod core;
 mod graph;
+mod macros;
 mod store;
 mod tools;
 
@@ -79,16 +80,19 @@ pub use tools::redux_devtools;
 pub mod migration {}
 
 pub use atoms::family::{ComputedFamily, Family, FamilyKey};
-pub use atoms::handle::{Atom, Computed, Primitive, Readable, Settable, Writable};
+pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::owner::{Global, Owner, UsableIn};
+pub use graph::access::Readable;
 pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
-pub use graph::reader::{Reader, Writer};
+pub use graph::reader::Reader;
+pub use store::access::{Primitive, Settable};
+#[cfg(feature = "serde")]
+pub use store::snapshot::{HydrateError, HydrateProblem, Snapshot};
 pub use store::store_trait::Store;
 pub use store::subscription::Subscription;
+pub use store::writer::Writer;
 pub use tools::devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
-#[cfg(feature = "serde")]
-pub use tools::ssr::{HydrateError, HydrateProblem, Snapshot};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.
@@ -205,13 +209,14 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::atoms::handle::AtomRef;
-    pub use crate::core::owner::{Owner, Sealed};
+    pub use crate::atoms::def::Def;
+    pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;
     pub use crate::core::value_ops::{probe, ValueOps};
     #[cfg(feature = "serde")]
     pub use crate::core::value_ops::{FromJson, ToJson};
-    pub use crate::graph::def::{Def, DefCore, ErasedDef};
+    pub use crate::graph::access::AtomRef;
+    pub use crate::graph::def::{DefCore, ErasedDef};
     pub use crate::graph::reader::ReadCtx;
     pub use crate::store::catalog::Declared;
     pub use crate::store::instance::StoreShared;
@@ -229,86 +234,4 @@ pub mod __private {
 
     /// Fails to compile, naming `S`, unless `S` is a store type or `Global`.
     pub const fn assert_owner<S: Owner>() {}
-}
-
-/// A declared primitive atom: `(owner, type, registry name, identifier, initial value)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_primitive {
-    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $init:expr) => {{
-        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::primitive(
-            $name,
-            ::core::stringify!($ident),
-            ::core::module_path!(),
-            || -> $ty { $init },
-            $crate::__private::value_ops!($ty),
-        );
-        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
-        $crate::Atom::<$ty, $owner>::__from_static(&__NEXUS_DEF)
-    }};
-}
-
-/// A declared computed atom: `(owner, type, registry name, identifier, read function)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_computed {
-    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $read:expr) => {{
-        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::computed(
-            $name,
-            ::core::stringify!($ident),
-            ::core::module_path!(),
-            $read,
-            $crate::__private::value_ops!($ty),
-        );
-        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
-        $crate::Computed::<$ty, $owner>::__from_static(&__NEXUS_DEF)
-    }};
-}
-
-/// A declared writable atom: `(owner, type, write argument type, registry name, identifier, read, write)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_writable {
-    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $ident:ident, $read:expr, $write:expr) => {{
-        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $arg> = $crate::__private::Def::writable(
-            $name,
-            ::core::stringify!($ident),
-            ::core::module_path!(),
-            $read,
-            $write,
-            $crate::__private::value_ops!($ty),
-        );
-        $crate::__private::inventory::submit! { $crate::__private::Declared::new::<$owner>(&__NEXUS_DEF) }
-        $crate::Writable::<$ty, $owner, $arg>::__from_static(&__NEXUS_DEF)
-    }};
-}
-
-/// A declared family: `(owner, key type, value type, registry name, capacity, init)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_family {
-    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $init:expr) => {
-        $crate::Family::<$key, $ty, $owner>::__declare(
-            $name,
-            ::core::module_path!(),
-            $init,
-            $crate::__private::value_ops!($ty),
-            $capacity,
-        )
-    };
-}
-
-/// A declared computed family: `(owner, key type, value type, registry name, capacity, read)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_computed_family {
-    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $read:expr) => {
-        $crate::ComputedFamily::<$key, $ty, $owner>::__declare(
-            $name,
-            ::core::module_path!(),
-            $read,
-            $crate::__private::value_ops!($ty),
-            $capacity,
-        )
-    };
 }

@@ -10,10 +10,10 @@ use std::fmt;
 use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 
+use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
 use crate::core::owner::Owner;
 use crate::core::value_ops::ValueOps;
-use crate::graph::def::{Body, Def, Init, ReadFn};
 use crate::graph::reader::Reader;
 
 /// What a family key must be.
@@ -153,7 +153,7 @@ macro_rules! family_common {
 }
 
 /// A family of primitive atoms: `at(key)` gives the [`Atom`] for `key`, whose initial value is
-/// `init(&key)`. Declared in [`atom!`](crate::atoms::handle!) with `family(|id: &K| …)`.
+/// `init(&key)`. Declared in [`atom!`](crate::atom!) with `family(|id: &K| …)`.
 ///
 /// ```
 /// nexus::store! { pub struct Board; }
@@ -179,7 +179,7 @@ pub struct Family<K: 'static, T: 'static, S: 'static> {
 }
 
 /// A family of computed atoms: `at(key)` gives the [`Computed`] whose read function gets `key`.
-/// Declared in [`atom!`](crate::atoms::handle!) with `family_computed(|id: &K, s| …)`.
+/// Declared in [`atom!`](crate::atom!) with `family_computed(|id: &K, s| …)`.
 pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
     name: &'static str,
     module: &'static str,

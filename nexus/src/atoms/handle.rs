@@ -1,14 +1,19 @@
-//! The atom handle types [`Atom`], [`Computed`] and [`Writable`], and the traits that say what each can do.
+//! The atom handle types [`Atom`], [`Computed`] and [`Writable`]: a `static` definition or a shared
+//! run-time one, and what each kind of atom can do.
 
 use std::fmt;
 use std::sync::{Arc, Weak};
 
+use crate::atoms::def::{Body, Def, Init, ReadFn, WriteFn};
 use crate::core::info::AtomId;
 use crate::core::owner::{Owner, Sealed};
 use crate::core::value_ops::ValueOps;
-use crate::graph::def::{Body, Def, ErasedDef, Init, NodeDef, ReadFn, WriteFn};
-use crate::graph::reader::{Reader, Writer};
+use crate::graph::access::{AtomRef, HandleDyn, Readable};
+use crate::graph::def::{ErasedDef, NodeDef};
+use crate::graph::reader::Reader;
+use crate::store::access::{Primitive, Settable};
 use crate::store::instance::StoreShared;
+use crate::store::writer::Writer;
 
 /// Where a handle's definition lives: a `static` (declared with `atom!`) or an `Arc` (made at run time).
 enum Handle<T: 'static, S: 'static, A: 'static> {
@@ -49,13 +54,6 @@ impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
     }
 }
 
-/// What a store needs of a handle on its slow paths (registration, subscriptions).
-pub(crate) trait HandleDyn: Send + Sync {
-    fn def(&self) -> &dyn ErasedDef;
-    fn node_def(&self) -> NodeDef;
-    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
-}
-
 impl<T, S, A> HandleDyn for Handle<T, S, A>
 where
     T: Clone + Send + Sync + 'static,
@@ -84,14 +82,6 @@ where
     }
 }
 
-/// An atom as store operations see it, without its types.
-#[doc(hidden)]
-#[derive(Clone, Copy)]
-pub struct AtomRef<'a> {
-    pub(crate) id: AtomId,
-    pub(crate) handle: &'a dyn HandleDyn,
-}
-
 impl<T, S, A> Handle<T, S, A>
 where
     T: Clone + Send + Sync + 'static,
@@ -107,40 +97,6 @@ where
         AtomRef { id, handle: self }
     }
 }
-
-/// An atom whose value can be read: [`Atom`], [`Computed`] and [`Writable`].
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an atom",
-    label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`"
-)]
-pub trait Readable: Sealed {
-    /// The value type.
-    type Value: Clone + Send + Sync + 'static;
-    /// The owning store type, or [`Global`](crate::Global).
-    type Owner: Owner;
-    #[doc(hidden)]
-    fn __atom(&self) -> AtomRef<'_>;
-}
-
-/// An atom that `set` accepts: [`Atom`] (stores the value) and [`Writable`] (runs its write function).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be set: a computed atom is read-only",
-    label = "computed atoms have no `set`",
-    note = "declare it with `writable(read, write)` to give it a write function"
-)]
-pub trait Settable: Readable {
-    /// What `set` takes: the value for a primitive, the write argument for a writable atom.
-    type Arg;
-    #[doc(hidden)]
-    fn __set(&self, store: &StoreShared, arg: Self::Arg);
-}
-
-/// A primitive atom: one that `update` and `reset` accept.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is derived: only primitive atoms (`nexus::Atom`) can be updated or reset",
-    label = "derived atoms compute their value; `update` and `reset` need a primitive atom"
-)]
-pub trait Primitive: Readable {}
 
 macro_rules! handle_common {
     ($ty:ident < T, S $(, $a:ident)? >, $what:literal) => {
@@ -187,7 +143,7 @@ macro_rules! handle_common {
 /// A primitive atom: holds a value of type `T` in every store that uses it. `S` is the owning store type,
 /// or [`Global`](crate::Global) for an atom usable with every store.
 ///
-/// Declare atoms with [`atom!`](crate::atoms::handle!), or make them at run time with [`Atom::new`]. An `Atom` is a
+/// Declare atoms with [`atom!`](crate::atom!), or make them at run time with [`Atom::new`]. An `Atom` is a
 /// cheap handle: clones are the same atom. When the last handle of a run-time atom is dropped, every
 /// store that held its value frees it.
 pub struct Atom<T: 'static, S: 'static> {

@@ -1,5 +1,6 @@
 //! What users hold: the atom handles ([`Atom`](crate::Atom), [`Computed`](crate::Computed),
 //! [`Writable`](crate::Writable)) and families of them.
 
+pub(crate) mod def;
 pub(crate) mod family;
 pub(crate) mod handle;

@@ -89,7 +89,8 @@ pub struct AtomKey {
 /// word, so that it is written and read whole (a lookup right after building an `AtomRef` loads it as
 /// one value; narrower fields read back wider stall the processor). Never 0: `gen` is never 0.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct AtomId(u64);
+#[doc(hidden)]
+pub struct AtomId(u64);
 
 impl AtomId {
     /// The largest generation an id holds.

@@ -1,5 +1,7 @@
 //! Owners and scoping: which atoms a store may use, checked by the type system.
 
+use std::any::TypeId;
+
 use crate::core::space::SlotSpace;
 
 /// The owner of atoms meant to be shared: a `Global` atom can be used with every store.
@@ -42,7 +44,8 @@ impl Owner for Global {
 
 /// `Self` (an atom's owner) may be used with `S` (a store, or the owner of a derived atom reading it).
 ///
-/// Holds for `S: UsableIn<S>` (a store's own atoms) and `Global: UsableIn<S>` (shared atoms, everywhere).
+/// Holds for `S: UsableIn<S>` (a store's own atoms) and `Global: UsableIn<S>` (shared atoms, everywhere);
+/// the implementations live with the [`Store`](crate::Store) trait.
 /// Nothing else: an atom of one store named in a call on another store is a compile error that names
 /// both stores.
 #[diagnostic::on_unimplemented(
@@ -52,11 +55,21 @@ impl Owner for Global {
 )]
 pub trait UsableIn<S>: Owner {}
 
-#[diagnostic::do_not_recommend]
-impl<S: crate::Store> UsableIn<S> for S {}
+/// What an atom's definition keeps of its owner. Made by [`OwnerInfo::of`], the one place where generated
+/// code names the owner with an `Owner` bound, so that naming something that is not a store gives one
+/// error, on that name.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct OwnerInfo {
+    pub(crate) name: &'static str,
+    pub(crate) global: bool,
+    pub(crate) type_id: fn() -> TypeId,
+    pub(crate) space: fn() -> &'static SlotSpace,
+}
 
-#[diagnostic::do_not_recommend]
-impl<S: crate::Store> UsableIn<S> for Global {}
-
-#[diagnostic::do_not_recommend]
-impl UsableIn<Global> for Global {}
+impl OwnerInfo {
+    /// The owner `S`.
+    pub const fn of<S: Owner>() -> Self {
+        OwnerInfo { name: S::__NAME, global: S::__IS_GLOBAL, type_id: TypeId::of::<S>, space: S::__space }
+    }
+}

@@ -13,8 +13,10 @@
 use std::any::{Any, TypeId};
 use std::sync::Arc;
 
-use crate::graph::def::Value;
+/// A value as stores hold it once it is shared: callbacks can see it after the store's lock is released.
+pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 
+/// A value owned by one store outright.
 pub(crate) type Owned = Box<dyn Any + Send + Sync>;
 
 /// Invariant: when `value` is not `Empty`, `ty` is the `TypeId` of its concrete type. Only this module
@@ -172,6 +174,17 @@ impl Clone for SharedValue {
     fn clone(&self) -> Self {
         SharedValue { ty: self.ty, value: self.value.clone() }
     }
+}
+
+/// A shared value as the atom's type (a mismatch is a bug in nexus, not in the caller).
+#[inline]
+pub(crate) fn downcast<T: 'static>(v: &Value) -> &T {
+    downcast_ref(&**v)
+}
+
+#[inline]
+pub(crate) fn downcast_ref<T: 'static>(v: &(dyn Any + Send + Sync)) -> &T {
+    v.downcast_ref::<T>().expect("an atom's value has the atom's type")
 }
 
 #[cfg(test)]

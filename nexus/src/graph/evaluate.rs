@@ -19,8 +19,8 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+use crate::graph::host::Host;
 use crate::graph::state::{Dirt, State};
-use crate::store::instance::StoreShared;
 
 /// How many read functions may run nested before a read suspends them. A level costs 592 bytes of stack
 /// in a release build and 2,192 in a debug build (measured with a chain of plain `get`s), so 64 levels
@@ -57,7 +57,7 @@ impl State {
     /// Brings the derived node `l` up to date: the entry point of every store operation that needs a
     /// derived value. A panic in a read function (or a cycle) leaves every node it interrupted to be
     /// evaluated again by the next read, and reaches the caller.
-    pub(crate) fn refresh(&mut self, shared: &StoreShared, l: u32) {
+    pub(crate) fn refresh(&mut self, host: &dyn Host, l: u32) {
         if self.node(l).fresh_value().is_some() {
             return;
         }
@@ -68,7 +68,7 @@ impl State {
         let nesting = self.eval().nesting;
         self.enter(l);
         loop {
-            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(shared, base))) else { return };
+            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(host, base))) else { return };
             let eval = self.eval();
             eval.nesting = nesting;
             match eval.suspended.take() {
@@ -84,7 +84,7 @@ impl State {
     }
 
     /// A read function read `l`, which is not fresh: evaluate it nested, or suspend the read function.
-    pub(crate) fn refresh_nested(&mut self, shared: &StoreShared, l: u32) {
+    pub(crate) fn refresh_nested(&mut self, host: &dyn Host, l: u32) {
         if self.node(l).computing {
             self.cycle_panic(l);
         }
@@ -94,7 +94,7 @@ impl State {
         }
         let base = self.eval().path.len();
         self.enter(l);
-        self.drive(shared, base);
+        self.drive(host, base);
     }
 
     #[inline]
@@ -113,7 +113,7 @@ impl State {
     }
 
     /// Evaluates the path above `base`, topmost node first, until it is back at `base`.
-    fn drive(&mut self, shared: &StoreShared, base: usize) {
+    fn drive(&mut self, host: &dyn Host, base: usize) {
         loop {
             let path = self.path();
             if path.len() <= base {
@@ -137,7 +137,7 @@ impl State {
                 },
             };
             if compute {
-                self.recompute(shared, l);
+                self.recompute(host, l);
             }
             let node = self.node_mut(l);
             node.dirt = Dirt::Clean;
@@ -166,14 +166,14 @@ impl State {
         }
     }
 
-    fn recompute(&mut self, shared: &StoreShared, l: u32) {
+    fn recompute(&mut self, host: &dyn Host, l: u32) {
         let Some(def) = self.node(l).def.upgrade() else {
             // The atom died and its removal is queued: nothing can read it any more.
             return;
         };
         let eval = self.eval.as_deref_mut().expect("an evaluation made its state");
         eval.nesting += 1;
-        let changed = def.compute(self, shared, l);
+        let changed = def.compute(self, host, l);
         self.eval.as_deref_mut().expect("still there").nesting -= 1;
         if changed {
             self.touch(l);

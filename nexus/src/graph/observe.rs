@@ -13,7 +13,8 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::core::info::{AtomInfo, AtomKey};
-use crate::graph::def::{DefGuard, Value};
+use crate::core::value_slot::Value;
+use crate::graph::def::DefGuard;
 
 /// An observer of one store instance. Every method has an empty default body.
 pub trait Plugin: Send + Sync + 'static {

@@ -1,20 +1,21 @@
-//! The `s` argument of derived atoms' functions: [`Reader`] for read functions (tracks dependencies),
-//! [`Writer`] for write functions.
+//! The `s` argument of read functions: [`Reader`], which reads atoms and records them as dependencies
+//! ([`ReadCtx`] is its untyped side).
 
 use std::any::Any;
 use std::marker::PhantomData;
 
-use crate::atoms::handle::{AtomRef, HandleDyn, Primitive, Readable, Settable};
 use crate::core::info::AtomId;
 use crate::core::owner::{Owner, UsableIn};
+use crate::core::value_slot::downcast_ref;
+use crate::graph::access::{AtomRef, HandleDyn, Readable};
+use crate::graph::host::Host;
 use crate::graph::state::State;
-use crate::store::instance::StoreShared;
 
 /// The untyped evaluation context of one read function: the store's state and the sources read so far.
 #[doc(hidden)]
 pub struct ReadCtx<'a> {
     st: &'a mut State,
-    shared: &'a StoreShared,
+    host: &'a dyn Host,
     /// The node being evaluated.
     node: u32,
     /// How many sources read so far match the node's previous sources, in order. While they all do
@@ -42,9 +43,9 @@ pub(crate) enum SourcesRead {
 const RECENT: usize = 4;
 
 impl<'a> ReadCtx<'a> {
-    pub(crate) fn new(st: &'a mut State, shared: &'a StoreShared, node: u32) -> Self {
+    pub(crate) fn new(st: &'a mut State, host: &'a dyn Host, node: u32) -> Self {
         let mark = st.next_seq();
-        ReadCtx { st, shared, node, same: 0, sources: None, mark, recent: [(0, 0); RECENT], next: 0 }
+        ReadCtx { st, host, node, same: 0, sources: None, mark, recent: [(0, 0); RECENT], next: 0 }
     }
 
     /// The state back, with what this evaluation read.
@@ -83,7 +84,7 @@ impl<'a> ReadCtx<'a> {
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
             None => match self.first_read(r.id, r.handle) {
                 Some(l) => l,
-                None => return f(crate::store::instance::downcast::<T>(&crate::store::global::value(r))),
+                None => return f(downcast_ref::<T>(&*self.host.registry_value(r))),
             },
         };
         f(self.st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value"))
@@ -101,11 +102,14 @@ impl<'a> ReadCtx<'a> {
         };
         let (l, proxy) = match hint {
             Some(h) if self.st.node(h).id == id => (h, self.st.node(h).proxy),
-            _ => self.shared.resolve(self.st, r),
+            _ => match self.st.local(id) {
+                Some(l) => (l, self.st.node(l).proxy),
+                None => self.host.register(self.st, r),
+            },
         };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
-            self.st.refresh_nested(self.shared, l);
+            self.st.refresh_nested(self.host, l);
         }
         let node = self.st.node_mut(l);
         if node.read_mark != self.mark {
@@ -134,7 +138,7 @@ pub struct Reader<'a, S> {
     _owner: PhantomData<fn() -> S>,
 }
 
-impl<'a, S: Owner> Reader<'a, S> {
+impl<'a, S> Reader<'a, S> {
     pub(crate) fn new(ctx: ReadCtx<'a>) -> Self {
         Reader { ctx, _owner: PhantomData }
     }
@@ -142,7 +146,9 @@ impl<'a, S: Owner> Reader<'a, S> {
     pub(crate) fn into_parts(self) -> (&'a mut State, SourcesRead) {
         self.ctx.into_parts()
     }
+}
 
+impl<S: Owner> Reader<'_, S> {
     /// The current value of `atom` (computed if derived), recorded as a dependency.
     pub fn get<A>(&mut self, atom: &A) -> A::Value
     where
@@ -159,65 +165,5 @@ impl<'a, S: Owner> Reader<'a, S> {
         A::Owner: UsableIn<S>,
     {
         self.ctx.read(atom.__atom(), f)
-    }
-}
-
-/// What a writable atom's write function gets as `s`: reads and writes atoms of the owner `S` (and
-/// `Global` ones). All writes of one write function are one change round: each affected subscriber is
-/// called at most once, after the function returns.
-pub struct Writer<'a, S> {
-    shared: &'a StoreShared,
-    _owner: PhantomData<fn() -> S>,
-}
-
-impl<'a, S: Owner> Writer<'a, S> {
-    pub(crate) fn new(shared: &'a StoreShared) -> Self {
-        Writer { shared, _owner: PhantomData }
-    }
-
-    /// The current value of `atom`.
-    pub fn get<A>(&mut self, atom: &A) -> A::Value
-    where
-        A: Readable,
-        A::Owner: UsableIn<S>,
-    {
-        self.shared.get(atom.__atom())
-    }
-
-    /// Calls `f` with a borrow of `atom`'s current value.
-    pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
-    where
-        A: Readable,
-        A::Owner: UsableIn<S>,
-    {
-        let value = self.shared.value(atom.__atom());
-        f(value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type"))
-    }
-
-    /// Sets a primitive atom, or runs a writable atom's write function.
-    pub fn set<A>(&mut self, atom: &A, value: A::Arg)
-    where
-        A: Settable,
-        A::Owner: UsableIn<S>,
-    {
-        atom.__set(self.shared, value);
-    }
-
-    /// Modifies a primitive atom in place.
-    pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
-    where
-        A: Primitive,
-        A::Owner: UsableIn<S>,
-    {
-        self.shared.update(atom.__atom(), f);
-    }
-
-    /// Puts a primitive atom back to its initial value.
-    pub fn reset<A>(&mut self, atom: &A)
-    where
-        A: Primitive,
-        A::Owner: UsableIn<S>,
-    {
-        self.shared.reset(atom.__atom());
     }
 }

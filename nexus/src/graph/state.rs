@@ -18,9 +18,9 @@ use crate::core::slot_index::SlotIndex;
 use crate::core::value_slot::{SharedValue, ValueSlot};
 use crate::graph::def::NodeDef;
 use crate::graph::evaluate::Eval;
+use crate::graph::host::Host;
 use crate::graph::observe::{Event, Plugins};
 use crate::graph::reader::SourcesRead;
-use crate::store::instance::StoreShared;
 
 /// Freshness of a derived node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -393,7 +393,7 @@ impl State {
     /// A panic in a read function does not stop the others; the first one is returned.
     pub(crate) fn flush(
         &mut self,
-        shared: &StoreShared,
+        host: &dyn Host,
         round: &mut Round,
     ) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
         let mut notes = crate::graph::notes::take_pool();
@@ -403,7 +403,7 @@ impl State {
                 continue;
             }
             if self.node(l).is_derived() {
-                if let Err(p) = catch_unwind(AssertUnwindSafe(|| self.refresh(shared, l))) {
+                if let Err(p) = catch_unwind(AssertUnwindSafe(|| self.refresh(host, l))) {
                     first_panic.get_or_insert(p);
                     continue;
                 }
@@ -414,7 +414,7 @@ impl State {
             }
             let value = if node.proxy {
                 match node.def.upgrade() {
-                    Some(def) => SharedValue::new(crate::store::global::value_of(node.id, &*def)),
+                    Some(def) => SharedValue::new(host.registry_value_of(node.id, &*def)),
                     None => continue,
                 }
             } else {

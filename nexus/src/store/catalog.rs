@@ -6,10 +6,10 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-#[cfg(feature = "serde")]
-use crate::atoms::handle::{AtomRef, HandleDyn};
 use crate::core::owner::{Global, Owner};
 use crate::core::space::SlotSpace;
+#[cfg(feature = "serde")]
+use crate::graph::access::{AtomRef, HandleDyn};
 use crate::graph::def::ErasedDef;
 #[cfg(feature = "serde")]
 use crate::graph::def::NodeDef;
@@ -18,14 +18,12 @@ use crate::graph::def::NodeDef;
 #[doc(hidden)]
 pub struct Declared {
     def: &'static dyn ErasedDef,
-    owner: fn() -> TypeId,
-    space: fn() -> &'static SlotSpace,
 }
 
 impl Declared {
-    /// The entry of a declared atom owned by `S`.
-    pub const fn new<S: Owner>(def: &'static dyn ErasedDef) -> Self {
-        Declared { def, owner: TypeId::of::<S>, space: S::__space }
+    /// The entry of a declared atom (its definition knows its owner).
+    pub const fn new(def: &'static dyn ErasedDef) -> Self {
+        Declared { def }
     }
 }
 
@@ -69,7 +67,8 @@ fn by_owner() -> &'static HashMap<TypeId, Vec<Entry>> {
     MAP.get_or_init(|| {
         let mut map: HashMap<TypeId, Vec<Entry>> = HashMap::new();
         for d in inventory::iter::<Declared> {
-            map.entry((d.owner)()).or_default().push(Entry { def: d.def, space: (d.space)() });
+            let owner = d.def.core().owner();
+            map.entry((owner.type_id)()).or_default().push(Entry { def: d.def, space: (owner.space)() });
         }
         map
     })

@@ -11,10 +11,12 @@ use std::time::SystemTime;
 
 use parking_lot::{RwLock, RwLockWriteGuard};
 
-use crate::atoms::handle::AtomRef;
 use crate::core::info::{AtomId, AtomInfo, AtomKey};
-use crate::graph::def::{ErasedDef, Holder, NodeDef, Value};
-use crate::store::instance::{downcast, StoreShared};
+use crate::core::value_slot::downcast;
+use crate::core::value_slot::Value;
+use crate::graph::access::AtomRef;
+use crate::graph::def::{ErasedDef, Holder, NodeDef};
+use crate::store::instance::StoreShared;
 
 struct Entry {
     def: NodeDef,
@@ -110,7 +112,7 @@ impl Registry {
         }
         self.index[r.id.index() as usize] = e + 1;
         if r.handle.def().core().is_runtime() {
-            r.handle.def().core().add_holder(Holder::Global);
+            r.handle.def().core().add_holder(Holder::Registry(forget));
         }
         displaced
     }

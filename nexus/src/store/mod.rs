@@ -2,8 +2,14 @@
 //! `Global` atoms, the catalogue of declared atoms and the [`Store`](crate::Store) trait that generated
 //! store types implement. Tools are never named here: they attach through the plugin API.
 
+pub(crate) mod access;
 pub(crate) mod catalog;
 pub mod global;
+pub(crate) mod inspect;
 pub(crate) mod instance;
+pub(crate) mod ops;
+#[cfg(feature = "serde")]
+pub(crate) mod snapshot;
 pub(crate) mod store_trait;
 pub(crate) mod subscription;
+pub(crate) mod writer;

@@ -1,12 +1,13 @@
-//! The [`Store`] trait, implemented by every type made with [`store!`](crate::store::store_trait!), and the
+//! The [`Store`] trait, implemented by every type made with [`store!`](crate::store!), and the
 //! `impl_store!` wiring that generated code expands to.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::atoms::handle::{Primitive, Readable, Settable};
 use crate::core::info::{AtomInfo, AtomKey, Mode, StoreId};
-use crate::core::owner::{Owner, UsableIn};
+use crate::core::owner::{Global, Owner, UsableIn};
+use crate::graph::access::Readable;
+use crate::store::access::{Primitive, Settable};
 use crate::store::instance::StoreShared;
 use crate::store::subscription::{erase, Subscription};
 
@@ -28,7 +29,7 @@ impl fmt::Debug for StoreCell {
     }
 }
 
-/// A store type made by [`store!`](crate::store::store_trait!): lets code be generic over stores.
+/// A store type made by [`store!`](crate::store!): lets code be generic over stores.
 ///
 /// Every store type also has all of these as inherent methods, so calling them needs no import.
 ///
@@ -81,7 +82,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         let value = self.__cell().0.value(atom.__atom());
-        f(crate::store::instance::downcast::<A::Value>(&value))
+        f(crate::core::value_slot::downcast::<A::Value>(&value))
     }
 
     /// Sets a primitive atom, or runs a writable atom's write function with `value`. A value equal to the
@@ -198,200 +199,12 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 }
 
-/// Implements everything a `store!` type has. `$name`: the type; `$mode`: `Isolated` or `Global`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_impl_store {
-    ($name:ident, $mode:ident) => {
-        impl $crate::__private::Sealed for $name {}
+// Which owners' atoms a store may use (see `UsableIn`): its own, and `Global` ones.
+#[diagnostic::do_not_recommend]
+impl<S: Store> UsableIn<S> for S {}
 
-        impl $crate::Owner for $name {
-            const __NAME: &'static str = ::core::stringify!($name);
-            const __IS_GLOBAL: bool = false;
-            fn __space() -> &'static $crate::__private::SlotSpace {
-                static SPACE: $crate::__private::SlotSpace = $crate::__private::SlotSpace::new();
-                &SPACE
-            }
-        }
+#[diagnostic::do_not_recommend]
+impl<S: Store> UsableIn<S> for Global {}
 
-        impl $crate::Store for $name {
-            const MODE: $crate::Mode = $crate::Mode::$mode;
-            fn __cell(&self) -> &$crate::__private::StoreCell {
-                &self.__nexus_cell
-            }
-            fn __from_cell(cell: $crate::__private::StoreCell) -> Self {
-                $name { __nexus_cell: cell }
-            }
-        }
-
-        impl ::core::default::Default for $name {
-            fn default() -> Self {
-                <$name as $crate::Store>::new()
-            }
-        }
-
-        impl ::core::clone::Clone for $name {
-            /// Another handle to the same instance.
-            fn clone(&self) -> Self {
-                $name { __nexus_cell: ::core::clone::Clone::clone(&self.__nexus_cell) }
-            }
-        }
-
-        impl ::core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&self.__nexus_cell, f)
-            }
-        }
-
-        #[allow(dead_code)]
-        impl $name {
-            /// A fresh, empty instance of this store: O(1), nothing allocated per declared atom.
-            #[must_use]
-            pub fn new() -> Self {
-                <$name as $crate::Store>::new()
-            }
-
-            /// The current value of `atom` in this instance (derived atoms computed on demand and cached).
-            /// See [`Store::get`]($crate::Store::get).
-            pub fn get<A>(&self, atom: &A) -> <A as $crate::Readable>::Value
-            where
-                A: $crate::Readable,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::get(self, atom)
-            }
-
-            /// Calls `f` with a borrow of `atom`'s current value. See [`Store::with`]($crate::Store::with).
-            pub fn with<A, R>(
-                &self,
-                atom: &A,
-                f: impl ::core::ops::FnOnce(&<A as $crate::Readable>::Value) -> R,
-            ) -> R
-            where
-                A: $crate::Readable,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::with(self, atom, f)
-            }
-
-            /// Sets a primitive atom or runs a writable atom's write function. See
-            /// [`Store::set`]($crate::Store::set).
-            pub fn set<A>(&self, atom: &A, value: <A as $crate::Settable>::Arg)
-            where
-                A: $crate::Settable,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::set(self, atom, value)
-            }
-
-            /// Modifies a primitive atom in place, atomically. See [`Store::update`]($crate::Store::update).
-            pub fn update<A>(
-                &self,
-                atom: &A,
-                f: impl ::core::ops::FnOnce(&mut <A as $crate::Readable>::Value),
-            ) where
-                A: $crate::Primitive,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::update(self, atom, f)
-            }
-
-            /// Puts a primitive atom back to its initial value. See [`Store::reset`]($crate::Store::reset).
-            pub fn reset<A>(&self, atom: &A)
-            where
-                A: $crate::Primitive,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::reset(self, atom)
-            }
-
-            /// Calls `f` after each change of `atom`; drop the result to unsubscribe. See
-            /// [`Store::subscribe`]($crate::Store::subscribe).
-            pub fn subscribe<A>(
-                &self,
-                atom: &A,
-                f: impl ::core::ops::Fn(&<A as $crate::Readable>::Value)
-                    + ::core::marker::Send
-                    + ::core::marker::Sync
-                    + 'static,
-            ) -> $crate::Subscription
-            where
-                A: $crate::Readable,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::subscribe(self, atom, f)
-            }
-
-            /// Runs `f`, notifying once at the end of the outermost batch. See
-            /// [`Store::batch`]($crate::Store::batch).
-            pub fn batch<R>(&self, f: impl ::core::ops::FnOnce() -> R) -> R {
-                <$name as $crate::Store>::batch(self, f)
-            }
-
-            /// This instance's unique id.
-            pub fn id(&self) -> $crate::StoreId {
-                <$name as $crate::Store>::id(self)
-            }
-
-            /// Isolated or global.
-            pub fn mode(&self) -> $crate::Mode {
-                <$name as $crate::Store>::mode(self)
-            }
-
-            /// The key of `atom` in this instance (`Name#id/path`). See [`Store::key`]($crate::Store::key).
-            pub fn key<A>(&self, atom: &A) -> $crate::AtomKey
-            where
-                A: $crate::Readable,
-                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
-            {
-                <$name as $crate::Store>::key(self, atom)
-            }
-
-            /// This instance's registry, in registration order. See [`Store::atoms`]($crate::Store::atoms).
-            pub fn atoms(&self) -> ::std::vec::Vec<$crate::AtomInfo> {
-                <$name as $crate::Store>::atoms(self)
-            }
-
-            /// Looks an atom up by registry name or full path, in this instance only.
-            pub fn find(&self, name: &str) -> ::core::option::Option<$crate::AtomInfo> {
-                <$name as $crate::Store>::find(self, name)
-            }
-        }
-
-        $crate::__private::impl_store_serde!($name);
-    };
-}
-
-/// The `serde` methods of a store type, or nothing without the feature.
-#[cfg(feature = "serde")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_impl_store_serde {
-    ($name:ident) => {
-        #[allow(dead_code)]
-        impl $name {
-            /// The serialisable primitive atoms of this instance, keyed by path. See
-            /// [`Store::snapshot`]($crate::Store::snapshot).
-            pub fn snapshot(&self) -> $crate::Snapshot {
-                <$name as $crate::Store>::snapshot(self)
-            }
-
-            /// Sets every atom of `snapshot` here (touched or not), or changes nothing and names every
-            /// problem. See [`Store::hydrate`]($crate::Store::hydrate).
-            pub fn hydrate(
-                &self,
-                snapshot: &$crate::Snapshot,
-            ) -> ::core::result::Result<(), $crate::HydrateError> {
-                <$name as $crate::Store>::hydrate(self, snapshot)
-            }
-        }
-    };
-}
-
-/// The `serde` methods of a store type, or nothing without the feature.
-#[cfg(not(feature = "serde"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_impl_store_serde {
-    ($name:ident) => {};
-}
+#[diagnostic::do_not_recommend]
+impl UsableIn<Global> for Global {}

@@ -4,6 +4,4 @@
 pub(crate) mod devtools;
 #[cfg(feature = "redux-devtools")]
 pub mod redux_devtools;
-#[cfg(feature = "serde")]
-pub(crate) mod ssr;
 pub(crate) mod time_travel;

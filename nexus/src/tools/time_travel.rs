@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use crate::core::info::AtomId;
-use crate::graph::def::Value;
+use crate::core::value_slot::Value;
 use crate::graph::observe::{Change, ChangeOp, Plugin, PluginId};
 use crate::store::instance::StoreShared;
 use crate::store::store_trait::Store;

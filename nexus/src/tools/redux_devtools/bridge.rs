@@ -9,11 +9,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value as Json};
 
-use super::history::{Held, History, Recorded, Step};
+use super::history::{History, Recorded, Step};
 use super::socket::{Incoming, ScSocket};
 use super::{Note, Options, Shared, JUMPING};
 use crate::core::info::AtomId;
-use crate::graph::def::Value;
+use crate::core::value_slot::Value;
+use crate::store::inspect::Held;
 use crate::store::instance::StoreShared;
 
 /// How long one connection attempt, login or goodbye may take.

@@ -11,15 +11,8 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value as Json};
 
 use crate::core::info::AtomId;
-use crate::graph::def::{DefGuard, Value};
-
-/// One primitive atom's value, with what is needed to show it.
-pub(crate) struct Held {
-    pub(crate) atom: AtomId,
-    pub(crate) name: Arc<str>,
-    pub(crate) def: DefGuard,
-    pub(crate) value: Value,
-}
+use crate::core::value_slot::Value;
+use crate::store::inspect::Held;
 
 /// One atom's change inside an action.
 pub(super) struct Step {

@@ -50,8 +50,6 @@ mod bridge;
 pub(crate) mod history;
 mod socket;
 
-pub(crate) use history::Held;
-
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -59,7 +57,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::core::info::AtomId;
-use crate::graph::def::{DefGuard, Value};
+use crate::core::value_slot::Value;
+use crate::graph::def::DefGuard;
 use crate::graph::observe::{Change, ChangeOp, Plugin};
 use crate::store::store_trait::Store;
 

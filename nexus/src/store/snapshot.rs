@@ -1,10 +1,15 @@
 //! Snapshots and hydration (feature `serde`): carry a store's state to another instance, e.g. from the
-//! server's per-request store to the client's.
+//! server's per-request store to the client's. A store operation (`store.snapshot()`,
+//! `store.hydrate(&snapshot)`), built on the catalogue of declared atoms.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::core::info::AtomKind;
+use crate::graph::observe::ChangeOp;
+use crate::store::instance::StoreShared;
 
 /// The serialisable primitive atoms of one store instance, keyed by atom path (`module::NAME`), as JSON
 /// values. Made by [`Store::snapshot`](crate::Store::snapshot); applied with
@@ -124,3 +129,80 @@ impl fmt::Display for HydrateError {
 }
 
 impl std::error::Error for HydrateError {}
+
+impl StoreShared {
+    /// The serialisable primitive atoms this instance holds (declared ones only), keyed by path.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        let st = self.read();
+        let mut values = std::collections::BTreeMap::new();
+        for node in st.nodes.iter().flatten() {
+            if node.proxy || node.is_derived() {
+                continue;
+            }
+            let (Some(def), Some(value)) = (node.def.upgrade(), node.value.get()) else { continue };
+            if def.core().is_runtime() {
+                continue;
+            }
+            if let Some(Ok(json)) = def.encode_json(value) {
+                values.insert(def.core().path().to_string(), json);
+            }
+        }
+        Snapshot::new(self.name, values)
+    }
+
+    /// Validates every value of `snapshot` against the store type's catalogue, then sets them all as one
+    /// change round, or changes nothing and names every problem.
+    pub(crate) fn hydrate<S: crate::Owner>(&self, snapshot: &Snapshot) -> Result<(), HydrateError> {
+        let mut problems = Vec::new();
+        if snapshot.store() != self.name {
+            problems.push(HydrateProblem::WrongStore {
+                expected: self.name.to_owned(),
+                found: snapshot.store().to_owned(),
+            });
+        }
+        let catalog: std::collections::HashMap<std::sync::Arc<str>, crate::store::catalog::Entry> =
+            crate::store::catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
+        let mut decoded = Vec::new();
+        for (path, json) in snapshot.values() {
+            let Some(entry) = catalog.get(path.as_str()) else {
+                problems.push(HydrateProblem::UnknownAtom(path.clone()));
+                continue;
+            };
+            if entry.def.core().kind() != AtomKind::Primitive {
+                problems.push(HydrateProblem::NotPrimitive(path.clone()));
+                continue;
+            }
+            match entry.def.decode_json(json.clone()) {
+                None => problems.push(HydrateProblem::NotDeserializable {
+                    path: path.clone(),
+                    type_name: entry.def.type_name(),
+                }),
+                Some(Err(message)) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
+                Some(Ok(value)) => decoded.push((*entry, value)),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(HydrateError { problems });
+        }
+        self.change(|st, round| {
+            for (entry, value) in decoded {
+                let r = entry.atom_ref();
+                if self.in_global_registry(r) {
+                    if crate::store::global::set_value(r, value) {
+                        round.global_changes.push(r.id);
+                    }
+                    continue;
+                }
+                let (l, _) = self.resolve(st, r);
+                if entry
+                    .def
+                    .values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*value)
+                {
+                    continue;
+                }
+                self.replace(st, l, value, ChangeOp::Hydrate, round);
+            }
+        });
+        Ok(())
+    }
+}

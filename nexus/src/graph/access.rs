@@ -1,0 +1,37 @@
+//! How the graph and the stores see an atom without its types: [`AtomRef`] (its id and its handle), the
+//! handle's untyped side ([`HandleDyn`]) and the [`Readable`] trait every atom handle implements.
+
+use std::sync::Arc;
+
+use crate::core::info::AtomId;
+use crate::core::owner::{Owner, Sealed};
+use crate::graph::def::{ErasedDef, NodeDef};
+
+/// What a store needs of a handle on its slow paths (registration, subscriptions).
+pub(crate) trait HandleDyn: Send + Sync {
+    fn def(&self) -> &dyn ErasedDef;
+    fn node_def(&self) -> NodeDef;
+    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
+}
+
+/// An atom as store operations see it, without its types.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct AtomRef<'a> {
+    pub(crate) id: AtomId,
+    pub(crate) handle: &'a dyn HandleDyn,
+}
+
+/// An atom whose value can be read: [`Atom`](crate::Atom), [`Computed`](crate::Computed) and [`Writable`](crate::Writable).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an atom",
+    label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`"
+)]
+pub trait Readable: Sealed {
+    /// The value type.
+    type Value: Clone + Send + Sync + 'static;
+    /// The owning store type, or [`Global`](crate::Global).
+    type Owner: Owner;
+    #[doc(hidden)]
+    fn __atom(&self) -> AtomRef<'_>;
+}

@@ -1,0 +1,27 @@
+//! What a graph needs of the store that owns it, as a trait the store implements: the graph never names
+//! a store.
+
+use crate::core::info::AtomId;
+use crate::core::value_slot::Value;
+use crate::graph::access::AtomRef;
+use crate::graph::def::ErasedDef;
+use crate::graph::state::State;
+
+/// The store around a graph, as evaluation sees it. (`pub` only so that the hidden `ErasedDef` trait can
+/// name it; the module is private, so users cannot.)
+#[doc(hidden)]
+pub trait Host {
+    /// A read function read `r`, which this store does not hold yet: registers it (a node, and whatever
+    /// the store keeps about its atoms). Returns the node and whether it is a proxy, whose value lives in
+    /// the process-wide registry of `Global` atoms.
+    #[doc(hidden)]
+    fn register(&self, st: &mut State, r: AtomRef<'_>) -> (u32, bool);
+
+    /// The value of a proxied `Global` atom, from the process-wide registry.
+    #[doc(hidden)]
+    fn registry_value(&self, r: AtomRef<'_>) -> Value;
+
+    /// The same, for a proxy node known by its id and definition (notifications).
+    #[doc(hidden)]
+    fn registry_value_of(&self, id: AtomId, def: &dyn ErasedDef) -> Value;
+}

@@ -1,0 +1,324 @@
+//! The store operations on one instance, untyped: reads, writes, change rounds, batches and
+//! subscriptions. The generated store types and the typed traits only forward here.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use crate::core::info::{AtomId, AtomKey};
+use crate::core::value_slot::{downcast, Value, ValueSlot};
+use crate::graph::access::AtomRef;
+use crate::graph::observe::{ChangeOp, Event};
+use crate::graph::state::{Callback, Note, Round, State, Sub, Subscriber};
+use crate::store::instance::StoreShared;
+use crate::store::subscription::Subscription;
+
+impl StoreShared {
+    /// A fresh value of `r` (derived atoms brought up to date), registering it on first use.
+    pub(crate) fn value(&self, r: AtomRef<'_>) -> Value {
+        if self.in_global_registry(r) {
+            return crate::store::global::value(r);
+        }
+        {
+            let st = self.read();
+            // Only a value shared already can be handed out under the read lock.
+            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()).and_then(ValueSlot::shared)
+            {
+                return v.clone();
+            }
+        }
+        self.value_slow(r)
+    }
+
+    /// [`value`](Self::value) once a read found no fresh value: registers `r` or brings it up to date.
+    fn value_slow(&self, r: AtomRef<'_>) -> Value {
+        let mut st = self.write();
+        let l = self.fresh_node(&mut st, r);
+        st.node_mut(l).value.share().expect("a refreshed or primitive node has a value")
+    }
+
+    /// The node of `r` (not in the global registry), registered and brought up to date.
+    fn fresh_node(&self, st: &mut State, r: AtomRef<'_>) -> u32 {
+        let (l, _) = self.resolve(st, r);
+        if st.node(l).is_derived() {
+            st.refresh(self, l);
+        }
+        l
+    }
+
+    /// `get`: a clone of the current value.
+    #[inline]
+    pub(crate) fn get<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        if !self.in_global_registry(r) {
+            let st = self.read();
+            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
+                return v.typed::<T>().expect("a fresh node has a value").clone();
+            }
+            drop(st);
+            return self.get_slow(r);
+        }
+        downcast::<T>(&crate::store::global::value(r)).clone()
+    }
+
+    /// `get` of an atom not yet registered or not up to date. Cloned under the lock: no reference count
+    /// traffic on the value (this is every first touch). Out of line, so that `get` stays small.
+    #[inline(never)]
+    fn get_slow<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        let mut st = self.write();
+        let l = self.fresh_node(&mut st, r);
+        st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value").clone()
+    }
+
+    /// `set` of a primitive atom; `eq` is the atom's equality (none: every write is a change).
+    pub(crate) fn set<T: Send + Sync + 'static>(
+        &self,
+        r: AtomRef<'_>,
+        new: T,
+        eq: Option<fn(&T, &T) -> bool>,
+    ) {
+        // Fast path: no batch open on this thread, atom registered here, nobody downstream or watching,
+        // value unshared: compare and write through one `&mut T`.
+        if !self.in_global_registry(r) && !crate::graph::batch::any_open() {
+            let mut st = self.write();
+            if let Some(l) = st.local(r.id) {
+                let observed = st.observed();
+                let epoch = st.epoch + 1;
+                let node = st.node_mut(l);
+                if node.observers.is_empty() && node.subs.is_empty() && !observed {
+                    if let Some(v) = node.value.typed_mut::<T>() {
+                        if !eq.is_some_and(|eq| eq(v, &new)) {
+                            *v = new;
+                            node.changed_at = epoch;
+                            st.epoch = epoch;
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        self.set_slow(r, new, eq);
+    }
+
+    /// Every other `set`: out of line, so that the fast path stays small.
+    #[inline(never)]
+    fn set_slow<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
+        if self.in_global_registry(r) {
+            if crate::store::global::set(r, new) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let observed = st.observed();
+            let slot = &mut st.node_mut(l).value;
+            // Unless plugins need the old value, write in place when no note of an earlier round still
+            // shares it (saves an allocation per change).
+            if let Some(v) = slot.typed_mut::<T>().filter(|_| !observed) {
+                if eq.is_some_and(|eq| eq(v, &new)) {
+                    return;
+                }
+                *v = new;
+                st.touch(l);
+                st.propagate(l, round);
+                return;
+            }
+            let current = slot.typed::<T>().expect("primitive nodes hold a value");
+            if eq.is_some_and(|eq| eq(current, &new)) {
+                return;
+            }
+            if observed {
+                self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
+            } else {
+                // Still shared by a note in flight: the store owns a new value outright.
+                *slot = ValueSlot::owned(new);
+                st.touch(l);
+                st.propagate(l, round);
+            }
+        });
+    }
+
+    /// `update` of a primitive atom: read, modify and write under one lock, so no update is lost.
+    pub(crate) fn update<T: Clone + Send + Sync + 'static>(&self, r: AtomRef<'_>, f: impl FnOnce(&mut T)) {
+        if self.in_global_registry(r) {
+            if crate::store::global::update(r, f) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let def = r.handle.def();
+            let slot = &st.node(l).value;
+            let mut new = slot.typed::<T>().expect("primitive nodes hold a value").clone();
+            f(&mut new);
+            if def.values_equal(slot.get().expect("primitive nodes hold a value"), &new) {
+                return;
+            }
+            self.replace(st, l, Arc::new(new), ChangeOp::Update, round);
+        });
+    }
+
+    /// `reset`: back to the initial value (computed anew by the initialiser).
+    pub(crate) fn reset(&self, r: AtomRef<'_>) {
+        let init = r.handle.def().init_value();
+        if self.in_global_registry(r) {
+            if crate::store::global::set_value(r, init) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            let def = r.handle.def();
+            if def.values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*init) {
+                return;
+            }
+            self.replace(st, l, init, ChangeOp::Reset, round);
+        });
+    }
+
+    /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
+    pub(super) fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
+        let old = st.node_mut(l).value.replace(new).expect("primitive nodes hold a value");
+        if st.observed() {
+            let node = st.node(l);
+            if let Some(def) = node.def.upgrade() {
+                let new = node.value.shared().cloned().expect("just stored");
+                let key =
+                    AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
+                let name = def.core().name_arc();
+                st.push_event(Event::Change { key, name, def, op, round: round.id, old, new });
+            }
+        }
+        st.touch(l);
+        st.propagate(l, round);
+    }
+
+    /// Runs `f` on the state as one change round, or as part of this thread's open batch on this store.
+    pub(super) fn change(&self, f: impl FnOnce(&mut State, &mut Round)) {
+        if let Some(mut round) = crate::graph::batch::take_round(self.addr()) {
+            {
+                let mut st = self.write();
+                f(&mut st, &mut round);
+            }
+            crate::graph::batch::put_round(self.addr(), round);
+            return;
+        }
+        let mut st = self.write();
+        let mut round = st.new_round();
+        f(&mut st, &mut round);
+        let (notes, panic) =
+            if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
+        st.recycle(std::mem::take(&mut round.candidates));
+        drop(st);
+        finish(round.global_changes, notes, panic);
+    }
+
+    /// A `Global` atom changed in the global registry through this store.
+    fn global_change(&self, id: AtomId) {
+        if let Some(mut round) = crate::graph::batch::take_round(self.addr()) {
+            round.global_changes.push(id);
+            crate::graph::batch::put_round(self.addr(), round);
+        } else {
+            crate::store::global::broadcast(id);
+        }
+    }
+
+    /// Told by the global registry: a `Global` atom this store watches changed (through any store).
+    pub(crate) fn global_changed(&self, id: AtomId) {
+        self.change(|st, round| {
+            if let Some(l) = st.local(id) {
+                st.propagate(l, round);
+            }
+        });
+    }
+
+    /// Ends a batch opened on this store: brings observed atoms up to date and notifies.
+    pub(crate) fn end_round(&self, mut round: Round, unwinding: bool) {
+        let (notes, panic) = {
+            let mut st = self.write();
+            if st.observed() {
+                st.push_event(Event::BatchEnd);
+            }
+            st.flush(self, &mut round)
+        };
+        if unwinding {
+            // Already panicking: notify, but a second panic would abort the process.
+            for id in round.global_changes {
+                let _ = catch_unwind(AssertUnwindSafe(|| crate::store::global::broadcast(id)));
+            }
+            let _ = catch_unwind(AssertUnwindSafe(|| run_notes(notes, None)));
+        } else {
+            finish(round.global_changes, notes, panic);
+        }
+    }
+
+    pub(crate) fn batch_start(&self) -> Round {
+        self.write().new_round()
+    }
+
+    /// Subscribes `f` to `r`; a derived atom is evaluated now (subscribing counts as a read).
+    pub(crate) fn subscribe(&self, r: AtomRef<'_>, f: Callback) -> Subscription {
+        let sub = Arc::new(Subscriber { f, alive: AtomicBool::new(true) });
+        let (l, seq) = {
+            let mut st = self.write();
+            let (l, _) = self.resolve(&mut st, r);
+            if st.node(l).is_derived() {
+                st.refresh(self, l);
+            }
+            let seq = st.next_seq();
+            st.node_mut(l).subs.push(Sub { seq, sub: sub.clone() });
+            if st.observed() {
+                if let Some(info) = st.info(l, (self.id, self.name)) {
+                    st.push_event(Event::Subscribe(info));
+                }
+            }
+            (l, seq)
+        };
+        Subscription::new(self.weak(), r.id, l, seq, &sub, r.handle.keepalive())
+    }
+
+    pub(crate) fn unsubscribe(&self, id: AtomId, seq: u64) {
+        self.with_state_or_defer(move |st| {
+            if let Some(l) = st.local(id) {
+                st.node_mut(l).subs.retain(|s| s.seq != seq);
+            }
+        });
+    }
+
+    pub(crate) fn key(&self, r: AtomRef<'_>) -> AtomKey {
+        AtomKey { store: Some((self.id, self.name)), atom: r.id, path: r.handle.def().core().path() }
+    }
+}
+
+/// After the lock is released: tell global-mode stores about shared changes, then call subscribers.
+fn finish(global_changes: Vec<AtomId>, notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+    for id in global_changes {
+        crate::store::global::broadcast(id);
+    }
+    run_notes(notes, panic);
+}
+
+/// Calls every subscriber even if one panics; the first panic is raised again after all have run.
+fn run_notes(notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+    crate::graph::notes::run(notes, panic);
+}
+
+impl StoreShared {
+    /// Runs `f` with notifications deferred to the end of the outermost batch of this thread on this store.
+    pub(crate) fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Exit<'a>(&'a StoreShared);
+        impl Drop for Exit<'_> {
+            fn drop(&mut self) {
+                if let Some(round) = crate::graph::batch::exit(self.0.addr()) {
+                    self.0.end_round(round, std::thread::panicking());
+                }
+            }
+        }
+        crate::graph::batch::enter(self.addr(), || self.batch_start());
+        let _exit = Exit(self);
+        f()
+    }
+}

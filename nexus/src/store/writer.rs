@@ -1,0 +1,69 @@
+//! The `s` argument of writable atoms' write functions: [`Writer`], which reads and writes through the
+//! store.
+
+use std::marker::PhantomData;
+
+use crate::core::owner::{Owner, UsableIn};
+use crate::graph::access::Readable;
+use crate::store::access::{Primitive, Settable};
+use crate::store::instance::StoreShared;
+
+/// What a writable atom's write function gets as `s`: reads and writes atoms of the owner `S` (and
+/// `Global` ones). All writes of one write function are one change round: each affected subscriber is
+/// called at most once, after the function returns.
+pub struct Writer<'a, S> {
+    shared: &'a StoreShared,
+    _owner: PhantomData<fn() -> S>,
+}
+
+impl<'a, S: Owner> Writer<'a, S> {
+    pub(crate) fn new(shared: &'a StoreShared) -> Self {
+        Writer { shared, _owner: PhantomData }
+    }
+
+    /// The current value of `atom`.
+    pub fn get<A>(&mut self, atom: &A) -> A::Value
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.get(atom.__atom())
+    }
+
+    /// Calls `f` with a borrow of `atom`'s current value.
+    pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let value = self.shared.value(atom.__atom());
+        f(value.downcast_ref::<A::Value>().expect("an atom's value has the atom's type"))
+    }
+
+    /// Sets a primitive atom, or runs a writable atom's write function.
+    pub fn set<A>(&mut self, atom: &A, value: A::Arg)
+    where
+        A: Settable,
+        A::Owner: UsableIn<S>,
+    {
+        atom.__set(self.shared, value);
+    }
+
+    /// Modifies a primitive atom in place.
+    pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.update(atom.__atom(), f);
+    }
+
+    /// Puts a primitive atom back to its initial value.
+    pub fn reset<A>(&mut self, atom: &A)
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.shared.reset(atom.__atom());
+    }
+}
