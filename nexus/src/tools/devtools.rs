@@ -2,13 +2,13 @@
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::core::info::{AtomInfo, AtomKind, StoreId};
-use crate::graph::observe::{Change, ChangeOp, Plugin, PluginId};
-use crate::store::instance::StoreShared;
+use crate::graph::observe::{Change, ChangeOp, Plugin};
 use crate::store::store_trait::Store;
+use crate::tools::attach::Attachment;
 
 /// The default number of actions a [`DevTools`] log keeps.
 pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
@@ -33,10 +33,9 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 /// ```
 pub struct DevTools {
     declared: fn() -> Vec<crate::store::catalog::Entry>,
-    store: Weak<StoreShared>,
+    attachment: Attachment,
     store_label: String,
     id: StoreId,
-    plugin: PluginId,
     log: Arc<Mutex<Log>>,
 }
 
@@ -213,14 +212,11 @@ impl DevTools {
     /// Attaches developer tools keeping the last `capacity` actions.
     pub fn with_capacity<S: Store>(store: &S, capacity: usize) -> Self {
         let log = Arc::new(Mutex::new(Log { actions: VecDeque::new(), capacity, dropped: 0 }));
-        let shared = &store.__cell().0;
-        let plugin = shared.add_plugin(Arc::new(Recorder(log.clone())));
         DevTools {
+            attachment: Attachment::new(store, Arc::new(Recorder(log.clone()))),
             declared: || crate::store::catalog::usable_in::<S>().collect(),
-            store: Arc::downgrade(shared),
             store_label: format!("{}#{}", S::__NAME, store.id()),
             id: store.id(),
-            plugin,
             log,
         }
     }
@@ -233,7 +229,7 @@ impl DevTools {
     /// Every atom the instance holds, in registration order, with its current value (derived atoms are
     /// brought up to date). Empty once the store has been dropped.
     pub fn atoms(&self) -> Vec<AtomView> {
-        let Some(store) = self.store.upgrade() else { return Vec::new() };
+        let Some(store) = self.attachment.store() else { return Vec::new() };
         store.inspect().into_iter().map(|(info, value)| AtomView { info, value }).collect()
     }
 
@@ -317,14 +313,6 @@ impl DevTools {
         }
         out.push_str("]}");
         out
-    }
-}
-
-impl Drop for DevTools {
-    fn drop(&mut self) {
-        if let Some(store) = self.store.upgrade() {
-            store.remove_plugin(self.plugin);
-        }
     }
 }
 

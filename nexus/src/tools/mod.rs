@@ -1,6 +1,7 @@
 //! Tools around stores, built on the plugin API and the store's inspection calls only: developer tools,
 //! time travel, snapshots for server-side rendering, the Redux DevTools bridge.
 
+pub(crate) mod attach;
 pub(crate) mod devtools;
 #[cfg(feature = "redux-devtools")]
 pub mod redux_devtools;

@@ -1,13 +1,13 @@
 //! [`TimeTravel`]: undo, redo and jumps through the history of one store instance.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::core::info::AtomId;
 use crate::core::value_slot::Value;
-use crate::graph::observe::{Change, ChangeOp, Plugin, PluginId};
-use crate::store::instance::StoreShared;
+use crate::graph::observe::{Change, ChangeOp, Plugin};
 use crate::store::store_trait::Store;
+use crate::tools::attach::Attachment;
 
 /// Undo/redo for one store instance, independent of every other instance.
 ///
@@ -34,8 +34,7 @@ use crate::store::store_trait::Store;
 /// assert_eq!(editor.get(&TEXT), "hello world");
 /// ```
 pub struct TimeTravel {
-    store: Weak<StoreShared>,
-    plugin: PluginId,
+    attachment: Attachment,
     history: Arc<Mutex<History>>,
 }
 
@@ -121,9 +120,7 @@ impl TimeTravel {
     /// Starts recording `store`'s changes, keeping at most `capacity` entries.
     pub fn attach<S: Store>(store: &S, capacity: usize) -> Self {
         let history = Arc::new(Mutex::new(History { entries: VecDeque::new(), cursor: 0, capacity }));
-        let shared = &store.__cell().0;
-        let plugin = shared.add_plugin(Arc::new(Recorder(history.clone())));
-        TimeTravel { store: Arc::downgrade(shared), plugin, history }
+        TimeTravel { attachment: Attachment::new(store, Arc::new(Recorder(history.clone()))), history }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, History> {
@@ -133,7 +130,7 @@ impl TimeTravel {
     /// Steps back one entry; whether it moved (`false` at the start of the history, or once the store is
     /// gone).
     pub fn undo(&self) -> bool {
-        let Some(store) = self.store.upgrade() else { return false };
+        let Some(store) = self.attachment.store() else { return false };
         let values = {
             let mut h = self.lock();
             if h.cursor == 0 {
@@ -150,7 +147,7 @@ impl TimeTravel {
 
     /// Steps forward one undone entry; whether it moved.
     pub fn redo(&self) -> bool {
-        let Some(store) = self.store.upgrade() else { return false };
+        let Some(store) = self.attachment.store() else { return false };
         let values = {
             let mut h = self.lock();
             if h.cursor == h.entries.len() {
@@ -168,7 +165,7 @@ impl TimeTravel {
     /// Moves so that exactly `position` entries are applied (0: before the first recorded entry); whether
     /// it moved. `false` if `position` is past the end of the history or already current.
     pub fn jump_to(&self, position: usize) -> bool {
-        let Some(store) = self.store.upgrade() else { return false };
+        let Some(store) = self.attachment.store() else { return false };
         let values: Vec<(AtomId, Value)> = {
             let mut h = self.lock();
             if position > h.entries.len() || position == h.cursor {
@@ -232,14 +229,6 @@ impl TimeTravel {
         let mut h = self.lock();
         h.entries.clear();
         h.cursor = 0;
-    }
-}
-
-impl Drop for TimeTravel {
-    fn drop(&mut self) {
-        if let Some(store) = self.store.upgrade() {
-            store.remove_plugin(self.plugin);
-        }
     }
 }
 

@@ -61,6 +61,7 @@ use crate::core::value_slot::Value;
 use crate::graph::def::DefGuard;
 use crate::graph::observe::{Change, ChangeOp, Plugin};
 use crate::store::store_trait::Store;
+use crate::tools::attach::Attachment;
 
 /// Where and how to connect. `Options::default()`: `127.0.0.1:8000`, the default port of
 /// `@redux-devtools/cli`.
@@ -150,7 +151,8 @@ pub struct Status {
 pub struct Connection {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
-    detach: Option<Box<dyn FnOnce() + Send>>,
+    /// Taken (detached) first when the connection is dropped.
+    attachment: Option<Attachment>,
     name: String,
 }
 
@@ -242,12 +244,12 @@ pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
     let (queue, notes) = mpsc::sync_channel(options.queue);
     let cell = &store.__cell().0;
     // Attach first, then take the starting state: a change in between shows up twice, never not at all.
-    let plugin = cell.add_plugin(Arc::new(Tap { token, queue, shared: shared.clone() }));
+    let attachment = Attachment::new(store, Arc::new(Tap { token, queue, shared: shared.clone() }));
     let held = cell.held_primitives();
     let weak = Arc::downgrade(cell);
     let instance_id = format!("{name}@{}", std::process::id());
     let bridge = bridge::Bridge::new(bridge::Setup {
-        store: weak.clone(),
+        store: weak,
         options,
         name: name.clone(),
         instance_id,
@@ -260,12 +262,7 @@ pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
         .name(format!("nexus-redux-devtools {name}"))
         .spawn(move || bridge.run())
         .expect("the operating system started the Redux DevTools bridge thread");
-    let detach = move || {
-        if let Some(store) = weak.upgrade() {
-            store.remove_plugin(plugin);
-        }
-    };
-    Connection { shared, thread: Some(thread), detach: Some(Box::new(detach)), name }
+    Connection { shared, thread: Some(thread), attachment: Some(attachment), name }
 }
 
 impl Connection {
@@ -298,9 +295,7 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        if let Some(detach) = self.detach.take() {
-            detach();
-        }
+        drop(self.attachment.take());
         self.shared.stop.store(true, Ordering::Release);
         if let Some(thread) = self.thread.take() {
             // The thread checks `stop` every few milliseconds and bounds its goodbye; a panic there has
