@@ -133,6 +133,7 @@ impl<T, S, A> Def<T, S, A> {
 impl<T, S: Owner, A> Def<T, S, A> {
     pub(crate) fn runtime(
         name: Option<String>,
+        given: bool,
         module: &'static str,
         ops: ValueOps<T>,
         body: Body<T, S, A>,
@@ -143,7 +144,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             Body::Writable(..) => AtomKind::Writable,
         };
         Def {
-            core: DefCore::runtime::<S>(name, module, kind),
+            core: DefCore::runtime::<S>(name, given, module, kind),
             ops: Ops { make: no_ops, cell: OnceLock::from(ops) },
             body,
             teardown: Teardown::new(),

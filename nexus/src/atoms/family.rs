@@ -132,7 +132,7 @@ macro_rules! family_common {
             }
 
             /// The family's registry name; each key's atom is named `NAME[key]`.
-            pub fn name(&self) -> &'static str {
+            pub fn name(&self) -> &str {
                 self.name
             }
 
@@ -227,6 +227,7 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
                 let k = key.clone();
                 Atom::from_def(Def::runtime(
                     Some(self.key_name(key)),
+                    false,
                     self.module,
                     (self.ops)(),
                     Body::Primitive(Init::Boxed(Box::new(move || init(&k)))),
@@ -247,6 +248,7 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> ComputedFamily<K,
                 let k = key.clone();
                 Computed::from_def(Def::runtime(
                     Some(self.key_name(key)),
+                    false,
                     self.module,
                     (self.ops)(),
                     Body::Computed(ReadFn::Boxed(Box::new(move |s: &mut Reader<'_, S>| read(&k, s)))),

@@ -210,14 +210,57 @@ where
 {
     /// A new run-time atom whose writes are compared with `eq` (`|_, _| false`: every write is a change).
     pub fn new_with_eq(value: T, eq: fn(&T, &T) -> bool) -> Self {
+        Self::make(None, value, ValueOps::new(Some(eq), None))
+    }
+
+    fn make(name: Option<String>, value: T, ops: ValueOps<T>) -> Self {
+        let given = name.is_some();
         Atom {
-            handle: Handle::runtime(Def::runtime(
-                None,
-                "",
-                ValueOps::new(Some(eq), None),
-                Body::Primitive(Init::Value(value)),
-            )),
+            handle: Handle::runtime(Def::runtime(name, given, "", ops, Body::Primitive(Init::Value(value)))),
         }
+    }
+}
+
+impl<T, S> Atom<T, S>
+where
+    T: Clone + PartialEq + fmt::Debug + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time atom with a name of the program's choosing: `atoms()`, [`DevTools`](crate::DevTools)
+    /// and change events show it under that name (its path is the name), with its value through `Debug`.
+    /// Give it a name no other live atom of the same owner has. To carry it in snapshots too, make it
+    /// with `named_serde` (feature `serde`).
+    pub fn named(name: impl Into<String>, value: T) -> Self {
+        Self::make(Some(name.into()), value, ValueOps::new(Some(T::eq), Some(<T as fmt::Debug>::fmt)))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T, S> Atom<T, S>
+where
+    T: Clone
+        + PartialEq
+        + fmt::Debug
+        + serde::Serialize
+        + serde::de::DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
+    S: Owner,
+{
+    /// Like [`Atom::named`], and carried by [`Store::snapshot`](crate::Store::snapshot) under its name:
+    /// [`Store::hydrate`](crate::Store::hydrate) sets it in the fresh store when a live atom of the same
+    /// owner has that name (as happens when client and server make the same named atoms).
+    pub fn named_serde(name: impl Into<String>, value: T) -> Self {
+        let ops = ValueOps::new(Some(T::eq), Some(<T as fmt::Debug>::fmt)).with_json(
+            Some(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
+            Some(|v| serde_json::from_value(v).map_err(|e| e.to_string())),
+        );
+        let atom = Self::make(Some(name.into()), value, ops);
+        if let Handle::Runtime(def, _) = &atom.handle {
+            crate::store::named::add(&(def.clone() as Arc<dyn ErasedDef>));
+        }
+        atom
     }
 }
 
@@ -246,6 +289,7 @@ where
         Computed {
             handle: Handle::runtime(Def::runtime(
                 None,
+                false,
                 "",
                 ValueOps::new(Some(eq), None),
                 Body::Computed(ReadFn::Boxed(Box::new(read))),
@@ -268,6 +312,7 @@ where
         Writable {
             handle: Handle::runtime(Def::runtime(
                 None,
+                false,
                 "",
                 ValueOps::new(Some(T::eq), None),
                 Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),

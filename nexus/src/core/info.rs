@@ -229,9 +229,10 @@ impl AtomInfo {
         self.owner
     }
 
-    /// The key of this atom in the registry that holds it.
-    pub fn key(&self) -> &AtomKey {
-        &self.key
+    /// The key of this atom in the registry that holds it (a cheap clone, like
+    /// [`Store::key`](crate::Store::key)'s).
+    pub fn key(&self) -> AtomKey {
+        self.key.clone()
     }
 
     /// When the atom was registered there (its first get, set or subscribe).

@@ -148,14 +148,14 @@ pub mod probe {
 
         /// Picked when `T: Deserialize<'static>`. (Not `DeserializeOwned`: for a type with a lifetime, such
         /// as `&'static str`, autoref specialisation would pick that impl and then fail to compile. Such a
-        /// type deserialises from an owned JSON value only at run time, failing with a decode error.)
+        /// type is decoded from interned text: see `decode`.)
         pub trait FromJsonViaDeserialize<T> {
             /// `Some(T::deserialize)` from a JSON value.
             fn __nexus_from_json(&self) -> Option<FromJson<T>>;
         }
         impl<T: serde::Deserialize<'static>> FromJsonViaDeserialize<T> for &Probe<T> {
             fn __nexus_from_json(&self) -> Option<FromJson<T>> {
-                Some(|v| T::deserialize(v).map_err(|e| e.to_string()))
+                Some(crate::core::value_ops::decode::<T>)
             }
         }
 
@@ -170,4 +170,67 @@ pub mod probe {
             }
         }
     }
+}
+
+/// How many distinct JSON texts [`decode`] keeps for types that borrow (`&'static str`), and their total
+/// size: a bound on what hydrating such atoms can ever keep, whatever snapshots arrive.
+#[cfg(feature = "serde")]
+const INTERNED_MAX: (usize, usize) = (1_024, 256 * 1024);
+
+/// Decodes a `T` from JSON. A type that borrows from its input (`&'static str`, or a struct holding one)
+/// cannot be made from an owned JSON value: serde says it expected a *borrowed* string. For those, the
+/// value's JSON text is interned (kept for the life of the process, each distinct text once, at most
+/// [`INTERNED_MAX`]) and decoded from there, so an atom holding one of the program's string literals
+/// hydrates like any other.
+#[cfg(feature = "serde")]
+fn decode<T: serde::Deserialize<'static>>(v: serde_json::Value) -> Result<T, String> {
+    if !holds_string(&v) {
+        return T::deserialize(v).map_err(|e| e.to_string());
+    }
+    let first = match T::deserialize(v.clone()) {
+        Ok(t) => return Ok(t),
+        Err(e) => e.to_string(),
+    };
+    if !first.contains("borrowed") {
+        return Err(first);
+    }
+    let text = intern(v.to_string()).ok_or_else(|| {
+        format!(
+            "{first} (values of types that borrow, like `&'static str`, are interned, and the pool of {} \
+             texts is full: use `String`)",
+            INTERNED_MAX.0
+        )
+    })?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Whether a string is anywhere in `v` (only strings can need borrowing).
+#[cfg(feature = "serde")]
+fn holds_string(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(_) => true,
+        serde_json::Value::Array(items) => items.iter().any(holds_string),
+        serde_json::Value::Object(map) => map.values().any(holds_string),
+        _ => false,
+    }
+}
+
+/// `text`, kept for the rest of the process (once per distinct text), or `None` once the pool is full.
+#[cfg(feature = "serde")]
+fn intern(text: String) -> Option<&'static str> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, PoisonError};
+    static POOL: Mutex<Option<(HashSet<&'static str>, usize)>> = Mutex::new(None);
+    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    let (texts, bytes) = pool.get_or_insert_with(|| (HashSet::new(), 0));
+    if let Some(&kept) = texts.get(text.as_str()) {
+        return Some(kept);
+    }
+    if texts.len() >= INTERNED_MAX.0 || *bytes + text.len() > INTERNED_MAX.1 {
+        return None;
+    }
+    *bytes += text.len();
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(kept);
+    Some(kept)
 }

@@ -42,7 +42,10 @@ pub struct DefCore {
 
 enum Name {
     Static(&'static str),
+    /// A run-time atom's name made by nexus (`primitive#7`) or by a family (`TODO[3]`).
     Owned(Arc<str>),
+    /// A run-time atom's name given by the program (`Atom::named`): stable, so snapshots carry it.
+    Given(Arc<str>),
 }
 
 pub(crate) enum Holder {
@@ -80,13 +83,19 @@ impl DefCore {
         }
     }
 
-    pub(crate) fn runtime<S: Owner>(name: Option<String>, module: &'static str, kind: AtomKind) -> Self {
+    /// A run-time atom's part; `given`: `name` was given by the program (see [`Name::Given`]).
+    pub(crate) fn runtime<S: Owner>(
+        name: Option<String>,
+        given: bool,
+        module: &'static str,
+        kind: AtomKind,
+    ) -> Self {
         static SERIAL: AtomicU64 = AtomicU64::new(1);
         let space = S::__space();
         let slot = space.alloc();
         let name = name.unwrap_or_else(|| format!("{kind}#{}", SERIAL.fetch_add(1, Ordering::Relaxed)));
         DefCore {
-            name: Name::Owned(name.into()),
+            name: if given { Name::Given(name.into()) } else { Name::Owned(name.into()) },
             ident: "",
             module,
             kind,
@@ -102,14 +111,14 @@ impl DefCore {
     pub(crate) fn name(&self) -> &str {
         match &self.name {
             Name::Static(s) => s,
-            Name::Owned(s) => s,
+            Name::Owned(s) | Name::Given(s) => s,
         }
     }
 
     pub(crate) fn name_arc(&self) -> Arc<str> {
         match &self.name {
             Name::Static(s) => self.name_shared.get_or_init(|| Arc::from(*s)).clone(),
-            Name::Owned(s) => s.clone(),
+            Name::Owned(s) | Name::Given(s) => s.clone(),
         }
     }
 
@@ -139,6 +148,13 @@ impl DefCore {
     /// The owner's type and slot space (the catalogue groups declared atoms by owner).
     pub(crate) fn owner(&self) -> OwnerInfo {
         self.owner
+    }
+
+    /// Whether the atom's path is the same in every run of the program: a declared atom, or a run-time
+    /// one given its name (`Atom::named`). Snapshots carry only these.
+    #[cfg(feature = "serde")]
+    pub(crate) fn has_stable_path(&self) -> bool {
+        !matches!(self.name, Name::Owned(_))
     }
 
     pub(crate) fn is_runtime(&self) -> bool {

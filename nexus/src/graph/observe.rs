@@ -81,9 +81,14 @@ pub struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
-    /// The atom's key in this instance.
-    pub fn key(&self) -> &'a AtomKey {
-        self.key
+    /// The atom's key in this instance (a cheap clone, like [`Store::key`](crate::Store::key)'s).
+    pub fn key(&self) -> AtomKey {
+        self.key.clone()
+    }
+
+    /// The atom's id (tools that record changes).
+    pub(crate) fn atom(&self) -> crate::core::info::AtomId {
+        self.key.atom
     }
 
     /// The atom's registry name.

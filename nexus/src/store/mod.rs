@@ -7,6 +7,8 @@ pub(crate) mod catalog;
 pub mod global;
 pub(crate) mod inspect;
 pub(crate) mod instance;
+#[cfg(feature = "serde")]
+pub(crate) mod named;
 pub(crate) mod ops;
 #[cfg(feature = "serde")]
 pub(crate) mod snapshot;

@@ -5,11 +5,21 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::info::AtomKind;
+use crate::core::owner::{Global, Owner};
+use crate::core::value_slot::Value;
+use crate::graph::access::AtomRef;
+use crate::graph::def::ErasedDef;
 use crate::graph::observe::ChangeOp;
+use crate::store::catalog::{self, Entry};
 use crate::store::instance::StoreShared;
+use crate::store::named::{self, Named};
 
 /// The serialisable primitive atoms of one store instance, keyed by atom path (`module::NAME`), as JSON
 /// values. Made by [`Store::snapshot`](crate::Store::snapshot); applied with
@@ -70,6 +80,8 @@ pub enum HydrateProblem {
     UnknownAtom(String),
     /// The atom is derived: only primitive atoms are hydrated.
     NotPrimitive(String),
+    /// Several live run-time atoms of this store type have this name (`Atom::named_serde`).
+    Ambiguous(String),
     /// The atom's type does not implement `Deserialize`.
     NotDeserializable {
         /// The atom's path.
@@ -94,6 +106,9 @@ impl fmt::Display for HydrateProblem {
             }
             HydrateProblem::UnknownAtom(path) => write!(f, "no atom `{path}` in this store type"),
             HydrateProblem::NotPrimitive(path) => write!(f, "atom `{path}` is derived, not primitive"),
+            HydrateProblem::Ambiguous(path) => {
+                write!(f, "several live run-time atoms are named `{path}`: name each one once")
+            }
             HydrateProblem::NotDeserializable { path, type_name } => {
                 write!(f, "atom `{path}` has type `{type_name}`, which does not implement `Deserialize`")
             }
@@ -130,17 +145,40 @@ impl fmt::Display for HydrateError {
 
 impl std::error::Error for HydrateError {}
 
+/// An atom a snapshot names, found in this program: declared (the catalogue) or run-time and named.
+enum Target {
+    Declared(Entry),
+    Named(Named),
+}
+
+impl Target {
+    fn atom_ref(&self) -> AtomRef<'_> {
+        match self {
+            Target::Declared(entry) => entry.atom_ref(),
+            Target::Named(named) => named.atom_ref(),
+        }
+    }
+
+    fn def(&self) -> &dyn ErasedDef {
+        match self {
+            Target::Declared(entry) => entry.def,
+            Target::Named(named) => &*named.def,
+        }
+    }
+}
+
 impl StoreShared {
-    /// The serialisable primitive atoms this instance holds (declared ones only), keyed by path.
+    /// The serialisable primitive atoms this instance holds whose path is stable (declared ones, and
+    /// run-time ones given a name), keyed by path.
     pub(crate) fn snapshot(&self) -> Snapshot {
         let st = self.read();
-        let mut values = std::collections::BTreeMap::new();
+        let mut values = BTreeMap::new();
         for node in st.nodes.iter().flatten() {
             if node.proxy || node.is_derived() {
                 continue;
             }
             let (Some(def), Some(value)) = (node.def.upgrade(), node.value.get()) else { continue };
-            if def.core().is_runtime() {
+            if !def.core().has_stable_path() {
                 continue;
             }
             if let Some(Ok(json)) = def.encode_json(value) {
@@ -150,43 +188,13 @@ impl StoreShared {
         Snapshot::new(self.name, values)
     }
 
-    /// Validates every value of `snapshot` against the store type's catalogue, then sets them all as one
-    /// change round, or changes nothing and names every problem.
-    pub(crate) fn hydrate<S: crate::Owner>(&self, snapshot: &Snapshot) -> Result<(), HydrateError> {
-        let mut problems = Vec::new();
-        if snapshot.store() != self.name {
-            problems.push(HydrateProblem::WrongStore {
-                expected: self.name.to_owned(),
-                found: snapshot.store().to_owned(),
-            });
-        }
-        let catalog: std::collections::HashMap<std::sync::Arc<str>, crate::store::catalog::Entry> =
-            crate::store::catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
-        let mut decoded = Vec::new();
-        for (path, json) in snapshot.values() {
-            let Some(entry) = catalog.get(path.as_str()) else {
-                problems.push(HydrateProblem::UnknownAtom(path.clone()));
-                continue;
-            };
-            if entry.def.core().kind() != AtomKind::Primitive {
-                problems.push(HydrateProblem::NotPrimitive(path.clone()));
-                continue;
-            }
-            match entry.def.decode_json(json.clone()) {
-                None => problems.push(HydrateProblem::NotDeserializable {
-                    path: path.clone(),
-                    type_name: entry.def.type_name(),
-                }),
-                Some(Err(message)) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
-                Some(Ok(value)) => decoded.push((*entry, value)),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(HydrateError { problems });
-        }
+    /// Validates every value of `snapshot` against the atoms the store type `S` can hold, then sets them
+    /// all as one change round, or changes nothing and names every problem.
+    pub(crate) fn hydrate<S: Owner>(&self, snapshot: &Snapshot) -> Result<(), HydrateError> {
+        let decoded = self.validate::<S>(snapshot)?;
         self.change(|st, round| {
-            for (entry, value) in decoded {
-                let r = entry.atom_ref();
+            for (target, value) in decoded {
+                let r = target.atom_ref();
                 if self.in_global_registry(r) {
                     if crate::store::global::set_value(r, value) {
                         round.global_changes.push(r.id);
@@ -194,15 +202,64 @@ impl StoreShared {
                     continue;
                 }
                 let (l, _) = self.resolve(st, r);
-                if entry
-                    .def
-                    .values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*value)
-                {
+                let current = st.node(l).value.get().expect("primitive nodes hold a value");
+                if target.def().values_equal(current, &*value) {
                     continue;
                 }
                 self.replace(st, l, value, ChangeOp::Hydrate, round);
             }
         });
         Ok(())
+    }
+
+    /// Every value of `snapshot` with its atom, decoded; or every problem.
+    fn validate<S: Owner>(&self, snapshot: &Snapshot) -> Result<Vec<(Target, Value)>, HydrateError> {
+        let mut problems = Vec::new();
+        if snapshot.store() != self.name {
+            problems.push(HydrateProblem::WrongStore {
+                expected: self.name.to_owned(),
+                found: snapshot.store().to_owned(),
+            });
+        }
+        let catalog: HashMap<Arc<str>, Entry> =
+            catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
+        let mut decoded = Vec::new();
+        for (path, json) in snapshot.values() {
+            let target = if let Some(entry) = catalog.get(path.as_str()) {
+                Target::Declared(*entry)
+            } else {
+                let mut found = named::find(TypeId::of::<S>(), path);
+                found.extend(named::find(TypeId::of::<Global>(), path));
+                match found.len() {
+                    0 => {
+                        problems.push(HydrateProblem::UnknownAtom(path.clone()));
+                        continue;
+                    }
+                    1 => Target::Named(found.pop().expect("one found")),
+                    _ => {
+                        problems.push(HydrateProblem::Ambiguous(path.clone()));
+                        continue;
+                    }
+                }
+            };
+            let def = target.def();
+            if def.core().kind() != AtomKind::Primitive {
+                problems.push(HydrateProblem::NotPrimitive(path.clone()));
+                continue;
+            }
+            match def.decode_json(json.clone()) {
+                None => problems.push(HydrateProblem::NotDeserializable {
+                    path: path.clone(),
+                    type_name: def.type_name(),
+                }),
+                Some(Err(message)) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
+                Some(Ok(value)) => decoded.push((target, value)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(decoded)
+        } else {
+            Err(HydrateError { problems })
+        }
     }
 }

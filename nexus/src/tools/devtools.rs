@@ -80,26 +80,6 @@ pub struct AtomView {
 }
 
 impl AtomView {
-    /// The registry name.
-    pub fn name(&self) -> &str {
-        self.info.name()
-    }
-
-    /// Module path plus name.
-    pub fn path(&self) -> &str {
-        self.info.path()
-    }
-
-    /// Primitive, computed or writable.
-    pub fn kind(&self) -> AtomKind {
-        self.info.kind()
-    }
-
-    /// The owning store type's name, or `"Global"`.
-    pub fn owner(&self) -> &'static str {
-        self.info.owner()
-    }
-
     /// The current value, rendered.
     pub fn value(&self) -> &str {
         &self.value
@@ -107,6 +87,14 @@ impl AtomView {
 
     /// The full registry entry.
     pub fn info(&self) -> &AtomInfo {
+        &self.info
+    }
+}
+
+/// The registry entry's accessors (`name()`, `path()`, `kind()`, `owner()`, `key()`, …) read through.
+impl std::ops::Deref for AtomView {
+    type Target = AtomInfo;
+    fn deref(&self) -> &AtomInfo {
         &self.info
     }
 }

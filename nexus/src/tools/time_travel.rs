@@ -97,7 +97,7 @@ impl Plugin for Recorder {
         let cursor = h.cursor;
         h.entries.truncate(cursor);
         let recorded = Recorded {
-            atom: change.key().atom,
+            atom: change.atom(),
             name: change.name().into(),
             op: change.op(),
             before: change.before().shared(),

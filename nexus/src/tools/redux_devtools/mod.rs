@@ -206,7 +206,7 @@ impl Plugin for Tap {
             return;
         }
         let note = Note {
-            atom: change.key().atom,
+            atom: change.atom(),
             name: change.name_arc(),
             def: change.after().def_guard(),
             op: change.op(),
