@@ -82,7 +82,7 @@ pub mod migration {}
 pub use atoms::family::{ComputedFamily, Family, FamilyKey};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
-pub use core::owner::{Global, Owner, UsableIn};
+pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
 pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use graph::reader::Reader;

@@ -9,7 +9,10 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
     let Atom { attrs, vis, ident, ty, owner, name, kind } = atom;
     let owner_tokens = owner.as_ref().map_or_else(|| quote!(::nexus::Global), ToTokens::to_token_stream);
     let owner_text = match owner {
-        Some(path) => format!("store `{}`", path.to_token_stream().to_string().replace(' ', "")),
+        Some(path) => {
+            let path = path.to_token_stream().to_string().replace(' ', "");
+            format!("store [`{path}`]({path})")
+        }
         None => "`Global` (usable with every store)".to_owned(),
     };
     let (static_ty, init, what) = match kind {
@@ -57,14 +60,41 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
     };
     let separator = attrs.iter().any(|a| a.path().is_ident("doc")).then(|| quote!(#[doc = ""]));
     let doc = format!(" {what} of {owner_text}, declared with `nexus::atom!`. Registry name: `{name}`.");
+    let listing = owner.as_ref().map(|owner| listed_on_store_page(atom, owner, &what));
     quote! {
         #(#attrs)*
         #separator
         #[doc = #doc]
         #vis static #ident: #static_ty = #init;
+        #listing
     }
 }
 
+/// `impl Declares<IDENT> for Store`, with a public marker type named after the atom (the type namespace
+/// is free: the atom itself is a `static`), so that the store's documentation page lists the atom, its
+/// kind and type under *Trait Implementations*. Rustdoc drops impls whose types users cannot reach, so
+/// the marker cannot hide in a `const _` block.
+fn listed_on_store_page(atom: &Atom, owner: &syn::Path, what: &str) -> TokenStream {
+    let Atom { attrs, vis, ident, ty, name, .. } = atom;
+    let cfgs: Vec<_> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
+    let ty_text = ty.to_token_stream().to_string().replace(' ', "");
+    let owner_text = owner.to_token_stream().to_string().replace(' ', "");
+    let impl_doc =
+        format!(" [`{ident}`](static@{ident}): {what}, of type `{ty_text}`. Registry name: `{name}`.");
+    let marker_doc = format!(
+        " Marks the atom [`{ident}`](static@{ident}) on the documentation page of `{owner_text}` (see \
+         [`nexus::Declares`](::nexus::Declares)). Not for use in code."
+    );
+    quote! {
+        #(#cfgs)*
+        #[allow(non_camel_case_types)]
+        #[doc = #marker_doc]
+        #vis enum #ident {}
+        #(#cfgs)*
+        #[doc = #impl_doc]
+        impl ::nexus::Declares<#ident> for #owner {}
+    }
+}
 fn capacity_tokens(capacity: Option<&syn::LitInt>) -> TokenStream {
     capacity.map_or_else(
         || quote!(::core::option::Option::None),

@@ -21,6 +21,9 @@ pub(crate) fn store(store: &Store) -> TokenStream {
          instance with `{ident}::new()`, and use the atoms with `get`, `set`, `update`, `subscribe` and the other \
          methods below. Atoms of other stores are rejected at compile time."
     );
+    let atoms_doc = " Its atoms are listed under *Trait Implementations* below, one `Declares<NAME>` each, \
+         with its kind and type (`atom!` adds them; atoms declared in other crates are listed in those crates' \
+         docs).";
     quote! {
         #(#attrs)*
         #separator
@@ -29,6 +32,8 @@ pub(crate) fn store(store: &Store) -> TokenStream {
         #[doc = #mode_doc]
         #[doc = ""]
         #[doc = #usage]
+        #[doc = ""]
+        #[doc = #atoms_doc]
         #vis struct #ident {
             #[doc(hidden)]
             __nexus_cell: ::nexus::__private::StoreCell,

@@ -73,3 +73,11 @@ impl OwnerInfo {
         OwnerInfo { name: S::__NAME, global: S::__IS_GLOBAL, type_id: TypeId::of::<S>, space: S::__space }
     }
 }
+
+/// Lists a store's atoms on its documentation page.
+///
+/// `atom!` implements `Declares<A>` for the owning store type once for every atom it declares, where `A`
+/// is a marker named after the atom, so that the store's page shows each of its atoms, with its kind
+/// and type, under *Trait Implementations*. It has no methods: it is documentation, not something to
+/// use in code.
+pub trait Declares<A: ?Sized> {}
