@@ -224,7 +224,6 @@ pub mod __private {
     pub use inventory;
 
     pub use crate::__nexus_declare_computed as declare_computed;
-    pub use crate::__nexus_declare_computed_family as declare_computed_family;
     pub use crate::__nexus_declare_family as declare_family;
     pub use crate::__nexus_declare_primitive as declare_primitive;
     pub use crate::__nexus_declare_writable as declare_writable;

@@ -57,30 +57,16 @@ macro_rules! __nexus_declare_writable {
     }};
 }
 
-/// A declared family: `(owner, key type, value type, registry name, capacity, init)`.
+/// A declared family: `(Family or ComputedFamily, owner, key type, value type, registry name, capacity,
+/// init or read function)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_family {
-    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $init:expr) => {
-        $crate::Family::<$key, $ty, $owner>::__declare(
+    ($family:ident, $owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $make:expr) => {
+        $crate::$family::<$key, $ty, $owner>::__declare(
             $name,
             ::core::module_path!(),
-            $init,
-            $crate::__private::value_ops!($ty),
-            $capacity,
-        )
-    };
-}
-
-/// A declared computed family: `(owner, key type, value type, registry name, capacity, read)`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __nexus_declare_computed_family {
-    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $read:expr) => {
-        $crate::ComputedFamily::<$key, $ty, $owner>::__declare(
-            $name,
-            ::core::module_path!(),
-            $read,
+            $make,
             $crate::__private::value_ops!($ty),
             $capacity,
         )

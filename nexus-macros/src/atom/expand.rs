@@ -43,7 +43,9 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             quote!(::nexus::Family<#key, #ty, #owner_tokens>),
             {
                 let cap = capacity_tokens(capacity.as_ref());
-                quote!(::nexus::__private::declare_family!(#owner_tokens, #key, #ty, #name, #cap, #init))
+                quote!(
+                    ::nexus::__private::declare_family!(Family, #owner_tokens, #key, #ty, #name, #cap, #init)
+                )
             },
             family_text("Atom family", key, capacity.as_ref()),
         ),
@@ -52,7 +54,7 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             {
                 let cap = capacity_tokens(capacity.as_ref());
                 quote!(
-                    ::nexus::__private::declare_computed_family!(#owner_tokens, #key, #ty, #name, #cap, #read)
+                    ::nexus::__private::declare_family!(ComputedFamily, #owner_tokens, #key, #ty, #name, #cap, #read)
                 )
             },
             family_text("Computed atom family", key, capacity.as_ref()),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::core::info::{AtomId, AtomKey};
 use crate::core::value_slot::{downcast, Value, ValueSlot};
 use crate::graph::access::AtomRef;
+use crate::graph::def::ErasedDef;
 use crate::graph::observe::{ChangeOp, Event};
 use crate::graph::state::{Callback, Note, Round, State, Sub, Subscriber};
 use crate::store::instance::StoreShared;
@@ -149,14 +150,9 @@ impl StoreShared {
         }
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
-            let def = r.handle.def();
-            let slot = &st.node(l).value;
-            let mut new = slot.typed::<T>().expect("primitive nodes hold a value").clone();
+            let mut new = st.node(l).value.typed::<T>().expect("primitive nodes hold a value").clone();
             f(&mut new);
-            if def.values_equal(slot.get().expect("primitive nodes hold a value"), &new) {
-                return;
-            }
-            self.replace(st, l, Arc::new(new), ChangeOp::Update, round);
+            self.put(st, round, l, r.handle.def(), Arc::new(new), ChangeOp::Update);
         });
     }
 
@@ -171,12 +167,23 @@ impl StoreShared {
         }
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
-            let def = r.handle.def();
-            if def.values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*init) {
-                return;
-            }
-            self.replace(st, l, init, ChangeOp::Reset, round);
+            self.put(st, round, l, r.handle.def(), init, ChangeOp::Reset);
         });
+    }
+
+    /// Puts `new` into primitive node `l` unless it equals the current value (by `def`'s equality).
+    pub(super) fn put(
+        &self,
+        st: &mut State,
+        round: &mut Round,
+        l: u32,
+        def: &dyn ErasedDef,
+        new: Value,
+        op: ChangeOp,
+    ) {
+        if !def.values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*new) {
+            self.replace(st, l, new, op, round);
+        }
     }
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.

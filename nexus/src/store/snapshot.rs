@@ -202,11 +202,7 @@ impl StoreShared {
                     continue;
                 }
                 let (l, _) = self.resolve(st, r);
-                let current = st.node(l).value.get().expect("primitive nodes hold a value");
-                if target.def().values_equal(current, &*value) {
-                    continue;
-                }
-                self.replace(st, l, value, ChangeOp::Hydrate, round);
+                self.put(st, round, l, target.def(), value, ChangeOp::Hydrate);
             }
         });
         Ok(())
