@@ -193,6 +193,12 @@ pub use nexus_macros::store;
 /// assert_eq!(s.get(&THEME), "light");
 /// ```
 ///
+/// # Generated items
+/// Besides each `static`, an atom of a store gets a marker type of the same name (`pub enum CLICKS {}`:
+/// the type namespace, which the `static` does not use) and an empty `impl Declares<CLICKS> for Store`,
+/// so that the store's documentation page lists its atoms (see [`Declares`]). Do not declare a type of
+/// an atom's name in the same module.
+///
 /// # Compile errors
 /// Each on the offending tokens: a non-`static` item (``expected `static` ``), `static mut`, a missing type
 /// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
