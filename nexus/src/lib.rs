@@ -91,6 +91,7 @@ pub use store::access::{Primitive, Settable};
 pub use store::snapshot::{HydrateError, HydrateProblem, Snapshot};
 pub use store::store_trait::Store;
 pub use store::subscription::Subscription;
+pub use store::watch::Watch;
 pub use store::writer::Writer;
 pub use tools::devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};

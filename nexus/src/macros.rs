@@ -197,6 +197,16 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::subscribe(self, atom, f)
             }
 
+            /// The values of `atom` as a stream: the current one, then the latest after each change. See
+            /// [`Store::watch`]($crate::Store::watch).
+            pub fn watch<A>(&self, atom: &A) -> $crate::Watch<<A as $crate::Readable>::Value>
+            where
+                A: $crate::Readable,
+                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
+            {
+                <$name as $crate::Store>::watch(self, atom)
+            }
+
             /// Runs `f`, notifying once at the end of the outermost batch. See
             /// [`Store::batch`]($crate::Store::batch).
             pub fn batch<R>(&self, f: impl ::core::ops::FnOnce() -> R) -> R {

@@ -25,6 +25,7 @@ assert_impl_all!(Worker: Send, Sync, Clone, Default, std::fmt::Debug, nexus::Sto
 assert_impl_all!(nexus::Atom<u32, Worker>: Send, Sync, Clone);
 assert_impl_all!(nexus::Computed<u32, Worker>: Send, Sync, Clone);
 assert_impl_all!(nexus::Writable<u32, Worker>: Send, Sync, Clone);
+assert_impl_all!(nexus::Watch<u32>: Send, Sync, Unpin, futures_core::Stream, std::fmt::Debug);
 assert_impl_all!(nexus::Atom<u32, nexus::Global>: Send, Sync);
 assert_impl_all!(nexus::Subscription: Send, Sync);
 static_assertions::assert_not_impl_any!(nexus::Computed<u32, Worker>: nexus::Settable, nexus::Primitive);

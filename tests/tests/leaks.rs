@@ -203,3 +203,29 @@ fn a_store_costs_the_same_whatever_the_number_of_atoms_its_type_has() {
     assert_eq!(first, last, "touching the 1,000th atom must not cost more than touching the first");
     assert!(first < 4 * 1024, "a store holding one u64 atom takes {first} bytes");
 }
+
+#[test]
+fn watches_made_and_dropped_leave_nothing_behind() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = Session::new();
+    let cycle = |i: u64| {
+        let mut watch = store.watch(&COUNT);
+        store.update(&ITEMS, |v| v.push(i));
+        assert!(futures::executor::block_on(watch.changed()).is_some());
+        drop(watch);
+        store.update(&ITEMS, Vec::clear);
+    };
+    for i in 0..1_000 {
+        cycle(i);
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        cycle(i);
+    }
+    let after = live();
+    println!(
+        "watches: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+}

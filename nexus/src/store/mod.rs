@@ -14,4 +14,5 @@ pub(crate) mod ops;
 pub(crate) mod snapshot;
 pub(crate) mod store_trait;
 pub(crate) mod subscription;
+pub(crate) mod watch;
 pub(crate) mod writer;

@@ -267,7 +267,9 @@ impl StoreShared {
     }
 
     /// Subscribes `f` to `r`; a derived atom is evaluated now (subscribing counts as a read).
-    pub(crate) fn subscribe(&self, r: AtomRef<'_>, f: Callback) -> Subscription {
+    /// `keepalive`: whether the subscription keeps a run-time atom alive (a `Subscription` does; a
+    /// `Watch` does not, so that it ends when the atom is freed).
+    pub(crate) fn subscribe(&self, r: AtomRef<'_>, f: Callback, keepalive: bool) -> Subscription {
         let sub = Arc::new(Subscriber { f, alive: AtomicBool::new(true) });
         let (l, seq) = {
             let mut st = self.write();
@@ -284,7 +286,8 @@ impl StoreShared {
             }
             (l, seq)
         };
-        Subscription::new(self.weak(), r.id, l, seq, &sub, r.handle.keepalive())
+        let keepalive = if keepalive { r.handle.keepalive() } else { None };
+        Subscription::new(self.weak(), r.id, l, seq, &sub, keepalive)
     }
 
     pub(crate) fn unsubscribe(&self, id: AtomId, seq: u64) {

@@ -10,6 +10,7 @@ use crate::graph::access::Readable;
 use crate::store::access::{Primitive, Settable};
 use crate::store::instance::StoreShared;
 use crate::store::subscription::{erase, Subscription};
+use crate::store::watch::Watch;
 
 /// The instance data a generated store type wraps.
 #[doc(hidden)]
@@ -126,7 +127,19 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A: Readable,
         A::Owner: UsableIn<Self>,
     {
-        self.__cell().0.subscribe(atom.__atom(), erase::<A::Value>(f))
+        self.__cell().0.subscribe(atom.__atom(), erase::<A::Value>(f), true)
+    }
+
+    /// The values of `atom` in this instance as an asynchronous stream: first its current value, then
+    /// the latest one after each change (a slow consumer skips values in between, never the latest). Ends
+    /// when this store or the watched run-time atom is gone; dropping the [`Watch`] unsubscribes.
+    /// Watching a derived atom evaluates it.
+    fn watch<A>(&self, atom: &A) -> Watch<A::Value>
+    where
+        A: Readable,
+        A::Owner: UsableIn<Self>,
+    {
+        Watch::new(&self.__cell().0, atom.__atom())
     }
 
     /// Runs `f`; the changes it makes (on this thread, to this store) notify once, at the end of the
