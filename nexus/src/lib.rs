@@ -79,14 +79,17 @@ pub use tools::redux_devtools;
 #[doc = include_str!("../docs/migration.md")]
 pub mod migration {}
 
+pub use atoms::async_computed::AsyncComputed;
 pub use atoms::family::{ComputedFamily, Family, FamilyKey};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
+pub use core::loadable::{LoadError, Loadable};
 pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
 pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use graph::reader::Reader;
 pub use store::access::{Primitive, Settable};
+pub use store::loads::AsyncAtom;
 #[cfg(feature = "serde")]
 pub use store::snapshot::{HydrateError, HydrateProblem, Snapshot};
 pub use store::store_trait::Store;

@@ -207,6 +207,37 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::watch(self, atom)
             }
 
+            /// Loads an async atom's value (drives or joins its load). See [`Store::load`]($crate::Store::load).
+            pub fn load<A>(
+                &self,
+                atom: &A,
+            ) -> ::core::pin::Pin<
+                ::std::boxed::Box<
+                    dyn ::core::future::Future<
+                            Output = ::core::result::Result<
+                                <A as $crate::AsyncAtom>::Output,
+                                $crate::LoadError,
+                            >,
+                        > + ::core::marker::Send,
+                >,
+            >
+            where
+                A: $crate::AsyncAtom,
+                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
+            {
+                <$name as $crate::Store>::load(self, atom)
+            }
+
+            /// Resolves once no async atom of this instance is loading. See
+            /// [`Store::settled`]($crate::Store::settled).
+            pub fn settled(
+                &self,
+            ) -> ::core::pin::Pin<
+                ::std::boxed::Box<dyn ::core::future::Future<Output = ()> + ::core::marker::Send>,
+            > {
+                <$name as $crate::Store>::settled(self)
+            }
+
             /// Runs `f`, notifying once at the end of the outermost batch. See
             /// [`Store::batch`]($crate::Store::batch).
             pub fn batch<R>(&self, f: impl ::core::ops::FnOnce() -> R) -> R {

@@ -1,6 +1,7 @@
 //! What users hold: the atom handles ([`Atom`](crate::Atom), [`Computed`](crate::Computed),
 //! [`Writable`](crate::Writable)) and families of them.
 
+pub(crate) mod async_computed;
 pub(crate) mod def;
 pub(crate) mod family;
 pub(crate) mod handle;

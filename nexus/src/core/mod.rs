@@ -2,6 +2,7 @@
 //! graphs, stores or tools; every other layer builds on it.
 
 pub(crate) mod info;
+pub(crate) mod loadable;
 pub(crate) mod owner;
 pub(crate) mod slot_index;
 pub(crate) mod space;

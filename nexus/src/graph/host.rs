@@ -1,10 +1,12 @@
 //! What a graph needs of the store that owns it, as a trait the store implements: the graph never names
 //! a store.
 
-use crate::core::info::AtomId;
+use std::sync::Weak;
+
+use crate::core::info::{AtomId, StoreId};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
-use crate::graph::def::ErasedDef;
+use crate::graph::def::{ErasedDef, Forget};
 use crate::graph::state::State;
 
 /// The store around a graph, as evaluation sees it. (`pub` only so that the hidden `ErasedDef` trait can
@@ -24,4 +26,17 @@ pub trait Host {
     /// The same, for a proxy node known by its id and definition (notifications).
     #[doc(hidden)]
     fn registry_value_of(&self, id: AtomId, def: &dyn ErasedDef) -> Value;
+
+    /// Which store instance this is, and a weak reference that tells whether it still lives (async atoms
+    /// keep their loads per store).
+    #[doc(hidden)]
+    fn token(&self) -> StoreToken;
+}
+
+/// A store instance's identity, for state kept per store outside it.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct StoreToken {
+    pub(crate) id: StoreId,
+    pub(crate) alive: Weak<dyn Forget>,
 }

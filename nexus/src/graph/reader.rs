@@ -148,6 +148,13 @@ impl<'a, S> Reader<'a, S> {
     }
 }
 
+impl<S> Reader<'_, S> {
+    /// The store instance this read function runs in (async atoms keep their loads per store).
+    pub(crate) fn store_token(&self) -> crate::graph::host::StoreToken {
+        self.ctx.host.token()
+    }
+}
+
 impl<S: Owner> Reader<'_, S> {
     /// The current value of `atom` (computed if derived), recorded as a dependency.
     pub fn get<A>(&mut self, atom: &A) -> A::Value

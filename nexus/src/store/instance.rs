@@ -13,7 +13,7 @@ use crate::core::value_slot::Value;
 use crate::core::value_slot::ValueSlot;
 use crate::graph::access::AtomRef;
 use crate::graph::def::{ErasedDef, Forget, Holder};
-use crate::graph::host::Host;
+use crate::graph::host::{Host, StoreToken};
 use crate::graph::observe::Event;
 use crate::graph::state::State;
 
@@ -243,6 +243,10 @@ impl Host for StoreShared {
 
     fn registry_value_of(&self, id: AtomId, def: &dyn ErasedDef) -> Value {
         crate::store::global::value_of(id, def)
+    }
+
+    fn token(&self) -> StoreToken {
+        StoreToken { id: self.id, alive: self.weak() }
     }
 }
 

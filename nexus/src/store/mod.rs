@@ -7,6 +7,7 @@ pub(crate) mod catalog;
 pub mod global;
 pub(crate) mod inspect;
 pub(crate) mod instance;
+pub(crate) mod loads;
 #[cfg(feature = "serde")]
 pub(crate) mod named;
 pub(crate) mod ops;

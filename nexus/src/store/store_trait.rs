@@ -2,13 +2,17 @@
 //! `impl_store!` wiring that generated code expands to.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::core::info::{AtomInfo, AtomKey, Mode, StoreId};
+use crate::core::loadable::LoadError;
 use crate::core::owner::{Global, Owner, UsableIn};
 use crate::graph::access::Readable;
 use crate::store::access::{Primitive, Settable};
 use crate::store::instance::StoreShared;
+use crate::store::loads::AsyncAtom;
 use crate::store::subscription::{erase, Subscription};
 use crate::store::watch::Watch;
 
@@ -140,6 +144,24 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         Watch::new(&self.__cell().0, atom.__atom())
+    }
+
+    /// Loads an async atom's value in this instance: drives its current load, or joins it if another
+    /// caller is driving it (one load per change, shared by every waiter). If a dependency changes
+    /// meanwhile, the stale load is cancelled and this waits for the new one. Needs no runtime.
+    fn load<A>(&self, atom: &A) -> Pin<Box<dyn Future<Output = Result<A::Output, LoadError>> + Send>>
+    where
+        A: AsyncAtom,
+        A::Owner: UsableIn<Self>,
+    {
+        atom.__load(self.__cell().0.clone())
+    }
+
+    /// Resolves once no async atom of this instance is loading: drives every load under way here,
+    /// concurrently, until none is left. Before rendering a page on a server: `store.settled().await`,
+    /// then `snapshot()`.
+    fn settled(&self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(crate::store::loads::settled(self.__cell().0.clone()))
     }
 
     /// Runs `f`; the changes it makes (on this thread, to this store) notify once, at the end of the

@@ -1,0 +1,268 @@
+//! [`AsyncComputed`]: an atom whose value loads asynchronously. Built from ordinary atoms:
+//!
+//! - `request`, a computed atom whose read function runs the atom's synchronous part (reading its
+//!   dependencies, so a change of one re-runs it) and files the future it returns as this store's
+//!   current load, under a new ticket (the previous load, if unfinished, is cancelled: its future is
+//!   dropped);
+//! - `outcome`, a primitive atom holding the ticket and result of the last load that finished (and the
+//!   last value that loaded), written only if its ticket is still the store's current one, so a stale
+//!   load can never be stored;
+//! - `value`, the computed atom users read: `Ready`/`Failed` when the outcome's ticket is the current
+//!   request's, else `Loading` with the last value that loaded.
+//!
+//! Nothing polls a load unless asked: `store.load(&atom)` and `store.settled()` drive it (one shared task
+//! per load, joined by every waiter).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+
+use crate::atoms::handle::{Atom, Computed};
+use crate::core::info::StoreId;
+use crate::core::loadable::{LoadError, Loadable};
+use crate::core::owner::{Owner, Sealed, UsableIn};
+use crate::graph::access::{AtomRef, Readable};
+use crate::graph::host::StoreToken;
+use crate::graph::reader::Reader;
+use crate::store::instance::StoreShared;
+use crate::store::loads::{self, AsyncAtom, LoadFuture, LoadTask, Pending};
+
+/// A derived atom whose value loads asynchronously: a synchronous part reads its dependencies and
+/// returns a future (`Send + 'static`) that loads the value. Reads see a [`Loadable<T>`]; `store.load`
+/// awaits the value; a change of a dependency starts a new load and cancels the one under way.
+///
+/// ```
+/// nexus::store! { pub struct Page; }
+/// nexus::atom! { #![store(Page)] pub static USER_ID: u32 = 1; }
+///
+/// #[derive(Debug)]
+/// struct NotFound;
+/// impl std::fmt::Display for NotFound {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("not found") }
+/// }
+/// impl std::error::Error for NotFound {}
+///
+/// let user = nexus::AsyncComputed::<String, Page>::new(|s| {
+///     let id = s.get(&USER_ID);
+///     async move { if id > 0 { Ok(format!("user {id}")) } else { Err(NotFound) } }
+/// });
+/// let page = Page::new();
+/// assert!(page.get(&user).is_loading()); // nothing has driven the load yet
+/// let loaded = futures::executor::block_on(page.load(&user));
+/// assert_eq!(loaded.unwrap(), "user 1");
+/// assert_eq!(page.get(&user), nexus::Loadable::Ready("user 1".to_owned()));
+/// ```
+pub struct AsyncComputed<T: 'static, S: 'static> {
+    inner: Arc<Inner<T, S>>,
+}
+
+type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;
+
+struct Inner<T: 'static, S: 'static> {
+    make: MakeFn<T, S>,
+    request: OnceLock<Computed<u64, S>>,
+    outcome: Atom<Outcome<T>, S>,
+    value: OnceLock<Computed<Loadable<T>, S>>,
+    /// Each store's current load.
+    slots: Mutex<Vec<Slot<T>>>,
+}
+
+struct Slot<T> {
+    store: StoreToken,
+    ticket: u64,
+    task: Arc<LoadTask<T>>,
+}
+
+/// The last finished load of one store: `ticket` 0 before any.
+#[derive(Clone)]
+struct Outcome<T> {
+    ticket: u64,
+    result: Option<Result<T, LoadError>>,
+    last_ready: Option<T>,
+}
+
+/// Tickets order loads across every store and atom: a later load has a larger ticket.
+fn next_ticket() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl<T, S> AsyncComputed<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    // Every owner reads its own atoms (a store type, or `Global`); said here for the generic code below.
+    S: Owner + UsableIn<S>,
+{
+    /// An async atom made at run time. `load` reads the dependencies through `s` and returns the future
+    /// that loads the value; its error becomes a [`LoadError`].
+    pub fn new<F, E>(load: impl Fn(&mut Reader<'_, S>) -> F + Send + Sync + 'static) -> Self
+    where
+        F: Future<Output = Result<T, E>> + Send + 'static,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        let make: MakeFn<T, S> = Box::new(move |s| {
+            let future = load(s);
+            Box::pin(async move { future.await.map_err(LoadError::failed) })
+        });
+        let outcome = Atom::new_with_eq(Outcome { ticket: 0, result: None, last_ready: None }, |a, b| {
+            a.ticket == b.ticket && a.result.is_some() == b.result.is_some()
+        });
+        let inner = Arc::new(Inner {
+            make,
+            request: OnceLock::new(),
+            outcome,
+            value: OnceLock::new(),
+            slots: Mutex::new(Vec::new()),
+        });
+        let weak = Arc::downgrade(&inner);
+        let _ = inner.request.set(Computed::new(move |s| {
+            let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
+            let future = (inner.make)(s);
+            inner.file(s.store_token(), future)
+        }));
+        let weak = Arc::downgrade(&inner);
+        let _ = inner.value.set(Computed::new_with_eq(
+            move |s| {
+                let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
+                let ticket = s.get(inner.request());
+                s.with(&inner.outcome, |o| o.loadable(ticket))
+            },
+            |_, _| false,
+        ));
+        loads::register(Arc::downgrade(&inner) as Weak<dyn Pending>);
+        AsyncComputed { inner }
+    }
+}
+
+impl<T: Clone> Outcome<T> {
+    fn loadable(&self, current: u64) -> Loadable<T> {
+        let previous = self.last_ready.clone();
+        match &self.result {
+            Some(Ok(v)) if self.ticket == current => Loadable::Ready(v.clone()),
+            Some(Err(error)) if self.ticket == current => Loadable::Failed { error: error.clone(), previous },
+            _ => Loadable::Loading { previous },
+        }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Inner<T, S> {
+    fn request(&self) -> &Computed<u64, S> {
+        self.request.get().expect("set when the atom was made")
+    }
+
+    fn value(&self) -> &Computed<Loadable<T>, S> {
+        self.value.get().expect("set when the atom was made")
+    }
+
+    /// Makes `future` the store's current load (cancelling the one it replaces); its ticket.
+    fn file(&self, store: StoreToken, future: LoadFuture<T>) -> u64 {
+        let ticket = next_ticket();
+        let task = Arc::new(LoadTask::new(future));
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|slot| slot.store.alive.strong_count() > 0);
+        let replaced = match slots.iter_mut().find(|slot| slot.store.id == store.id) {
+            Some(slot) => Some(std::mem::replace(slot, Slot { store, ticket, task })),
+            None => {
+                slots.push(Slot { store, ticket, task });
+                None
+            }
+        };
+        drop(slots);
+        if let Some(old) = replaced {
+            old.task.cancel();
+        }
+        ticket
+    }
+
+    /// The store's current load, if its ticket is `ticket`.
+    fn task(&self, store: StoreId, ticket: u64) -> Option<Arc<LoadTask<T>>> {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.iter().find(|s| s.store.id == store && s.ticket == ticket).map(|s| s.task.clone())
+    }
+
+    /// The ticket of the store's current load, if it has one.
+    fn current_ticket(&self, store: StoreId) -> Option<u64> {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.iter().find(|s| s.store.id == store).map(|s| s.ticket)
+    }
+
+    /// Loads the value in `store`: drives or joins the current load, again if a newer one replaces it.
+    async fn load(self: Arc<Self>, store: Arc<StoreShared>) -> Result<T, LoadError> {
+        loop {
+            let ticket: u64 = store.get(self.request().__atom());
+            let outcome: Outcome<T> = store.get(self.outcome.__atom());
+            if outcome.ticket == ticket {
+                if let Some(result) = outcome.result {
+                    return result;
+                }
+            }
+            let Some(task) = self.task(store.id(), ticket) else { continue };
+            let Some(result) = std::future::poll_fn(|cx| task.poll_outcome(cx)).await else { continue };
+            self.store_outcome(&store, ticket, &result);
+            return result;
+        }
+    }
+
+    /// Stores a finished load's result, unless a newer load replaced it meanwhile (checked under the
+    /// store's lock, which filing a new load also holds).
+    fn store_outcome(&self, store: &StoreShared, ticket: u64, result: &Result<T, LoadError>) {
+        store.update(self.outcome.__atom(), |o: &mut Outcome<T>| {
+            let current = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            let still_current = current.iter().any(|s| s.store.id == store.id() && s.ticket == ticket);
+            if still_current && o.ticket != ticket {
+                o.ticket = ticket;
+                if let Ok(v) = result {
+                    o.last_ready = Some(v.clone());
+                }
+                o.result = Some(result.clone());
+            }
+        });
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Pending for Inner<T, S> {
+    fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
+        let ticket = self.current_ticket(store.id())?;
+        let outcome: Outcome<T> = store.get(self.outcome.__atom());
+        if outcome.ticket == ticket {
+            return None;
+        }
+        let store = store.clone();
+        Some(Box::pin(async move {
+            // Its result is the store's to show; `settled` only waits for it.
+            let _ = self.load(store).await;
+        }))
+    }
+}
+
+impl<T: 'static, S: 'static> Clone for AsyncComputed<T, S> {
+    fn clone(&self) -> Self {
+        AsyncComputed { inner: self.inner.clone() }
+    }
+}
+
+impl<T: 'static, S: 'static> fmt::Debug for AsyncComputed<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncComputed").finish_non_exhaustive()
+    }
+}
+
+impl<T: 'static, S: 'static> Sealed for AsyncComputed<T, S> {}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for AsyncComputed<T, S> {
+    type Value = Loadable<T>;
+    type Owner = S;
+    #[inline]
+    fn __atom(&self) -> AtomRef<'_> {
+        self.inner.value().__atom()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> AsyncAtom for AsyncComputed<T, S> {
+    type Output = T;
+    fn __load(&self, store: Arc<StoreShared>) -> Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>> {
+        Box::pin(self.inner.clone().load(store))
+    }
+}

@@ -1,0 +1,187 @@
+//! Asynchronous loads as the store drives them, with no runtime of its own: one shared task per load
+//! (polled by whichever waiter gets to it, every waiter woken when it can progress, the outcome kept for
+//! all), the [`AsyncAtom`] trait through which `store.load(&atom)` reaches an async atom, and the
+//! registry that `store.settled()` walks.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::core::loadable::{LoadError, Loadable};
+use crate::graph::access::Readable;
+use crate::store::instance::StoreShared;
+
+/// A boxed load: the future an async atom's function returned, its error already a [`LoadError`].
+pub(crate) type LoadFuture<T> = Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>>;
+
+/// An atom whose value loads asynchronously ([`AsyncComputed`](crate::AsyncComputed)): what
+/// [`Store::load`](crate::Store::load) accepts.
+pub trait AsyncAtom: Readable<Value = Loadable<Self::Output>> {
+    /// The loaded value's type.
+    type Output: Clone + Send + Sync + 'static;
+    #[doc(hidden)]
+    fn __load(
+        &self,
+        store: Arc<StoreShared>,
+    ) -> Pin<Box<dyn Future<Output = Result<Self::Output, LoadError>> + Send>>;
+}
+
+/// One load, shared by everyone who awaits it.
+pub(crate) struct LoadTask<T> {
+    state: Mutex<TaskState<T>>,
+    wakers: Arc<Wakers>,
+}
+
+enum TaskState<T> {
+    /// Not being polled right now.
+    Idle(LoadFuture<T>),
+    /// A waiter took the future out to poll it.
+    Polling,
+    Done(Result<T, LoadError>),
+    /// Superseded by a newer load: the future was (or will be, by its poller) dropped unfinished.
+    Cancelled,
+}
+
+/// The waiters of one load: the load's future wakes them all; each polls again and one gets the future.
+#[derive(Default)]
+struct Wakers(Mutex<Vec<Waker>>);
+
+impl Wake for Wakers {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let waiting = std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        for waker in waiting {
+            waker.wake();
+        }
+    }
+}
+
+impl Wakers {
+    fn register(&self, waker: &Waker) {
+        let mut list = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if !list.iter().any(|w| w.will_wake(waker)) {
+            list.push(waker.clone());
+        }
+    }
+}
+
+impl<T: Clone> LoadTask<T> {
+    pub(crate) fn new(future: LoadFuture<T>) -> Self {
+        LoadTask { state: Mutex::new(TaskState::Idle(future)), wakers: Arc::default() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, TaskState<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drops the future (now, or once its poller returns) and wakes the waiters, who find the load gone.
+    pub(crate) fn cancel(&self) {
+        let old = std::mem::replace(&mut *self.lock(), TaskState::Cancelled);
+        if let TaskState::Done(result) = old {
+            *self.lock() = TaskState::Done(result);
+            return;
+        }
+        drop(old);
+        self.wakers.wake_by_ref();
+    }
+
+    /// Drives the load a step or joins it: its outcome, `None` if it was cancelled.
+    pub(crate) fn poll_outcome(&self, cx: &mut Context<'_>) -> Poll<Option<Result<T, LoadError>>> {
+        let mut future = {
+            let mut state = self.lock();
+            match std::mem::replace(&mut *state, TaskState::Polling) {
+                TaskState::Idle(future) => future,
+                TaskState::Polling => {
+                    self.wakers.register(cx.waker());
+                    return Poll::Pending;
+                }
+                TaskState::Done(result) => {
+                    *state = TaskState::Done(result.clone());
+                    return Poll::Ready(Some(result));
+                }
+                TaskState::Cancelled => {
+                    *state = TaskState::Cancelled;
+                    return Poll::Ready(None);
+                }
+            }
+        };
+        self.wakers.register(cx.waker());
+        let waker = Waker::from(self.wakers.clone());
+        let polled =
+            catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
+        let mut state = self.lock();
+        if matches!(*state, TaskState::Cancelled) {
+            drop(state);
+            drop(future);
+            return Poll::Ready(None);
+        }
+        let result = match polled {
+            Ok(Poll::Pending) => {
+                *state = TaskState::Idle(future);
+                return Poll::Pending;
+            }
+            Ok(Poll::Ready(result)) => result,
+            Err(panic) => Err(LoadError::panicked(panic_message(&*panic))),
+        };
+        *state = TaskState::Done(result.clone());
+        drop(state);
+        self.wakers.wake_by_ref();
+        Poll::Ready(Some(result))
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// What `settled` needs of an async atom, without its types.
+pub(crate) trait Pending: Send + Sync {
+    /// A future that drives this atom's load in `store` to its end, if one is under way there.
+    fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>>;
+}
+
+static ASYNC_ATOMS: Mutex<Vec<Weak<dyn Pending>>> = Mutex::new(Vec::new());
+
+/// Records a live async atom (for `settled`).
+pub(crate) fn register(atom: Weak<dyn Pending>) {
+    let mut atoms = ASYNC_ATOMS.lock().unwrap_or_else(PoisonError::into_inner);
+    if atoms.len() >= 16 && atoms.len().is_power_of_two() {
+        atoms.retain(|a| a.strong_count() > 0);
+    }
+    atoms.push(atom);
+}
+
+/// Resolves once no async atom of `store` is loading: drives every load under way there (they run
+/// concurrently), again until none is left (a load's result may start another, through a derived atom).
+pub(crate) async fn settled(store: Arc<StoreShared>) {
+    loop {
+        let live: Vec<Arc<dyn Pending>> = ASYNC_ATOMS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        let mut loads: Vec<_> = live.into_iter().filter_map(|atom| atom.drive(&store)).collect();
+        if loads.is_empty() {
+            return;
+        }
+        std::future::poll_fn(|cx| {
+            loads.retain_mut(|load| load.as_mut().poll(cx).is_pending());
+            if loads.is_empty() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+}
