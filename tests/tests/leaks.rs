@@ -229,3 +229,36 @@ fn watches_made_and_dropped_leave_nothing_behind() {
     );
     assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
 }
+
+#[test]
+fn async_loads_in_stores_made_and_dropped_leave_nothing_behind() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let label = nexus::AsyncComputed::<String, Session>::new(|s| {
+        let name = s.get(&NAME);
+        async move { Ok::<_, std::fmt::Error>(format!("{name}!")) }
+    });
+    let cycle = |i: u64| {
+        let store = Session::new();
+        store.set(&NAME, format!("user{i}"));
+        let loaded = futures::executor::block_on(store.load(&label)).expect("loads");
+        assert_eq!(loaded, format!("user{i}!"));
+        if i % 2 == 0 {
+            // Half the stores go with a load under way.
+            store.set(&NAME, "next".to_owned());
+            assert!(store.get(&label).is_loading());
+        }
+    };
+    for i in 0..1_000 {
+        cycle(i);
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        cycle(i);
+    }
+    let after = live();
+    println!(
+        "async loads: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+}

@@ -162,12 +162,11 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Inner<T, S> {
         let task = Arc::new(LoadTask::new(future));
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots.retain(|slot| slot.store.alive.strong_count() > 0);
-        let replaced = match slots.iter_mut().find(|slot| slot.store.id == store.id) {
-            Some(slot) => Some(std::mem::replace(slot, Slot { store, ticket, task })),
-            None => {
-                slots.push(Slot { store, ticket, task });
-                None
-            }
+        let replaced = if let Some(slot) = slots.iter_mut().find(|slot| slot.store.id == store.id) {
+            Some(std::mem::replace(slot, Slot { store, ticket, task }))
+        } else {
+            slots.push(Slot { store, ticket, task });
+            None
         };
         drop(slots);
         if let Some(old) = replaced {

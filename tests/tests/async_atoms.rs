@@ -1,0 +1,317 @@
+//! Async atoms (SPEC §8 "Async"; issue 15 items 2–3): `AsyncComputed` reads as `Loadable<T>`, loads when
+//! awaited (`load`, `settled`), shares one load per change among waiters, cancels stale loads and never
+//! stores their results, keeps the last value while reloading, and survives panics. Driven with
+//! `futures::executor::block_on` and with tokio.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use futures::executor::block_on;
+use nexus::{AsyncComputed, Computed, Loadable};
+
+nexus::store! {
+    pub struct Page;
+}
+
+nexus::atom! {
+    #![store(Page)]
+    pub static USER_ID: u32 = 1;
+}
+
+#[derive(Debug, PartialEq)]
+struct NotFound(u32);
+
+impl fmt::Display for NotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no user {}", self.0)
+    }
+}
+
+impl std::error::Error for NotFound {}
+
+/// A future that finishes when its gate is opened (a fetch the test controls).
+#[derive(Clone, Default)]
+struct Gate(Arc<Mutex<(bool, Option<Waker>)>>);
+
+impl Gate {
+    fn open(&self) {
+        let waker = {
+            let mut g = self.0.lock().expect("not poisoned");
+            g.0 = true;
+            g.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+impl Future for Gate {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut g = self.0.lock().expect("not poisoned");
+        if g.0 {
+            Poll::Ready(())
+        } else {
+            g.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+/// Sets its flag when dropped: shows that a stale load's future was dropped (cancelled).
+struct DropFlag(Arc<AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// An async atom whose fetch of user `id` counts itself and waits for `gates[id]` if there is one.
+fn user_atom(
+    fetches: &Arc<AtomicUsize>,
+    gates: &Arc<Mutex<Vec<(u32, Gate)>>>,
+) -> AsyncComputed<String, Page> {
+    let (fetches, gates) = (fetches.clone(), gates.clone());
+    AsyncComputed::new(move |s| {
+        let id = s.get(&USER_ID);
+        let fetches = fetches.clone();
+        let gate = gates.lock().expect("not poisoned").iter().find(|(g, _)| *g == id).map(|(_, g)| g.clone());
+        async move {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            if let Some(gate) = gate {
+                gate.await;
+            }
+            if id == 0 {
+                Err(NotFound(id))
+            } else {
+                Ok(format!("user {id}"))
+            }
+        }
+    })
+}
+
+/// Gates by user id: a fetch of that user waits for its gate.
+type Gates = Arc<Mutex<Vec<(u32, Gate)>>>;
+
+fn counters() -> (Arc<AtomicUsize>, Gates) {
+    (Arc::new(AtomicUsize::new(0)), Arc::new(Mutex::new(Vec::new())))
+}
+
+#[test]
+fn get_never_blocks_and_load_drives_the_load() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let page = Page::new();
+    assert_eq!(page.get(&user), Loadable::Loading { previous: None });
+    assert_eq!(fetches.load(Ordering::SeqCst), 0, "nothing polls a load unless asked");
+    assert_eq!(block_on(page.load(&user)), Ok("user 1".to_owned()));
+    assert_eq!(page.get(&user), Loadable::Ready("user 1".to_owned()));
+    assert_eq!(block_on(page.load(&user)), Ok("user 1".to_owned()), "a loaded value is not loaded again");
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn an_error_is_a_failed_state_naming_it_and_the_last_value_stays_available() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let page = Page::new();
+    block_on(page.load(&user)).expect("user 1 loads");
+    page.set(&USER_ID, 0);
+    let err = block_on(page.load(&user)).expect_err("user 0 does not exist");
+    assert_eq!(err.downcast_ref::<NotFound>(), Some(&NotFound(0)));
+    assert!(err.to_string().contains("no user 0"), "{err}");
+    match page.get(&user) {
+        Loadable::Failed { error, previous } => {
+            assert_eq!(error, err);
+            assert_eq!(previous.as_deref(), Some("user 1"));
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    page.set(&USER_ID, 3);
+    let reloading = page.get(&user);
+    assert!(reloading.is_loading());
+    assert_eq!(reloading.latest().map(String::as_str), Some("user 1"), "the last value that loaded");
+}
+
+#[test]
+fn concurrent_waiters_share_one_load() {
+    let (fetches, gates) = counters();
+    let gate = Gate::default();
+    gates.lock().expect("not poisoned").push((1, gate.clone()));
+    let user = user_atom(&fetches, &gates);
+    let page = Page::new();
+    let waiters: Vec<_> = (0..8).map(|_| page.load(&user)).collect();
+    let opener = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        gate.open();
+    });
+    let results = block_on(futures::future::join_all(waiters));
+    opener.join().expect("opener");
+    assert!(results.iter().all(|r| r.as_deref() == Ok("user 1")), "{results:?}");
+    assert_eq!(fetches.load(Ordering::SeqCst), 1, "eight waiters, one fetch");
+}
+
+#[test]
+fn a_slow_stale_load_finishing_after_a_fast_new_one_never_wins() {
+    let (fetches, gates) = counters();
+    let slow = Gate::default();
+    gates.lock().expect("not poisoned").push((1, slow.clone()));
+    let dropped = Arc::new(AtomicBool::new(false));
+    let user = {
+        let (fetches, gates, dropped) = (fetches.clone(), gates.clone(), dropped.clone());
+        AsyncComputed::<String, Page>::new(move |s| {
+            let id = s.get(&USER_ID);
+            let flag = (id == 1).then(|| DropFlag(dropped.clone()));
+            let gate =
+                gates.lock().expect("not poisoned").iter().find(|(g, _)| *g == id).map(|(_, g)| g.clone());
+            let fetches = fetches.clone();
+            async move {
+                let _flag = flag;
+                fetches.fetch_add(1, Ordering::SeqCst);
+                if let Some(gate) = gate {
+                    gate.await;
+                }
+                Ok::<_, NotFound>(format!("user {id}"))
+            }
+        })
+    };
+    let page = Page::new();
+    // Start the slow load of user 1 and leave it waiting.
+    let mut first = page.load(&user);
+    let waker = futures::task::noop_waker();
+    assert!(first.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    // The dependency changes: a new load (fast) replaces it.
+    page.set(&USER_ID, 2);
+    assert_eq!(block_on(page.load(&user)), Ok("user 2".to_owned()));
+    assert!(dropped.load(Ordering::SeqCst), "the stale load's future was dropped");
+    // The slow one's gate opens late: it was cancelled, so its waiter joins the current load instead.
+    slow.open();
+    assert_eq!(block_on(first), Ok("user 2".to_owned()));
+    assert_eq!(page.get(&user), Loadable::Ready("user 2".to_owned()), "the stale result never got in");
+}
+
+#[test]
+fn derived_atoms_subscribers_and_watches_see_each_state() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let greeting = {
+        let user = user.clone();
+        Computed::<String, Page>::new(move |s| match s.get(&user) {
+            Loadable::Ready(name) => format!("hello, {name}"),
+            Loadable::Loading { .. } => "loading…".to_owned(),
+            Loadable::Failed { error, .. } => format!("error: {error}"),
+        })
+    };
+    let page = Page::new();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let _sub = {
+        let seen = seen.clone();
+        page.subscribe(&user, move |v: &Loadable<String>| seen.lock().expect("not poisoned").push(v.clone()))
+    };
+    let mut watch = page.watch(&greeting);
+    assert_eq!(block_on(watch.changed()).as_deref(), Some("loading…"));
+    block_on(page.load(&user)).expect("loads");
+    assert_eq!(block_on(watch.changed()).as_deref(), Some("hello, user 1"));
+    page.set(&USER_ID, 0);
+    assert_eq!(block_on(watch.changed()).as_deref(), Some("loading…"));
+    block_on(page.settled());
+    assert_eq!(block_on(watch.changed()).as_deref(), Some("error: load failed: no user 0"));
+    let seen = seen.lock().expect("not poisoned");
+    assert!(matches!(seen[0], Loadable::Ready(_)), "{seen:?}");
+    assert!(matches!(seen[1], Loadable::Loading { .. }), "{seen:?}");
+    assert!(matches!(seen[2], Loadable::Failed { .. }), "{seen:?}");
+}
+
+#[test]
+fn settled_drives_every_load_of_the_instance_and_only_those_in_use() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let other_fetches = Arc::new(AtomicUsize::new(0));
+    let untouched = user_atom(&other_fetches, &gates);
+    let friend = {
+        let fetches = fetches.clone();
+        AsyncComputed::<u32, Page>::new(move |s| {
+            let id = s.get(&USER_ID);
+            let fetches = fetches.clone();
+            async move {
+                fetches.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, NotFound>(id + 100)
+            }
+        })
+    };
+    let page = Page::new();
+    assert!(page.get(&user).is_loading() && page.get(&friend).is_loading());
+    block_on(page.settled());
+    assert_eq!(page.get(&user), Loadable::Ready("user 1".to_owned()));
+    assert_eq!(page.get(&friend), Loadable::Ready(101));
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch each");
+    assert_eq!(other_fetches.load(Ordering::SeqCst), 0, "an async atom nobody read here is not loaded");
+    let _ = untouched;
+    block_on(page.settled());
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "nothing left to load");
+}
+
+#[test]
+fn stores_load_independently() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let (a, b) = (Page::new(), Page::new());
+    b.set(&USER_ID, 2);
+    // A page reads what it shows (starting those loads), then settles.
+    assert!(a.get(&user).is_loading() && b.get(&user).is_loading());
+    block_on(a.settled());
+    assert_eq!(a.get(&user), Loadable::Ready("user 1".to_owned()));
+    let before = b.get(&user);
+    assert!(before.is_loading(), "settling one store loads nothing in another: {before:?}");
+    block_on(b.settled());
+    assert_eq!(b.get(&user), Loadable::Ready("user 2".to_owned()));
+}
+
+#[test]
+fn a_panicking_load_is_a_failed_state_and_the_store_stays_usable() {
+    let boom = Arc::new(AtomicBool::new(true));
+    let user = {
+        let boom = boom.clone();
+        AsyncComputed::<String, Page>::new(move |s| {
+            let id = s.get(&USER_ID);
+            let boom = boom.load(Ordering::SeqCst);
+            async move {
+                assert!(!boom, "fetch of user {id} exploded");
+                Ok::<_, NotFound>(format!("user {id}"))
+            }
+        })
+    };
+    let page = Page::new();
+    let err = block_on(page.load(&user)).expect_err("the future panicked");
+    assert!(err.is_panic() && err.to_string().contains("exploded"), "{err}");
+    assert!(page.get(&user).error().is_some());
+    boom.store(false, Ordering::SeqCst);
+    page.set(&USER_ID, 2);
+    assert_eq!(block_on(page.load(&user)), Ok("user 2".to_owned()));
+    page.set(&USER_ID, 3);
+    assert_eq!(page.get(&USER_ID), 3, "the store kept working");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_tokio_two_users_load_concurrently() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let (alice, bob) = (Page::new(), Page::new());
+    bob.set(&USER_ID, 2);
+    let (a, b) = tokio::join!(alice.load(&user), bob.load(&user));
+    assert_eq!((a.as_deref(), b.as_deref()), (Ok("user 1"), Ok("user 2")));
+    let task = {
+        let (alice, user) = (alice.clone(), user.clone());
+        tokio::spawn(async move {
+            alice.set(&USER_ID, 7);
+            alice.load(&user).await
+        })
+    };
+    assert_eq!(task.await.expect("task").as_deref(), Ok("user 7"), "loads are Send: they run on any worker");
+}
