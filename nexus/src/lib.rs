@@ -219,6 +219,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::atoms::async_computed::{async_fn, boxed_load, AsyncDecl};
     pub use crate::atoms::def::Def;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;
@@ -230,9 +231,11 @@ pub mod __private {
     pub use crate::graph::reader::ReadCtx;
     pub use crate::store::catalog::Declared;
     pub use crate::store::instance::StoreShared;
+    pub use crate::store::loads::LoadFuture;
     pub use crate::store::store_trait::StoreCell;
     pub use inventory;
 
+    pub use crate::__nexus_declare_async as declare_async;
     pub use crate::__nexus_declare_computed as declare_computed;
     pub use crate::__nexus_declare_family as declare_family;
     pub use crate::__nexus_declare_primitive as declare_primitive;

@@ -57,6 +57,22 @@ macro_rules! __nexus_declare_writable {
     }};
 }
 
+/// A declared async atom: `(owner, value type, registry name, identifier, function)`; the function reads
+/// dependencies through `s` and returns a future of `Result<value, E>`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_async {
+    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $load:expr) => {{
+        // The owner check, once, on the user's tokens (as for every declared atom).
+        const _: $crate::__private::OwnerInfo = $crate::__private::OwnerInfo::of::<$owner>();
+        static __NEXUS_DECL: $crate::__private::AsyncDecl<$ty, $owner> =
+            $crate::__private::AsyncDecl::new($name, ::core::module_path!(), |s| {
+                $crate::__private::boxed_load($crate::__private::async_fn::<$ty, $owner, _, _, _>($load)(s))
+            });
+        $crate::AsyncComputed::<$ty, $owner>::__from_static(&__NEXUS_DECL)
+    }};
+}
+
 /// A declared family: `(Family or ComputedFamily, owner, key type, value type, registry name, capacity,
 /// init or read function)`.
 #[doc(hidden)]

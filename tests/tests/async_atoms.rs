@@ -315,3 +315,36 @@ async fn on_tokio_two_users_load_concurrently() {
     };
     assert_eq!(task.await.expect("task").as_deref(), Ok("user 7"), "loads are Send: they run on any worker");
 }
+
+mod declared {
+    use super::{block_on, Loadable, NotFound, Page, USER_ID};
+
+    nexus::atom! {
+        #![store(Page)]
+        /// The user's display name, fetched.
+        pub static PROFILE: String = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move { if id == 0 { Err(NotFound(id)) } else { Ok(format!("profile {id}")) } }
+        });
+        pub static SHOUTED: String = computed(|s| match s.get(&PROFILE) {
+            Loadable::Ready(p) => p.to_uppercase(),
+            other => format!("{:?}", other.is_loading()),
+        });
+    }
+
+    #[test]
+    fn a_declared_async_atom_loads_per_store_and_is_listed_under_its_name() {
+        let page = Page::new();
+        assert_eq!(page.get(&SHOUTED), "true");
+        assert_eq!(block_on(page.load(&PROFILE)), Ok("profile 1".to_owned()));
+        assert_eq!(page.get(&SHOUTED), "PROFILE 1");
+        let info = page.find("PROFILE").expect("the async atom is listed under its declared name");
+        assert_eq!(info.path(), "async_atoms::declared::PROFILE");
+        let other = Page::new();
+        other.set(&USER_ID, 5);
+        assert!(other.get(&PROFILE).is_loading(), "reading it starts its load here");
+        block_on(other.settled());
+        assert_eq!(other.get(&PROFILE), Loadable::Ready("profile 5".to_owned()));
+        assert_eq!(page.get(&PROFILE), Loadable::Ready("profile 1".to_owned()), "stores stay isolated");
+    }
+}

@@ -26,6 +26,11 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             quote!(::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #ident, #read)),
             "Computed atom (read-only, derived from the atoms its read function reads)".to_owned(),
         ),
+        Kind::Async(load) => (
+            quote!(::nexus::AsyncComputed<#ty, #owner_tokens>),
+            quote!(::nexus::__private::declare_async!(#owner_tokens, #ty, #name, #ident, #load)),
+            "Async atom (loads its value with a future; reads see a `nexus::Loadable`)".to_owned(),
+        ),
         Kind::Writable { read, write, arg } => {
             let arg_ty = arg.as_ref().map_or_else(|| ty.to_token_stream(), ToTokens::to_token_stream);
             (

@@ -11,6 +11,7 @@ use crate::error::Errors;
 pub(crate) enum Kind {
     Primitive(Expr),
     Computed(Expr),
+    Async(Expr),
     Writable { read: Expr, write: Expr, arg: Option<Type> },
     Family { key: Type, init: Expr, capacity: Option<LitInt> },
     ComputedFamily { key: Type, read: Expr, capacity: Option<LitInt> },
@@ -150,7 +151,7 @@ fn name_value<T: syn::parse::Parse>(attr: &Attribute, expected: &str) -> syn::Re
     }
 }
 
-/// The initializer's kind, from its shape: `computed(..)`, `writable(..)`, `family(..)`,
+/// The initializer's kind, from its shape: `computed(..)`, `async_computed(..)`, `writable(..)`, `family(..)`,
 /// `family_computed(..)`, or any other expression (a primitive's initial value).
 fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> Option<Kind> {
     let call = match init {
@@ -168,6 +169,16 @@ fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) 
                 return None;
             };
             no_capacity(capacity, errors).then(|| Kind::Computed(read.clone()))
+        }
+        "async_computed" => {
+            let [load] = args.as_slice() else {
+                errors.push_spanned(
+                    &call,
+                    "`async_computed` takes one function: `async_computed(|s| { let id = s.get(&ID); async move { … } })`",
+                );
+                return None;
+            };
+            no_capacity(capacity, errors).then(|| Kind::Async(load.clone()))
         }
         "writable" => {
             let [read, write] = args.as_slice() else {

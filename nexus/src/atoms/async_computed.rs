@@ -23,6 +23,7 @@ use crate::atoms::handle::{Atom, Computed};
 use crate::core::info::StoreId;
 use crate::core::loadable::{LoadError, Loadable};
 use crate::core::owner::{Owner, Sealed, UsableIn};
+use crate::core::value_ops::ValueOps;
 use crate::graph::access::{AtomRef, Readable};
 use crate::graph::host::StoreToken;
 use crate::graph::reader::Reader;
@@ -55,7 +56,54 @@ use crate::store::loads::{self, AsyncAtom, LoadFuture, LoadTask, Pending};
 /// assert_eq!(page.get(&user), nexus::Loadable::Ready("user 1".to_owned()));
 /// ```
 pub struct AsyncComputed<T: 'static, S: 'static> {
-    inner: Arc<Inner<T, S>>,
+    source: Source<T, S>,
+}
+
+enum Source<T: 'static, S: 'static> {
+    /// Declared with `atom!`: its parts are made on first use.
+    Static(&'static AsyncDecl<T, S>),
+    Runtime(Arc<Inner<T, S>>),
+}
+
+/// A declared async atom's definition (made by `declare_async!`).
+#[doc(hidden)]
+pub struct AsyncDecl<T: 'static, S: 'static> {
+    name: &'static str,
+    module: &'static str,
+    make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
+    inner: OnceLock<Arc<Inner<T, S>>>,
+}
+
+impl<T, S> AsyncDecl<T, S> {
+    /// The definition of the declared async atom `module::name`.
+    pub const fn new(
+        name: &'static str,
+        module: &'static str,
+        make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
+    ) -> Self {
+        AsyncDecl { name, module, make, inner: OnceLock::new() }
+    }
+}
+
+/// Gives a declared async atom's function its signature, so that its `s` is typed (used by generated
+/// code).
+#[doc(hidden)]
+pub fn async_fn<T, S, E, Fut, F>(f: F) -> F
+where
+    F: Fn(&mut Reader<'_, S>) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    f
+}
+
+/// Boxes what an async atom's function returned, its error made a [`LoadError`] (used by generated code).
+#[doc(hidden)]
+pub fn boxed_load<T, E, F>(future: F) -> LoadFuture<T>
+where
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    Box::pin(async move { future.await.map_err(LoadError::failed) })
 }
 
 type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;
@@ -102,13 +150,44 @@ where
         F: Future<Output = Result<T, E>> + Send + 'static,
         E: std::error::Error + Send + Sync + 'static,
     {
-        let make: MakeFn<T, S> = Box::new(move |s| {
-            let future = load(s);
-            Box::pin(async move { future.await.map_err(LoadError::failed) })
-        });
-        let outcome = Atom::new_with_eq(Outcome { ticket: 0, result: None, last_ready: None }, |a, b| {
-            a.ticket == b.ticket && a.result.is_some() == b.result.is_some()
-        });
+        let make: MakeFn<T, S> = Box::new(move |s| boxed_load(load(s)));
+        AsyncComputed { source: Source::Runtime(Inner::build(make, None, "")) }
+    }
+
+    #[doc(hidden)]
+    pub const fn __from_static(decl: &'static AsyncDecl<T, S>) -> Self {
+        AsyncComputed { source: Source::Static(decl) }
+    }
+
+    fn inner(&self) -> &Arc<Inner<T, S>> {
+        match &self.source {
+            Source::Static(decl) => {
+                decl.inner.get_or_init(|| Inner::build(Box::new(decl.make), Some(decl.name), decl.module))
+            }
+            Source::Runtime(inner) => inner,
+        }
+    }
+}
+
+impl<T, S> Inner<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner + UsableIn<S>,
+{
+    /// The parts of an async atom; `name`: a declared atom's (its parts are `NAME`, `NAME.request` and
+    /// `NAME.outcome`).
+    fn build(make: MakeFn<T, S>, name: Option<&str>, module: &'static str) -> Arc<Self> {
+        let part = |suffix: &str| name.map(|n| format!("{n}{suffix}"));
+        let outcome = Atom::make(
+            part(".outcome"),
+            Outcome { ticket: 0, result: None, last_ready: None },
+            ValueOps::new(
+                Some(|a: &Outcome<T>, b: &Outcome<T>| {
+                    a.ticket == b.ticket && a.result.is_some() == b.result.is_some()
+                }),
+                None,
+            ),
+        );
         let inner = Arc::new(Inner {
             make,
             request: OnceLock::new(),
@@ -117,22 +196,31 @@ where
             slots: Mutex::new(Vec::new()),
         });
         let weak = Arc::downgrade(&inner);
-        let _ = inner.request.set(Computed::new(move |s| {
-            let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
-            let future = (inner.make)(s);
-            inner.file(s.store_token(), future)
-        }));
+        let request = Computed::make(
+            part(".request"),
+            module,
+            move |s| {
+                let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
+                let future = (inner.make)(s);
+                inner.file(s.store_token(), future)
+            },
+            ValueOps::new(Some(u64::eq), None),
+        );
+        let _ = inner.request.set(request);
         let weak = Arc::downgrade(&inner);
-        let _ = inner.value.set(Computed::new_with_eq(
+        let value = Computed::make(
+            part(""),
+            module,
             move |s| {
                 let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
                 let ticket = s.get(inner.request());
                 s.with(&inner.outcome, |o| o.loadable(ticket))
             },
-            |_, _| false,
-        ));
+            ValueOps::new(None, None),
+        );
+        let _ = inner.value.set(value);
         loads::register(Arc::downgrade(&inner) as Weak<dyn Pending>);
-        AsyncComputed { inner }
+        inner
     }
 }
 
@@ -147,7 +235,7 @@ impl<T: Clone> Outcome<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static, S: Owner> Inner<T, S> {
+impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
     fn request(&self) -> &Computed<u64, S> {
         self.request.get().expect("set when the atom was made")
     }
@@ -221,7 +309,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Inner<T, S> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static, S: Owner> Pending for Inner<T, S> {
+impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner<T, S> {
     fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
         let ticket = self.current_ticket(store.id())?;
         let outcome: Outcome<T> = store.get(self.outcome.__atom());
@@ -238,7 +326,11 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Pending for Inner<T, S> {
 
 impl<T: 'static, S: 'static> Clone for AsyncComputed<T, S> {
     fn clone(&self) -> Self {
-        AsyncComputed { inner: self.inner.clone() }
+        let source = match &self.source {
+            Source::Static(decl) => Source::Static(decl),
+            Source::Runtime(inner) => Source::Runtime(inner.clone()),
+        };
+        AsyncComputed { source }
     }
 }
 
@@ -250,18 +342,18 @@ impl<T: 'static, S: 'static> fmt::Debug for AsyncComputed<T, S> {
 
 impl<T: 'static, S: 'static> Sealed for AsyncComputed<T, S> {}
 
-impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for AsyncComputed<T, S> {
+impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Readable for AsyncComputed<T, S> {
     type Value = Loadable<T>;
     type Owner = S;
     #[inline]
     fn __atom(&self) -> AtomRef<'_> {
-        self.inner.value().__atom()
+        self.inner().value().__atom()
     }
 }
 
-impl<T: Clone + Send + Sync + 'static, S: Owner> AsyncAtom for AsyncComputed<T, S> {
+impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> AsyncAtom for AsyncComputed<T, S> {
     type Output = T;
     fn __load(&self, store: Arc<StoreShared>) -> Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>> {
-        Box::pin(self.inner.clone().load(store))
+        Box::pin(self.inner().clone().load(store))
     }
 }

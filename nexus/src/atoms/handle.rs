@@ -213,7 +213,7 @@ where
         Self::make(None, value, ValueOps::new(Some(eq), None))
     }
 
-    fn make(name: Option<String>, value: T, ops: ValueOps<T>) -> Self {
+    pub(crate) fn make(name: Option<String>, value: T, ops: ValueOps<T>) -> Self {
         let given = name.is_some();
         Atom {
             handle: Handle::runtime(Def::runtime(name, given, "", ops, Body::Primitive(Init::Value(value)))),
@@ -286,12 +286,23 @@ where
         read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
         eq: fn(&T, &T) -> bool,
     ) -> Self {
+        Self::make(None, "", read, ValueOps::new(Some(eq), None))
+    }
+
+    /// A run-time computed atom with a name (and module) of nexus' choosing: the parts of an async atom.
+    pub(crate) fn make(
+        name: Option<String>,
+        module: &'static str,
+        read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
+        ops: ValueOps<T>,
+    ) -> Self {
+        let given = name.is_some();
         Computed {
             handle: Handle::runtime(Def::runtime(
-                None,
-                false,
-                "",
-                ValueOps::new(Some(eq), None),
+                name,
+                given,
+                module,
+                ops,
                 Body::Computed(ReadFn::Boxed(Box::new(read))),
             )),
         }

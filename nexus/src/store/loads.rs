@@ -14,7 +14,8 @@ use crate::graph::access::Readable;
 use crate::store::instance::StoreShared;
 
 /// A boxed load: the future an async atom's function returned, its error already a [`LoadError`].
-pub(crate) type LoadFuture<T> = Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>>;
+#[doc(hidden)]
+pub type LoadFuture<T> = Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>>;
 
 /// An atom whose value loads asynchronously ([`AsyncComputed`](crate::AsyncComputed)): what
 /// [`Store::load`](crate::Store::load) accepts.
