@@ -348,3 +348,31 @@ mod declared {
         assert_eq!(page.get(&PROFILE), Loadable::Ready("profile 1".to_owned()), "stores stay isolated");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_tokio_a_first_read_starts_the_load_and_ready_follows_without_awaiting_it() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let page = Page::new();
+    let mut states = page.watch(&user);
+    assert!(page.get(&user).is_loading());
+    // Neither `load` nor `settled`: the read, on a runtime thread, spawned the load (feature `tokio`).
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match states.changed().await {
+                Some(Loadable::Ready(name)) => break name,
+                Some(_) => {}
+                None => panic!("the store is alive"),
+            }
+        }
+    })
+    .await
+    .expect("Ready arrives by itself");
+    assert_eq!(ready, "user 1");
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    // A change on the runtime starts the next load by itself too; awaiting it joins that one.
+    page.set(&USER_ID, 2);
+    assert!(page.get(&user).is_loading());
+    assert_eq!(page.load(&user).await.as_deref(), Ok("user 2"));
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per change");
+}

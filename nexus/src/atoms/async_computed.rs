@@ -202,7 +202,7 @@ where
             move |s| {
                 let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
                 let future = (inner.make)(s);
-                inner.file(s.store_token(), future)
+                Inner::file(&inner, s.store_token(), future)
             },
             ValueOps::new(Some(u64::eq), None),
         );
@@ -244,12 +244,15 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         self.value.get().expect("set when the atom was made")
     }
 
-    /// Makes `future` the store's current load (cancelling the one it replaces); its ticket.
-    fn file(&self, store: StoreToken, future: LoadFuture<T>) -> u64 {
+    /// Makes `future` the store's current load (cancelling the one it replaces); its ticket. With the
+    /// `tokio` feature, a load filed on a tokio runtime's thread is spawned there at once.
+    fn file(this: &Arc<Self>, store: StoreToken, future: LoadFuture<T>) -> u64 {
         let ticket = next_ticket();
         let task = Arc::new(LoadTask::new(future));
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        slots.retain(|slot| slot.store.alive.strong_count() > 0);
+        #[cfg(feature = "tokio")]
+        Self::spawn(this, &store, ticket, &task);
+        let mut slots = this.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|slot| slot.store.store.strong_count() > 0);
         let replaced = if let Some(slot) = slots.iter_mut().find(|slot| slot.store.id == store.id) {
             Some(std::mem::replace(slot, Slot { store, ticket, task }))
         } else {
@@ -261,6 +264,21 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
             old.task.cancel();
         }
         ticket
+    }
+
+    /// Drives the load on the current tokio runtime, if there is one, and stores its outcome. Holds the
+    /// atom and the store weakly: a load whose store is gone is dropped unfinished.
+    #[cfg(feature = "tokio")]
+    fn spawn(this: &Arc<Self>, store: &StoreToken, ticket: u64, task: &Arc<LoadTask<T>>) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (inner, store, task) = (Arc::downgrade(this), store.store.clone(), task.clone());
+        runtime.spawn(async move {
+            let Some(result) = std::future::poll_fn(|cx| task.poll_outcome(cx)).await else { return };
+            let store = store.upgrade().and_then(|s| s.downcast::<StoreShared>().ok());
+            if let (Some(inner), Some(store)) = (inner.upgrade(), store) {
+                inner.store_outcome(&store, ticket, &result);
+            }
+        });
     }
 
     /// The store's current load, if its ticket is `ticket`.

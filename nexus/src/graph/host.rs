@@ -1,12 +1,13 @@
 //! What a graph needs of the store that owns it, as a trait the store implements: the graph never names
 //! a store.
 
+use std::any::Any;
 use std::sync::Weak;
 
 use crate::core::info::{AtomId, StoreId};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
-use crate::graph::def::{ErasedDef, Forget};
+use crate::graph::def::ErasedDef;
 use crate::graph::state::State;
 
 /// The store around a graph, as evaluation sees it. (`pub` only so that the hidden `ErasedDef` trait can
@@ -38,5 +39,6 @@ pub trait Host {
 #[derive(Clone)]
 pub struct StoreToken {
     pub(crate) id: StoreId,
-    pub(crate) alive: Weak<dyn Forget>,
+    /// The store itself, weakly (state kept per store must not keep it alive).
+    pub(crate) store: Weak<dyn Any + Send + Sync>,
 }

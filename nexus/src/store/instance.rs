@@ -246,7 +246,7 @@ impl Host for StoreShared {
     }
 
     fn token(&self) -> StoreToken {
-        StoreToken { id: self.id, alive: self.weak() }
+        StoreToken { id: self.id, store: self.weak() }
     }
 }
 
