@@ -50,6 +50,13 @@
 //! function may run twice: keep read functions free of side effects (they rerun on every change anyway).
 //! (With `panic = "abort"` nothing can be stopped midway, and first reads nest as deep as the graph.)
 //!
+//! # Async
+//! [`Store::watch`] gives any atom's values as a `Stream` (latest-value semantics). An
+//! [`AsyncComputed`] atom (`async_computed(|s| …)` in [`atom!`], or [`AsyncComputed::new`]) loads its value
+//! with a future: reads see a [`Loadable`], [`Store::load`] drives or joins the load, a dependency change
+//! cancels a stale load, [`Store::settled`] waits for every load of an instance. No runtime is needed;
+//! with the feature `tokio`, loads begun on a runtime's thread start by themselves.
+//!
 //! # Tools
 //! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and
 //! [`TimeTravel`] (undo, redo, jumps) are built on them, per instance. [`Family`] gives one atom per key
@@ -154,6 +161,9 @@ pub use nexus_macros::store;
 /// `init` picks the kind:
 /// - any expression: a primitive [`Atom<Type, Owner>`]; the expression runs lazily, once per store instance;
 /// - `computed(|s| …)`: a read-only derived [`Computed<Type, Owner>`]; `s` is a [`Reader`];
+/// - `async_computed(|s| { let id = s.get(&ID); async move { … } })`: an [`AsyncComputed<Type, Owner>`]
+///   whose future returns `Result<Type, E>`; reads see a [`Loadable<Type>`], `store.load(&ATOM).await`
+///   loads it;
 /// - `writable(|s| …, |s, arg: A| …)`: a derived [`Writable<Type, Owner, A>`] (`A` defaults to `Type`);
 ///   the write function's `s` is a [`Writer`];
 /// - `family(|key: &K| …)`: a [`Family<K, Type, Owner>`], one primitive atom per key;
