@@ -65,10 +65,12 @@ macro_rules! __nexus_declare_async {
     ($owner:ty, $ty:ty, $name:expr, $ident:ident, $load:expr) => {{
         // The owner check, once, on the user's tokens (as for every declared atom).
         const _: $crate::__private::OwnerInfo = $crate::__private::OwnerInfo::of::<$owner>();
-        static __NEXUS_DECL: $crate::__private::AsyncDecl<$ty, $owner> =
-            $crate::__private::AsyncDecl::new($name, ::core::module_path!(), |s| {
-                $crate::__private::boxed_load($crate::__private::async_fn::<$ty, $owner, _, _, _>($load)(s))
-            });
+        static __NEXUS_DECL: $crate::__private::AsyncDecl<$ty, $owner> = $crate::__private::AsyncDecl::new(
+            $name,
+            ::core::module_path!(),
+            |s| $crate::__private::boxed_load($crate::__private::async_fn::<$ty, $owner, _, _, _>($load)(s)),
+            $crate::__private::value_ops!($ty),
+        );
         $crate::AsyncComputed::<$ty, $owner>::__from_static(&__NEXUS_DECL)
     }};
 }

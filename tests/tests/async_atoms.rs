@@ -376,3 +376,62 @@ async fn on_tokio_a_first_read_starts_the_load_and_ready_follows_without_awaitin
     assert_eq!(page.load(&user).await.as_deref(), Ok("user 2"));
     assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per change");
 }
+
+mod ssr {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::{block_on, Loadable, NotFound, Page, USER_ID};
+
+    static BIO_FETCHES: AtomicUsize = AtomicUsize::new(0);
+
+    nexus::atom! {
+        #![store(Page)]
+        pub static BIO: String = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move {
+                BIO_FETCHES.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, NotFound>(format!("bio {id}"))
+            }
+        });
+    }
+
+    #[test]
+    fn settle_snapshot_hydrate_and_the_client_does_not_load_again() {
+        let server = Page::new();
+        server.set(&USER_ID, 4);
+        assert!(server.get(&BIO).is_loading(), "rendering reads it: its load starts");
+        block_on(server.settled());
+        assert_eq!(BIO_FETCHES.load(Ordering::SeqCst), 1);
+        let snap = server.snapshot();
+        assert_eq!(
+            snap.get("async_atoms::ssr::BIO"),
+            Some(&serde_json::json!("bio 4")),
+            "Ready values go along"
+        );
+
+        let text = serde_json::to_string(&snap).expect("serialises");
+        let back: nexus::Snapshot = serde_json::from_str(&text).expect("reads back");
+        let client = Page::new();
+        client.hydrate(&back).expect("hydrates");
+        assert_eq!(client.get(&BIO), Loadable::Ready("bio 4".to_owned()));
+        assert_eq!(block_on(client.load(&BIO)), Ok("bio 4".to_owned()));
+        block_on(client.settled());
+        assert_eq!(BIO_FETCHES.load(Ordering::SeqCst), 1, "the client did not load again");
+
+        client.set(&USER_ID, 5);
+        assert!(client.get(&BIO).is_loading(), "a change loads as usual");
+        assert_eq!(block_on(client.load(&BIO)), Ok("bio 5".to_owned()));
+        assert_eq!(BIO_FETCHES.load(Ordering::SeqCst), 2);
+        assert_eq!(server.get(&BIO), Loadable::Ready("bio 4".to_owned()), "the server's store is its own");
+    }
+
+    #[test]
+    fn an_async_value_that_does_not_decode_is_a_problem_and_nothing_changes() {
+        let mut snap = Page::new().snapshot();
+        snap.insert("async_atoms::ssr::BIO", serde_json::json!(12));
+        let client = Page::new();
+        let err = client.hydrate(&snap).expect_err("12 is not a String");
+        assert!(err.to_string().contains("async_atoms::ssr::BIO"), "{err}");
+        assert!(client.get(&BIO).is_loading(), "nothing was set");
+    }
+}

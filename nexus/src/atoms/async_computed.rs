@@ -71,6 +71,8 @@ pub struct AsyncDecl<T: 'static, S: 'static> {
     name: &'static str,
     module: &'static str,
     make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
+    /// What the declaration site detected of `T` (its JSON functions carry loaded values in snapshots).
+    ops: fn() -> ValueOps<T>,
     inner: OnceLock<Arc<Inner<T, S>>>,
 }
 
@@ -80,8 +82,9 @@ impl<T, S> AsyncDecl<T, S> {
         name: &'static str,
         module: &'static str,
         make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
+        ops: fn() -> ValueOps<T>,
     ) -> Self {
-        AsyncDecl { name, module, make, inner: OnceLock::new() }
+        AsyncDecl { name, module, make, ops, inner: OnceLock::new() }
     }
 }
 
@@ -110,6 +113,11 @@ type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Syn
 
 struct Inner<T: 'static, S: 'static> {
     make: MakeFn<T, S>,
+    /// The JSON functions of `T` carry loaded values in snapshots (feature `serde`).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    ops: ValueOps<T>,
+    /// Stores hydrated with a loaded value before they filed a load: their first load is that value.
+    hydrated: Mutex<Vec<StoreToken>>,
     request: OnceLock<Computed<u64, S>>,
     outcome: Atom<Outcome<T>, S>,
     value: OnceLock<Computed<Loadable<T>, S>>,
@@ -121,7 +129,12 @@ struct Slot<T> {
     store: StoreToken,
     ticket: u64,
     task: Arc<LoadTask<T>>,
+    /// This load is satisfied by a hydrated value: its future is never polled.
+    hydrated: bool,
 }
+
+/// The ticket of an outcome set by hydration.
+const HYDRATED: u64 = u64::MAX;
 
 /// The last finished load of one store: `ticket` 0 before any.
 #[derive(Clone)]
@@ -151,7 +164,7 @@ where
         E: std::error::Error + Send + Sync + 'static,
     {
         let make: MakeFn<T, S> = Box::new(move |s| boxed_load(load(s)));
-        AsyncComputed { source: Source::Runtime(Inner::build(make, None, "")) }
+        AsyncComputed { source: Source::Runtime(Inner::build(make, ValueOps::new(None, None), None, "")) }
     }
 
     #[doc(hidden)]
@@ -161,9 +174,9 @@ where
 
     fn inner(&self) -> &Arc<Inner<T, S>> {
         match &self.source {
-            Source::Static(decl) => {
-                decl.inner.get_or_init(|| Inner::build(Box::new(decl.make), Some(decl.name), decl.module))
-            }
+            Source::Static(decl) => decl.inner.get_or_init(|| {
+                Inner::build(Box::new(decl.make), (decl.ops)(), Some(decl.name), decl.module)
+            }),
             Source::Runtime(inner) => inner,
         }
     }
@@ -176,7 +189,7 @@ where
 {
     /// The parts of an async atom; `name`: a declared atom's (its parts are `NAME`, `NAME.request` and
     /// `NAME.outcome`).
-    fn build(make: MakeFn<T, S>, name: Option<&str>, module: &'static str) -> Arc<Self> {
+    fn build(make: MakeFn<T, S>, ops: ValueOps<T>, name: Option<&str>, module: &'static str) -> Arc<Self> {
         let part = |suffix: &str| name.map(|n| format!("{n}{suffix}"));
         let outcome = Atom::make(
             part(".outcome"),
@@ -190,6 +203,8 @@ where
         );
         let inner = Arc::new(Inner {
             make,
+            ops,
+            hydrated: Mutex::new(Vec::new()),
             request: OnceLock::new(),
             outcome,
             value: OnceLock::new(),
@@ -214,7 +229,8 @@ where
             move |s| {
                 let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
                 let ticket = s.get(inner.request());
-                s.with(&inner.outcome, |o| o.loadable(ticket))
+                let current = inner.effective(s.store_token().id, ticket);
+                s.with(&inner.outcome, |o| o.loadable(current))
             },
             ValueOps::new(None, None),
         );
@@ -249,14 +265,21 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
     fn file(this: &Arc<Self>, store: StoreToken, future: LoadFuture<T>) -> u64 {
         let ticket = next_ticket();
         let task = Arc::new(LoadTask::new(future));
-        #[cfg(feature = "tokio")]
-        Self::spawn(this, &store, ticket, &task);
         let mut slots = this.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots.retain(|slot| slot.store.store.strong_count() > 0);
-        let replaced = if let Some(slot) = slots.iter_mut().find(|slot| slot.store.id == store.id) {
-            Some(std::mem::replace(slot, Slot { store, ticket, task }))
+        let existing = slots.iter().position(|slot| slot.store.id == store.id);
+        // A store hydrated before its first load: that load is the hydrated value (its future is dropped
+        // unpolled, so nothing is fetched).
+        let hydrated = existing.is_none() && this.take_hydrated(store.id);
+        #[cfg(feature = "tokio")]
+        if !hydrated {
+            Self::spawn(this, &store, ticket, &task);
+        }
+        let slot = Slot { store, ticket, task, hydrated };
+        let replaced = if let Some(i) = existing {
+            Some(std::mem::replace(&mut slots[i], slot))
         } else {
-            slots.push(Slot { store, ticket, task });
+            slots.push(slot);
             None
         };
         drop(slots);
@@ -281,6 +304,25 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         });
     }
 
+    fn take_hydrated(&self, store: StoreId) -> bool {
+        let mut hydrated = self.hydrated.lock().unwrap_or_else(PoisonError::into_inner);
+        hydrated.retain(|h| h.store.strong_count() > 0);
+        let found = hydrated.iter().position(|h| h.id == store);
+        found.map(|i| hydrated.swap_remove(i)).is_some()
+    }
+
+    /// The ticket an outcome must carry to be the store's current one: `HYDRATED` while the store's load
+    /// is satisfied by hydration.
+    fn effective(&self, store: StoreId, ticket: u64) -> u64 {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        let hydrated = slots.iter().any(|s| s.store.id == store && s.ticket == ticket && s.hydrated);
+        if hydrated {
+            HYDRATED
+        } else {
+            ticket
+        }
+    }
+
     /// The store's current load, if its ticket is `ticket`.
     fn task(&self, store: StoreId, ticket: u64) -> Option<Arc<LoadTask<T>>> {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
@@ -298,7 +340,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         loop {
             let ticket: u64 = store.get(self.request().__atom());
             let outcome: Outcome<T> = store.get(self.outcome.__atom());
-            if outcome.ticket == ticket {
+            if outcome.ticket == self.effective(store.id(), ticket) {
                 if let Some(result) = outcome.result {
                     return result;
                 }
@@ -331,7 +373,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
         let ticket = self.current_ticket(store.id())?;
         let outcome: Outcome<T> = store.get(self.outcome.__atom());
-        if outcome.ticket == ticket {
+        if outcome.ticket == self.effective(store.id(), ticket) {
             return None;
         }
         let store = store.clone();
@@ -339,6 +381,52 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
             // Its result is the store's to show; `settled` only waits for it.
             let _ = self.load(store).await;
         }))
+    }
+
+    #[cfg(feature = "serde")]
+    fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)> {
+        let core = self.value().__atom().handle.def().core();
+        core.has_stable_path().then(|| (core.path(), std::any::TypeId::of::<S>()))
+    }
+
+    #[cfg(feature = "serde")]
+    fn encode(&self, store: &StoreShared) -> Option<serde_json::Value> {
+        let to_json = self.ops.to_json?;
+        let value = self.value().__atom();
+        if !store.holds(value) {
+            return None;
+        }
+        match store.get::<Loadable<T>>(value) {
+            Loadable::Ready(v) => to_json(&v).ok(),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>> {
+        let from_json = self.ops.from_json?;
+        Some(from_json(json).map(|v| {
+            let outcome = Outcome { ticket: HYDRATED, result: Some(Ok(v.clone())), last_ready: Some(v) };
+            Arc::new(outcome) as crate::core::value_slot::Value
+        }))
+    }
+
+    #[cfg(feature = "serde")]
+    fn outcome(&self) -> AtomRef<'_> {
+        self.outcome.__atom()
+    }
+
+    #[cfg(feature = "serde")]
+    fn adopt_hydration(&self, store: &StoreShared) {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = slots.iter_mut().find(|s| s.store.id == store.id()) {
+            slot.hydrated = true;
+            slot.task.cancel();
+            return;
+        }
+        drop(slots);
+        let token = StoreToken { id: store.id(), store: store.weak() };
+        self.hydrated.lock().unwrap_or_else(PoisonError::into_inner).push(token);
     }
 }
 

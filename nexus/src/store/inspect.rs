@@ -25,6 +25,12 @@ pub(crate) struct Held {
 }
 
 impl StoreShared {
+    /// Whether this instance holds `r` (without registering it).
+    #[cfg(feature = "serde")]
+    pub(crate) fn holds(&self, r: crate::graph::access::AtomRef<'_>) -> bool {
+        self.read().local(r.id).is_some()
+    }
+
     /// Sets primitive atoms back to recorded values as one round (time travel). Atoms this instance no
     /// longer holds are skipped.
     pub(crate) fn restore(&self, values: Vec<(AtomId, Value)>) {

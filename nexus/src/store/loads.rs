@@ -144,10 +144,46 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
-/// What `settled` needs of an async atom, without its types.
+/// What `settled`, `snapshot` and `hydrate` need of an async atom, without its types.
 pub(crate) trait Pending: Send + Sync {
     /// A future that drives this atom's load in `store` to its end, if one is under way there.
     fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>>;
+
+    /// A declared async atom's path and owner (run-time ones have no stable path: `None`).
+    #[cfg(feature = "serde")]
+    fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)>;
+
+    /// The value loaded in `store` as JSON, if this store holds the atom, it is `Ready` and its type is
+    /// `Serialize`.
+    #[cfg(feature = "serde")]
+    fn encode(&self, store: &StoreShared) -> Option<serde_json::Value>;
+
+    /// A hydrated outcome from JSON, to put into [`outcome`](Pending::outcome) (`None`: the type is not
+    /// `Deserialize`).
+    #[cfg(feature = "serde")]
+    fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>>;
+
+    /// The atom holding the last finished load (what hydration sets).
+    #[cfg(feature = "serde")]
+    fn outcome(&self) -> crate::graph::access::AtomRef<'_>;
+
+    /// `store` is being hydrated: its current (or first) load is the hydrated value, never fetched.
+    #[cfg(feature = "serde")]
+    fn adopt_hydration(&self, store: &StoreShared);
+}
+
+/// The live async atoms declared at `path` by one of `owners`.
+#[cfg(feature = "serde")]
+pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dyn Pending>> {
+    live()
+        .into_iter()
+        .filter(|a| a.declared().is_some_and(|(p, o)| &*p == path && owners.contains(&o)))
+        .collect()
+}
+
+/// Every live async atom.
+pub(crate) fn live() -> Vec<Arc<dyn Pending>> {
+    ASYNC_ATOMS.lock().unwrap_or_else(PoisonError::into_inner).iter().filter_map(Weak::upgrade).collect()
 }
 
 static ASYNC_ATOMS: Mutex<Vec<Weak<dyn Pending>>> = Mutex::new(Vec::new());
@@ -165,13 +201,7 @@ pub(crate) fn register(atom: Weak<dyn Pending>) {
 /// concurrently), again until none is left (a load's result may start another, through a derived atom).
 pub(crate) async fn settled(store: Arc<StoreShared>) {
     loop {
-        let live: Vec<Arc<dyn Pending>> = ASYNC_ATOMS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .filter_map(Weak::upgrade)
-            .collect();
-        let mut loads: Vec<_> = live.into_iter().filter_map(|atom| atom.drive(&store)).collect();
+        let mut loads: Vec<_> = live().into_iter().filter_map(|atom| atom.drive(&store)).collect();
         if loads.is_empty() {
             return;
         }

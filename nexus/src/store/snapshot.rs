@@ -15,10 +15,10 @@ use crate::core::info::AtomKind;
 use crate::core::owner::{Global, Owner};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
-use crate::graph::def::ErasedDef;
 use crate::graph::observe::ChangeOp;
 use crate::store::catalog::{self, Entry};
 use crate::store::instance::StoreShared;
+use crate::store::loads::{self, Pending};
 use crate::store::named::{self, Named};
 
 /// The serialisable primitive atoms of one store instance, keyed by atom path (`module::NAME`), as JSON
@@ -145,24 +145,21 @@ impl fmt::Display for HydrateError {
 
 impl std::error::Error for HydrateError {}
 
-/// An atom a snapshot names, found in this program: declared (the catalogue) or run-time and named.
+/// An atom a snapshot names, found in this program: declared (the catalogue), run-time and named, or a
+/// declared async atom (its loaded value).
 enum Target {
     Declared(Entry),
     Named(Named),
+    Async(Arc<dyn Pending>),
 }
 
 impl Target {
+    /// The primitive atom the value goes into (an async atom's outcome).
     fn atom_ref(&self) -> AtomRef<'_> {
         match self {
             Target::Declared(entry) => entry.atom_ref(),
             Target::Named(named) => named.atom_ref(),
-        }
-    }
-
-    fn def(&self) -> &dyn ErasedDef {
-        match self {
-            Target::Declared(entry) => entry.def,
-            Target::Named(named) => &*named.def,
+            Target::Async(atom) => atom.outcome(),
         }
     }
 }
@@ -185,6 +182,13 @@ impl StoreShared {
                 values.insert(def.core().path().to_string(), json);
             }
         }
+        drop(st);
+        // Async atoms: the values loaded here (a hydrated client then has them without loading again).
+        for atom in loads::live() {
+            if let (Some((path, _)), Some(json)) = (atom.declared(), atom.encode(self)) {
+                values.insert(path.to_string(), json);
+            }
+        }
         Snapshot::new(self.name, values)
     }
 
@@ -194,6 +198,9 @@ impl StoreShared {
         let decoded = self.validate::<S>(snapshot)?;
         self.change(|st, round| {
             for (target, value) in decoded {
+                if let Target::Async(atom) = &target {
+                    atom.adopt_hydration(self);
+                }
                 let r = target.atom_ref();
                 if self.in_global_registry(r) {
                     if crate::store::global::set_value(r, value) {
@@ -202,7 +209,7 @@ impl StoreShared {
                     continue;
                 }
                 let (l, _) = self.resolve(st, r);
-                self.put(st, round, l, target.def(), value, ChangeOp::Hydrate);
+                self.put(st, round, l, r.handle.def(), value, ChangeOp::Hydrate);
             }
         });
         Ok(())
@@ -224,26 +231,35 @@ impl StoreShared {
             let target = if let Some(entry) = catalog.get(path.as_str()) {
                 Target::Declared(*entry)
             } else {
-                let mut found = named::find(TypeId::of::<S>(), path);
-                found.extend(named::find(TypeId::of::<Global>(), path));
+                let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
+                let mut found: Vec<Target> = named::find(owners[0], path)
+                    .into_iter()
+                    .chain(named::find(owners[1], path))
+                    .map(Target::Named)
+                    .chain(loads::declared_at(path, &owners).into_iter().map(Target::Async))
+                    .collect();
                 match found.len() {
                     0 => {
                         problems.push(HydrateProblem::UnknownAtom(path.clone()));
                         continue;
                     }
-                    1 => Target::Named(found.pop().expect("one found")),
+                    1 => found.pop().expect("one found"),
                     _ => {
                         problems.push(HydrateProblem::Ambiguous(path.clone()));
                         continue;
                     }
                 }
             };
-            let def = target.def();
+            let def = target.atom_ref().handle.def();
             if def.core().kind() != AtomKind::Primitive {
                 problems.push(HydrateProblem::NotPrimitive(path.clone()));
                 continue;
             }
-            match def.decode_json(json.clone()) {
+            let decoded_value = match &target {
+                Target::Async(atom) => atom.decode(json.clone()),
+                _ => def.decode_json(json.clone()),
+            };
+            match decoded_value {
                 None => problems.push(HydrateProblem::NotDeserializable {
                     path: path.clone(),
                     type_name: def.type_name(),
