@@ -70,6 +70,7 @@ macro_rules! __nexus_declare_async {
             ::core::module_path!(),
             |s| $crate::__private::boxed_load($crate::__private::async_fn::<$ty, $owner, _, _, _>($load)(s)),
             $crate::__private::value_ops!($ty),
+            $crate::__private::value_ops!($crate::Loadable<$ty>),
         );
         $crate::AsyncComputed::<$ty, $owner>::__from_static(&__NEXUS_DECL)
     }};

@@ -347,6 +347,23 @@ mod declared {
         assert_eq!(other.get(&PROFILE), Loadable::Ready("profile 5".to_owned()));
         assert_eq!(page.get(&PROFILE), Loadable::Ready("profile 1".to_owned()), "stores stay isolated");
     }
+
+    #[test]
+    fn devtools_show_an_async_atom_loading_ready_and_failed() {
+        let page = Page::new();
+        let tools = nexus::DevTools::attach(&page);
+        let shown = || {
+            let atoms = tools.atoms();
+            atoms.iter().find(|a| a.name() == "PROFILE").expect("listed").value().to_owned()
+        };
+        let _ = page.get(&PROFILE);
+        assert_eq!(shown(), "Loading { previous: None }");
+        block_on(page.load(&PROFILE)).expect("loads");
+        assert_eq!(shown(), "Ready(\"profile 1\")");
+        page.set(&USER_ID, 0);
+        let _ = block_on(page.load(&PROFILE));
+        assert!(shown().starts_with("Failed { error: LoadError::Failed(NotFound(0))"), "{}", shown());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

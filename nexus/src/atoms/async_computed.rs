@@ -73,6 +73,8 @@ pub struct AsyncDecl<T: 'static, S: 'static> {
     make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
     /// What the declaration site detected of `T` (its JSON functions carry loaded values in snapshots).
     ops: fn() -> ValueOps<T>,
+    /// And of `Loadable<T>` (its `Debug`, when `T` has one, shows the state in tools).
+    loadable_ops: fn() -> ValueOps<Loadable<T>>,
     inner: OnceLock<Arc<Inner<T, S>>>,
 }
 
@@ -83,8 +85,9 @@ impl<T, S> AsyncDecl<T, S> {
         module: &'static str,
         make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
         ops: fn() -> ValueOps<T>,
+        loadable_ops: fn() -> ValueOps<Loadable<T>>,
     ) -> Self {
-        AsyncDecl { name, module, make, ops, inner: OnceLock::new() }
+        AsyncDecl { name, module, make, ops, loadable_ops, inner: OnceLock::new() }
     }
 }
 
@@ -110,6 +113,14 @@ where
 }
 
 type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;
+
+/// What an async atom's parts are made with: what was detected of `T` and of `Loadable<T>` where it was
+/// declared, and a declared atom's name.
+struct Parts<'a, T> {
+    ops: ValueOps<T>,
+    loadable_ops: ValueOps<Loadable<T>>,
+    name: Option<&'a str>,
+}
 
 struct Inner<T: 'static, S: 'static> {
     make: MakeFn<T, S>,
@@ -164,7 +175,9 @@ where
         E: std::error::Error + Send + Sync + 'static,
     {
         let make: MakeFn<T, S> = Box::new(move |s| boxed_load(load(s)));
-        AsyncComputed { source: Source::Runtime(Inner::build(make, ValueOps::new(None, None), None, "")) }
+        let parts =
+            Parts { ops: ValueOps::new(None, None), loadable_ops: ValueOps::new(None, None), name: None };
+        AsyncComputed { source: Source::Runtime(Inner::build(make, parts, "")) }
     }
 
     #[doc(hidden)]
@@ -175,7 +188,9 @@ where
     fn inner(&self) -> &Arc<Inner<T, S>> {
         match &self.source {
             Source::Static(decl) => decl.inner.get_or_init(|| {
-                Inner::build(Box::new(decl.make), (decl.ops)(), Some(decl.name), decl.module)
+                let parts =
+                    Parts { ops: (decl.ops)(), loadable_ops: (decl.loadable_ops)(), name: Some(decl.name) };
+                Inner::build(Box::new(decl.make), parts, decl.module)
             }),
             Source::Runtime(inner) => inner,
         }
@@ -189,7 +204,8 @@ where
 {
     /// The parts of an async atom; `name`: a declared atom's (its parts are `NAME`, `NAME.request` and
     /// `NAME.outcome`).
-    fn build(make: MakeFn<T, S>, ops: ValueOps<T>, name: Option<&str>, module: &'static str) -> Arc<Self> {
+    fn build(make: MakeFn<T, S>, parts: Parts<'_, T>, module: &'static str) -> Arc<Self> {
+        let Parts { ops, loadable_ops, name } = parts;
         let part = |suffix: &str| name.map(|n| format!("{n}{suffix}"));
         let outcome = Atom::make(
             part(".outcome"),
@@ -232,7 +248,8 @@ where
                 let current = inner.effective(s.store_token().id, ticket);
                 s.with(&inner.outcome, |o| o.loadable(current))
             },
-            ValueOps::new(None, None),
+            // No equality: each state change is a change (a `Ready` value equal to the last still ends a load).
+            ValueOps { eq: None, ..loadable_ops },
         );
         let _ = inner.value.set(value);
         loads::register(Arc::downgrade(&inner) as Weak<dyn Pending>);
