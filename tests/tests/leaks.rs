@@ -182,14 +182,20 @@ fn a_family_with_capacity_keeps_a_long_lived_store_bounded() {
     assert!(peak - warm <= TOLERANCE, "peak above warm-up by {} bytes", peak - warm);
 }
 
-/// Bytes a new `Session` holds after its first touch of `atom`.
+/// Bytes a new `Session` holds after its first touch of `atom`: the least of five measurements, since
+/// the test harness may allocate on another thread meanwhile (it only ever adds).
 fn store_bytes_after_touching(atom: &nexus::Atom<u64, Session>) -> isize {
-    let before = live();
-    let store = Session::new();
-    assert_eq!(store.get(atom), 7);
-    let bytes = live() - before;
-    drop(store);
-    bytes
+    (0..5)
+        .map(|_| {
+            let before = live();
+            let store = Session::new();
+            assert_eq!(store.get(atom), 7);
+            let bytes = live() - before;
+            drop(store);
+            bytes
+        })
+        .min()
+        .expect("five measurements")
 }
 
 #[test]

@@ -122,6 +122,14 @@ struct Parts<'a, T> {
     name: Option<&'a str>,
 }
 
+impl<T> Clone for Parts<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Parts<'_, T> {}
+
 struct Inner<T: 'static, S: 'static> {
     make: MakeFn<T, S>,
     /// The JSON functions of `T` carry loaded values in snapshots (feature `serde`).
