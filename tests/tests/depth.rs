@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use nexus::{Atom, Computed};
 
+use nexus_tests::panic_message;
+
 nexus::store! {
     pub struct Deep;
 }
@@ -20,15 +22,6 @@ fn on_small_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> 
         .expect("spawn a thread")
         .join()
         .unwrap_or_else(|p| std::panic::resume_unwind(p))
-}
-
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
 }
 
 /// `head`, then `len` computed atoms each one more than the one before; only the tail is returned (every

@@ -1,7 +1,8 @@
 //! Errors (SPEC §4 "Errors"; issue 3 item 7): cycles, panicking read functions, re-entrant use.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use nexus_tests::panic_message;
 
 nexus::store! {
     pub struct Graph;
@@ -21,15 +22,6 @@ nexus::atom! {
 }
 
 static BROKEN: AtomicBool = AtomicBool::new(false);
-
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
 
 #[test]
 fn a_cycle_panics_naming_every_atom_in_it() {

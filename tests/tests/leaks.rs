@@ -40,6 +40,24 @@ fn live() -> isize {
 /// A few KiB: what the spec allows for noise (e.g. a vector's spare capacity).
 const TOLERANCE: isize = 4 * 1024;
 
+/// Runs `cycle` 1,000 times to warm up, then 100,000 times, and asserts that the live bytes are back
+/// where they were after the warm-up (within [`TOLERANCE`]).
+fn assert_flat(label: &str, mut cycle: impl FnMut(u64)) {
+    for i in 0..1_000 {
+        cycle(i);
+    }
+    let baseline = live();
+    for i in 0..100_000 {
+        cycle(i);
+    }
+    let after = live();
+    println!(
+        "{label}: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= TOLERANCE, "{label}: grew by {} bytes", after - baseline);
+}
+
 nexus::store! {
     pub struct Session;
     #[mode(global)]
@@ -80,19 +98,7 @@ fn session_cycle(i: u64) {
 #[test]
 fn create_touch_subscribe_set_drop_returns_to_baseline() {
     let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for i in 0..1_000 {
-        session_cycle(i);
-    }
-    let baseline = live();
-    for i in 0..100_000 {
-        session_cycle(i);
-    }
-    let after = live();
-    println!(
-        "isolated stores: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+    assert_flat("isolated stores", session_cycle);
 }
 
 fn handles_outlive_store(i: u64) -> (nexus::Subscription, DevTools, TimeTravel) {
@@ -139,19 +145,7 @@ fn global_cycle(i: u64) {
 #[test]
 fn global_mode_stores_leave_nothing_in_the_global_registry() {
     let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for i in 0..1_000 {
-        global_cycle(i);
-    }
-    let baseline = live();
-    for i in 0..100_000 {
-        global_cycle(i);
-    }
-    let after = live();
-    println!(
-        "global-mode stores: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+    assert_flat("global-mode stores", global_cycle);
 }
 
 #[test]
@@ -221,19 +215,7 @@ fn watches_made_and_dropped_leave_nothing_behind() {
         drop(watch);
         store.update(&ITEMS, Vec::clear);
     };
-    for i in 0..1_000 {
-        cycle(i);
-    }
-    let baseline = live();
-    for i in 0..100_000 {
-        cycle(i);
-    }
-    let after = live();
-    println!(
-        "watches: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+    assert_flat("watches", cycle);
 }
 
 #[test]
@@ -254,17 +236,5 @@ fn async_loads_in_stores_made_and_dropped_leave_nothing_behind() {
             assert!(store.get(&label).is_loading());
         }
     };
-    for i in 0..1_000 {
-        cycle(i);
-    }
-    let baseline = live();
-    for i in 0..100_000 {
-        cycle(i);
-    }
-    let after = live();
-    println!(
-        "async loads: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "grew by {} bytes", after - baseline);
+    assert_flat("async loads", cycle);
 }
