@@ -87,7 +87,7 @@ pub use tools::redux_devtools;
 pub mod migration {}
 
 pub use atoms::async_computed::AsyncComputed;
-pub use atoms::family::{ComputedFamily, Family, FamilyKey};
+pub use atoms::family::{AsyncFamily, ComputedFamily, Family, FamilyKey};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{LoadError, Loadable};
@@ -167,7 +167,9 @@ pub use nexus_macros::store;
 /// - `writable(|s| …, |s, arg: A| …)`: a derived [`Writable<Type, Owner, A>`] (`A` defaults to `Type`);
 ///   the write function's `s` is a [`Writer`];
 /// - `family(|key: &K| …)`: a [`Family<K, Type, Owner>`], one primitive atom per key;
-/// - `family_computed(|key: &K, s| …)`: a [`ComputedFamily<K, Type, Owner>`].
+/// - `family_computed(|key: &K, s| …)`: a [`ComputedFamily<K, Type, Owner>`];
+/// - `family_async(|key: &K, s| { …; async move { … } })`: an [`AsyncFamily<K, Type, Owner>`], one async
+///   atom per key.
 ///
 /// # Options
 /// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
@@ -229,7 +231,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::atoms::async_computed::{async_fn, boxed_load, AsyncDecl};
+    pub use crate::atoms::async_computed::{async_family_fn, async_fn, boxed_load, AsyncDecl};
     pub use crate::atoms::def::Def;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;
@@ -246,6 +248,7 @@ pub mod __private {
     pub use inventory;
 
     pub use crate::__nexus_declare_async as declare_async;
+    pub use crate::__nexus_declare_async_family as declare_async_family;
     pub use crate::__nexus_declare_computed as declare_computed;
     pub use crate::__nexus_declare_family as declare_family;
     pub use crate::__nexus_declare_primitive as declare_primitive;

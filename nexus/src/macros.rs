@@ -76,6 +76,25 @@ macro_rules! __nexus_declare_async {
     }};
 }
 
+/// A declared async family: `(owner, key type, value type, registry name, capacity, function)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_async_family {
+    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $load:expr) => {
+        $crate::AsyncFamily::<$key, $ty, $owner>::__declare(
+            $name,
+            ::core::module_path!(),
+            |k, s| {
+                $crate::__private::boxed_load(
+                    $crate::__private::async_family_fn::<$key, $ty, $owner, _, _, _>($load)(k, s),
+                )
+            },
+            ($crate::__private::value_ops!($ty), $crate::__private::value_ops!($crate::Loadable<$ty>)),
+            $capacity,
+        )
+    };
+}
+
 /// A declared family: `(Family or ComputedFamily, owner, key type, value type, registry name, capacity,
 /// init or read function)`.
 #[doc(hidden)]

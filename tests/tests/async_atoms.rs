@@ -452,3 +452,41 @@ mod ssr {
         assert!(client.get(&BIO).is_loading(), "nothing was set");
     }
 }
+
+mod family {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::{block_on, Loadable, NotFound, Page, USER_ID};
+
+    static CARD_FETCHES: AtomicUsize = AtomicUsize::new(0);
+
+    nexus::atom! {
+        #![store(Page)]
+        #[capacity = 2]
+        pub static CARD: String = family_async(|id: &u32, s| {
+            let viewer = s.get(&USER_ID);
+            let id = *id;
+            async move {
+                CARD_FETCHES.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, NotFound>(format!("card {id} for {viewer}"))
+            }
+        });
+    }
+
+    #[test]
+    fn one_async_atom_per_key_with_eviction_that_drops_its_load() {
+        let page = Page::new();
+        for id in 1..=3 {
+            assert!(page.get(&CARD.at(id)).is_loading());
+        }
+        assert_eq!(CARD.len(), 2, "capacity 2: the least recently used key was let go");
+        assert!(!CARD.contains(&1));
+        block_on(page.settled());
+        assert_eq!(CARD_FETCHES.load(Ordering::SeqCst), 2, "the evicted key's load went with it");
+        assert_eq!(page.get(&CARD.at(3)), Loadable::Ready("card 3 for 1".to_owned()));
+        assert_eq!(CARD.at(2), CARD.at(2), "the same atom for the same key");
+        page.set(&USER_ID, 9);
+        assert_eq!(block_on(page.load(&CARD.at(3))), Ok("card 3 for 9".to_owned()));
+        assert!(page.find("CARD[3]").is_some(), "family members are named NAME[key]");
+    }
+}

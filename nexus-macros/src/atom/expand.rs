@@ -54,6 +54,16 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             },
             family_text("Atom family", key, capacity.as_ref()),
         ),
+        Kind::AsyncFamily { key, load, capacity } => (
+            quote!(::nexus::AsyncFamily<#key, #ty, #owner_tokens>),
+            {
+                let cap = capacity_tokens(capacity.as_ref());
+                quote!(
+                    ::nexus::__private::declare_async_family!(#owner_tokens, #key, #ty, #name, #cap, #load)
+                )
+            },
+            family_text("Async atom family", key, capacity.as_ref()),
+        ),
         Kind::ComputedFamily { key, read, capacity } => (
             quote!(::nexus::ComputedFamily<#key, #ty, #owner_tokens>),
             {

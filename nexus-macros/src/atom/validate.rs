@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     Writable { read: Expr, write: Expr, arg: Option<Type> },
     Family { key: Type, init: Expr, capacity: Option<LitInt> },
     ComputedFamily { key: Type, read: Expr, capacity: Option<LitInt> },
+    AsyncFamily { key: Type, load: Expr, capacity: Option<LitInt> },
 }
 
 /// An atom ready to expand.
@@ -206,6 +207,17 @@ fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) 
             let key = family_key(init, "family(|id: &u64| …)", errors)?;
             Some(Kind::Family { key, init: init.clone(), capacity: capacity.map(|(_, lit)| lit) })
         }
+        "family_async" => {
+            let [load] = args.as_slice() else {
+                errors.push_spanned(
+                    &call,
+                    "`family_async` takes one function: `family_async(|id: &u64, s| { …; async move { … } })`",
+                );
+                return None;
+            };
+            let key = family_key(load, "family_async(|id: &u64, s| …)", errors)?;
+            Some(Kind::AsyncFamily { key, load: load.clone(), capacity: capacity.map(|(_, lit)| lit) })
+        }
         "family_computed" => {
             let [read] = args.as_slice() else {
                 errors.push_spanned(
@@ -231,8 +243,10 @@ fn callee(call: &ExprCall) -> Option<&Ident> {
 
 fn no_capacity(capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> bool {
     if let Some((attr, _)) = capacity {
-        errors
-            .push_spanned(attr, "`capacity` applies to families only (`family(..)`, `family_computed(..)`)");
+        errors.push_spanned(
+            attr,
+            "`capacity` applies to families only (`family(..)`, `family_computed(..)`, `family_async(..)`)",
+        );
         return false;
     }
     true

@@ -19,7 +19,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
-use crate::atoms::handle::{Atom, Computed};
+use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
 use crate::core::info::StoreId;
 use crate::core::loadable::{LoadError, Loadable};
 use crate::core::owner::{Owner, Sealed, UsableIn};
@@ -102,6 +102,16 @@ where
     f
 }
 
+/// The same for an async family's function, which also gets the key.
+#[doc(hidden)]
+pub fn async_family_fn<K, T, S, E, Fut, F>(f: F) -> F
+where
+    F: Fn(&K, &mut Reader<'_, S>) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    f
+}
+
 /// Boxes what an async atom's function returned, its error made a [`LoadError`] (used by generated code).
 #[doc(hidden)]
 pub fn boxed_load<T, E, F>(future: F) -> LoadFuture<T>
@@ -112,7 +122,7 @@ where
     Box::pin(async move { future.await.map_err(LoadError::failed) })
 }
 
-type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;
+pub(crate) type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;
 
 /// What an async atom's parts are made with: what was detected of `T` and of `Loadable<T>` where it was
 /// declared, and a declared atom's name.
@@ -130,7 +140,7 @@ impl<T> Clone for Parts<'_, T> {
 
 impl<T> Copy for Parts<'_, T> {}
 
-struct Inner<T: 'static, S: 'static> {
+pub(crate) struct Inner<T: 'static, S: 'static> {
     make: MakeFn<T, S>,
     /// The JSON functions of `T` carry loaded values in snapshots (feature `serde`).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
@@ -186,6 +196,18 @@ where
         let parts =
             Parts { ops: ValueOps::new(None, None), loadable_ops: ValueOps::new(None, None), name: None };
         AsyncComputed { source: Source::Runtime(Inner::build(make, parts, "")) }
+    }
+
+    /// A family member: its parts named `NAME[key]`.
+    pub(crate) fn from_parts(
+        make: MakeFn<T, S>,
+        ops: ValueOps<T>,
+        loadable_ops: ValueOps<Loadable<T>>,
+        name: &str,
+        module: &'static str,
+    ) -> Self {
+        let parts = Parts { ops, loadable_ops, name: Some(name) };
+        AsyncComputed { source: Source::Runtime(Inner::build(make, parts, module)) }
     }
 
     #[doc(hidden)]
@@ -465,6 +487,19 @@ impl<T: 'static, S: 'static> Clone for AsyncComputed<T, S> {
     }
 }
 
+impl<T: 'static, S: 'static> PartialEq for AsyncComputed<T, S> {
+    /// Two handles are equal when they are the same atom (clones of one another).
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.source, &other.source) {
+            (Source::Static(a), Source::Static(b)) => std::ptr::eq(*a, *b),
+            (Source::Runtime(a), Source::Runtime(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl<T: 'static, S: 'static> Eq for AsyncComputed<T, S> {}
+
 impl<T: 'static, S: 'static> fmt::Debug for AsyncComputed<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncComputed").finish_non_exhaustive()
@@ -486,5 +521,24 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> AsyncAtom for Asy
     type Output = T;
     fn __load(&self, store: Arc<StoreShared>) -> Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>> {
         Box::pin(self.inner().clone().load(store))
+    }
+}
+
+/// The weak form of an async atom made at run time (families keep let-go atoms so).
+pub(crate) type WeakAsync<T, S> = Option<Weak<Inner<T, S>>>;
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> RuntimeHandle for AsyncComputed<T, S> {
+    type Weak = WeakAsync<T, S>;
+    fn downgrade(&self) -> Self::Weak {
+        match &self.source {
+            Source::Runtime(inner) => Some(Arc::downgrade(inner)),
+            Source::Static(_) => None,
+        }
+    }
+    fn upgrade(weak: &Self::Weak) -> Option<Self> {
+        weak.as_ref()?.upgrade().map(|inner| AsyncComputed { source: Source::Runtime(inner) })
+    }
+    fn is_alive(weak: &Self::Weak) -> bool {
+        weak.as_ref().is_some_and(|w| w.strong_count() > 0)
     }
 }

@@ -10,11 +10,15 @@ use std::fmt;
 use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 
+use crate::atoms::async_computed::{AsyncComputed, WeakAsync};
 use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
+use crate::core::loadable::Loadable;
 use crate::core::owner::Owner;
+use crate::core::owner::UsableIn;
 use crate::core::value_ops::ValueOps;
 use crate::graph::reader::Reader;
+use crate::store::loads::LoadFuture;
 
 /// What a family key must be.
 pub trait FamilyKey: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static {}
@@ -33,8 +37,8 @@ struct Cache<K, H, W> {
 /// The weak form of a family's atom handles.
 type WeakDef<T, S> = Option<std::sync::Weak<Def<T, S, T>>>;
 
-/// A family's lazily made cache of handles `H`.
-type CacheCell<K, H, T, S> = Mutex<Option<Cache<K, H, WeakDef<T, S>>>>;
+/// A family's lazily made cache of handles `H`, held weakly as `W` once let go of.
+type CacheCell<K, H, W> = Mutex<Option<Cache<K, H, W>>>;
 
 impl<K: FamilyKey, W, H: RuntimeHandle<Weak = W>> Cache<K, H, W> {
     fn new() -> Self {
@@ -91,9 +95,9 @@ impl<K: FamilyKey, W, H: RuntimeHandle<Weak = W>> Cache<K, H, W> {
 }
 
 macro_rules! family_common {
-    ($ty:ident, $handle:ident) => {
+    ($ty:ident, $handle:ident, $weak:ident) => {
         impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> $ty<K, T, S> {
-            fn cache<R>(&self, f: impl FnOnce(&mut Cache<K, $handle<T, S>, WeakDef<T, S>>) -> R) -> R {
+            fn cache<R>(&self, f: impl FnOnce(&mut Cache<K, $handle<T, S>, $weak<T, S>>) -> R) -> R {
                 let mut guard = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
                 f(guard.get_or_insert_with(Cache::new))
             }
@@ -175,7 +179,7 @@ pub struct Family<K: 'static, T: 'static, S: 'static> {
     init: fn(&K) -> T,
     ops: fn() -> ValueOps<T>,
     capacity: Option<usize>,
-    cache: CacheCell<K, Atom<T, S>, T, S>,
+    cache: CacheCell<K, Atom<T, S>, WeakDef<T, S>>,
 }
 
 /// A family of computed atoms: `at(key)` gives the [`Computed`] whose read function gets `key`.
@@ -186,11 +190,27 @@ pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
     read: fn(&K, &mut Reader<'_, S>) -> T,
     ops: fn() -> ValueOps<T>,
     capacity: Option<usize>,
-    cache: CacheCell<K, Computed<T, S>, T, S>,
+    cache: CacheCell<K, Computed<T, S>, WeakDef<T, S>>,
 }
 
-family_common!(Family, Atom);
-family_common!(ComputedFamily, Computed);
+/// What the declaration site detected of `T` and of `Loadable<T>`.
+type AsyncOps<T> = (fn() -> ValueOps<T>, fn() -> ValueOps<Loadable<T>>);
+
+/// A family of async atoms: `at(key)` gives the [`AsyncComputed`] whose function gets `key`. Declared
+/// in [`atom!`](crate::atom!) with `family_async(|id: &K, s| { …; async move { … } })`.
+pub struct AsyncFamily<K: 'static, T: 'static, S: 'static> {
+    name: &'static str,
+    module: &'static str,
+    load: fn(&K, &mut Reader<'_, S>) -> LoadFuture<T>,
+    ops: fn() -> ValueOps<T>,
+    loadable_ops: fn() -> ValueOps<Loadable<T>>,
+    capacity: Option<usize>,
+    cache: CacheCell<K, AsyncComputed<T, S>, WeakAsync<T, S>>,
+}
+
+family_common!(Family, Atom, WeakDef);
+family_common!(ComputedFamily, Computed, WeakDef);
+family_common!(AsyncFamily, AsyncComputed, WeakAsync);
 
 impl<K, T, S> Family<K, T, S> {
     #[doc(hidden)]
@@ -215,6 +235,40 @@ impl<K, T, S> ComputedFamily<K, T, S> {
         capacity: Option<usize>,
     ) -> Self {
         ComputedFamily { name, module, read, ops, capacity, cache: Mutex::new(None) }
+    }
+}
+
+impl<K, T, S> AsyncFamily<K, T, S> {
+    #[doc(hidden)]
+    pub const fn __declare(
+        name: &'static str,
+        module: &'static str,
+        load: fn(&K, &mut Reader<'_, S>) -> LoadFuture<T>,
+        ops: AsyncOps<T>,
+        capacity: Option<usize>,
+    ) -> Self {
+        AsyncFamily { name, module, load, ops: ops.0, loadable_ops: ops.1, capacity, cache: Mutex::new(None) }
+    }
+}
+
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> AsyncFamily<K, T, S> {
+    /// The async atom for `key`: the same atom for equal keys while it is cached or held.
+    pub fn at(&self, key: K) -> AsyncComputed<T, S> {
+        let (atom, evicted) = self.cache(|c| {
+            c.at(key, self.capacity, |key| {
+                let load = self.load;
+                let k = key.clone();
+                AsyncComputed::from_parts(
+                    Box::new(move |s: &mut Reader<'_, S>| load(&k, s)),
+                    (self.ops)(),
+                    (self.loadable_ops)(),
+                    &self.key_name(key),
+                    self.module,
+                )
+            })
+        });
+        drop(evicted);
+        atom
     }
 }
 
