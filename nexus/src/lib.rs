@@ -231,7 +231,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::atoms::async_computed::{async_family_fn, async_fn, boxed_load, AsyncDecl};
+    pub use crate::atoms::async_decl::{async_family_fn, async_fn, boxed_load, AsyncDecl};
     pub use crate::atoms::def::Def;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;

@@ -19,6 +19,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
+use crate::atoms::async_decl::{boxed_load, AsyncDecl};
 use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
 use crate::core::info::StoreId;
 use crate::core::loadable::{LoadError, Loadable};
@@ -63,63 +64,6 @@ enum Source<T: 'static, S: 'static> {
     /// Declared with `atom!`: its parts are made on first use.
     Static(&'static AsyncDecl<T, S>),
     Runtime(Arc<Inner<T, S>>),
-}
-
-/// A declared async atom's definition (made by `declare_async!`).
-#[doc(hidden)]
-pub struct AsyncDecl<T: 'static, S: 'static> {
-    name: &'static str,
-    module: &'static str,
-    make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
-    /// What the declaration site detected of `T` (its JSON functions carry loaded values in snapshots).
-    ops: fn() -> ValueOps<T>,
-    /// And of `Loadable<T>` (its `Debug`, when `T` has one, shows the state in tools).
-    loadable_ops: fn() -> ValueOps<Loadable<T>>,
-    inner: OnceLock<Arc<Inner<T, S>>>,
-}
-
-impl<T, S> AsyncDecl<T, S> {
-    /// The definition of the declared async atom `module::name`.
-    pub const fn new(
-        name: &'static str,
-        module: &'static str,
-        make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
-        ops: fn() -> ValueOps<T>,
-        loadable_ops: fn() -> ValueOps<Loadable<T>>,
-    ) -> Self {
-        AsyncDecl { name, module, make, ops, loadable_ops, inner: OnceLock::new() }
-    }
-}
-
-/// Gives a declared async atom's function its signature, so that its `s` is typed (used by generated
-/// code).
-#[doc(hidden)]
-pub fn async_fn<T, S, E, Fut, F>(f: F) -> F
-where
-    F: Fn(&mut Reader<'_, S>) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
-{
-    f
-}
-
-/// The same for an async family's function, which also gets the key.
-#[doc(hidden)]
-pub fn async_family_fn<K, T, S, E, Fut, F>(f: F) -> F
-where
-    F: Fn(&K, &mut Reader<'_, S>) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
-{
-    f
-}
-
-/// Boxes what an async atom's function returned, its error made a [`LoadError`] (used by generated code).
-#[doc(hidden)]
-pub fn boxed_load<T, E, F>(future: F) -> LoadFuture<T>
-where
-    F: Future<Output = Result<T, E>> + Send + 'static,
-    E: std::error::Error + Send + Sync + 'static,
-{
-    Box::pin(async move { future.await.map_err(LoadError::failed) })
 }
 
 pub(crate) type MakeFn<T, S> = Box<dyn Fn(&mut Reader<'_, S>) -> LoadFuture<T> + Send + Sync>;

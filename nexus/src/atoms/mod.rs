@@ -2,6 +2,7 @@
 //! [`Writable`](crate::Writable)) and families of them.
 
 pub(crate) mod async_computed;
+pub(crate) mod async_decl;
 pub(crate) mod def;
 pub(crate) mod family;
 pub(crate) mod handle;
