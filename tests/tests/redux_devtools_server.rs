@@ -391,3 +391,68 @@ fn values_without_serde_are_shown_by_debug_or_type_name_and_stop_start_reset_wor
             .any(|x| parsed(x, "payload")["stagedActionIds"] == json!([0]))
     });
 }
+
+mod async_atoms {
+    use super::*;
+
+    #[derive(Debug)]
+    struct NotFound;
+
+    impl std::fmt::Display for NotFound {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("not found")
+        }
+    }
+
+    impl std::error::Error for NotFound {}
+
+    static FETCHES: AtomicUsize = AtomicUsize::new(0);
+
+    nexus::atom! {
+        #![store(Counter)]
+        pub static PROFILE: String = async_computed(|s| {
+            let clicks = s.get(&CLICKS);
+            async move {
+                FETCHES.fetch_add(1, Ordering::SeqCst);
+                if clicks == 13 { Err(NotFound) } else { Ok(format!("profile {clicks}")) }
+            }
+        });
+    }
+
+    #[test]
+    fn async_atoms_show_loading_ready_and_failed_and_a_jump_fetches_nothing() {
+        let _one = exclusive();
+        let mut monitor = Monitor::connect();
+        let (host, port) = server();
+        let store = Counter::new();
+        assert!(store.get(&PROFILE).is_loading());
+        let bridge = connect(&store, Options::default().host(host).port(port).name("it-async"));
+        assert!(bridge.wait_connected(Duration::from_secs(10)));
+        let mine = monitor.wait_for("it-async", 0, |m| m.len() >= 2);
+        let socket_id = mine[0]["id"].as_str().unwrap().to_owned();
+        let state = &parsed(&mine[1], "payload")["computedStates"][0]["state"];
+        assert_eq!(state["PROFILE.outcome"], "Loading");
+
+        futures::executor::block_on(store.load(&PROFILE)).expect("loads");
+        store.set(&CLICKS, 13);
+        let _ = futures::executor::block_on(store.load(&PROFILE));
+        let mine = monitor.wait_for("it-async", 0, |m| actions(m).len() >= 3);
+        assert_eq!(actions(&mine), ["LOAD PROFILE.outcome", "SET CLICKS", "LOAD PROFILE.outcome"]);
+        let states: Vec<Json> =
+            mine.iter().filter(|m| m["type"] == "ACTION").map(|m| parsed(m, "payload")).collect();
+        assert_eq!(states[0]["PROFILE.outcome"], "Ready(\"profile 0\")");
+        assert_eq!(states[2]["PROFILE.outcome"], "Failed(load failed: not found)");
+        let fetched = FETCHES.load(Ordering::SeqCst);
+
+        // Back to state 1 (after the first load): the loaded value comes back, nothing is fetched.
+        monitor.tell(
+            &socket_id,
+            &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 1, "actionId": 1 } }),
+        );
+        wait_until("the jump", || store.get(&CLICKS) == 0);
+        assert_eq!(store.get(&PROFILE), nexus::Loadable::Ready("profile 0".to_owned()));
+        futures::executor::block_on(store.settled());
+        assert_eq!(FETCHES.load(Ordering::SeqCst), fetched, "the jump fetched nothing");
+        drop(bridge);
+    }
+}

@@ -13,23 +13,26 @@
 //! Nothing polls a load unless asked: `store.load(&atom)` and `store.settled()` drive it (one shared task
 //! per load, joined by every waiter).
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use crate::atoms::async_decl::{boxed_load, AsyncDecl};
-use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
+use crate::atoms::async_outcome::Outcome;
+#[cfg(feature = "serde")]
+use crate::atoms::async_outcome::HYDRATED;
+use crate::atoms::handle::{Atom, Computed};
 use crate::core::info::StoreId;
 use crate::core::loadable::{LoadError, Loadable};
-use crate::core::owner::{Owner, Sealed, UsableIn};
+use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
 use crate::graph::access::{AtomRef, Readable};
 use crate::graph::host::StoreToken;
+use crate::graph::observe::ChangeOp;
 use crate::graph::reader::Reader;
 use crate::store::instance::StoreShared;
-use crate::store::loads::{self, AsyncAtom, LoadFuture, LoadTask, Pending};
+use crate::store::loads::{self, LoadFuture, LoadTask, Pending};
 
 /// A derived atom whose value loads asynchronously: a synchronous part reads its dependencies and
 /// returns a future (`Send + 'static`) that loads the value. Reads see a [`Loadable<T>`]; `store.load`
@@ -57,10 +60,10 @@ use crate::store::loads::{self, AsyncAtom, LoadFuture, LoadTask, Pending};
 /// assert_eq!(page.get(&user), nexus::Loadable::Ready("user 1".to_owned()));
 /// ```
 pub struct AsyncComputed<T: 'static, S: 'static> {
-    source: Source<T, S>,
+    pub(super) source: Source<T, S>,
 }
 
-enum Source<T: 'static, S: 'static> {
+pub(super) enum Source<T: 'static, S: 'static> {
     /// Declared with `atom!`: its parts are made on first use.
     Static(&'static AsyncDecl<T, S>),
     Runtime(Arc<Inner<T, S>>),
@@ -89,8 +92,9 @@ pub(crate) struct Inner<T: 'static, S: 'static> {
     /// The JSON functions of `T` carry loaded values in snapshots (feature `serde`).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     ops: ValueOps<T>,
-    /// Stores hydrated with a loaded value before they filed a load: their first load is that value.
-    hydrated: Mutex<Vec<StoreToken>>,
+    /// Stores whose next load is satisfied by an outcome they were given (hydrated, or restored by time
+    /// travel) before they filed it: the ticket of that outcome.
+    adopted: Mutex<Vec<(StoreToken, u64)>>,
     request: OnceLock<Computed<u64, S>>,
     outcome: Atom<Outcome<T>, S>,
     value: OnceLock<Computed<Loadable<T>, S>>,
@@ -102,19 +106,9 @@ struct Slot<T> {
     store: StoreToken,
     ticket: u64,
     task: Arc<LoadTask<T>>,
-    /// This load is satisfied by a hydrated value: its future is never polled.
-    hydrated: bool,
-}
-
-/// The ticket of an outcome set by hydration.
-const HYDRATED: u64 = u64::MAX;
-
-/// The last finished load of one store: `ticket` 0 before any.
-#[derive(Clone)]
-struct Outcome<T> {
-    ticket: u64,
-    result: Option<Result<T, LoadError>>,
-    last_ready: Option<T>,
+    /// This load is satisfied by the outcome with this ticket (hydrated, or restored by time travel):
+    /// its future is not polled unless that outcome is replaced.
+    satisfied: Option<u64>,
 }
 
 /// Tickets order loads across every store and atom: a later load has a larger ticket.
@@ -159,7 +153,7 @@ where
         AsyncComputed { source: Source::Static(decl) }
     }
 
-    fn inner(&self) -> &Arc<Inner<T, S>> {
+    pub(super) fn inner(&self) -> &Arc<Inner<T, S>> {
         match &self.source {
             Source::Static(decl) => decl.inner.get_or_init(|| {
                 let parts =
@@ -181,20 +175,11 @@ where
     fn build(make: MakeFn<T, S>, parts: Parts<'_, T>, module: &'static str) -> Arc<Self> {
         let Parts { ops, loadable_ops, name } = parts;
         let part = |suffix: &str| name.map(|n| format!("{n}{suffix}"));
-        let outcome = Atom::make(
-            part(".outcome"),
-            Outcome { ticket: 0, result: None, last_ready: None },
-            ValueOps::new(
-                Some(|a: &Outcome<T>, b: &Outcome<T>| {
-                    a.ticket == b.ticket && a.result.is_some() == b.result.is_some()
-                }),
-                None,
-            ),
-        );
+        let outcome = Atom::make(part(".outcome"), Outcome::none(ops.debug), Outcome::ops());
         let inner = Arc::new(Inner {
             make,
             ops,
-            hydrated: Mutex::new(Vec::new()),
+            adopted: Mutex::new(Vec::new()),
             request: OnceLock::new(),
             outcome,
             value: OnceLock::new(),
@@ -231,23 +216,12 @@ where
     }
 }
 
-impl<T: Clone> Outcome<T> {
-    fn loadable(&self, current: u64) -> Loadable<T> {
-        let previous = self.last_ready.clone();
-        match &self.result {
-            Some(Ok(v)) if self.ticket == current => Loadable::Ready(v.clone()),
-            Some(Err(error)) if self.ticket == current => Loadable::Failed { error: error.clone(), previous },
-            _ => Loadable::Loading { previous },
-        }
-    }
-}
-
 impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
     fn request(&self) -> &Computed<u64, S> {
         self.request.get().expect("set when the atom was made")
     }
 
-    fn value(&self) -> &Computed<Loadable<T>, S> {
+    pub(super) fn value(&self) -> &Computed<Loadable<T>, S> {
         self.value.get().expect("set when the atom was made")
     }
 
@@ -259,14 +233,14 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         let mut slots = this.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots.retain(|slot| slot.store.store.strong_count() > 0);
         let existing = slots.iter().position(|slot| slot.store.id == store.id);
-        // A store hydrated before its first load: that load is the hydrated value (its future is dropped
-        // unpolled, so nothing is fetched).
-        let hydrated = existing.is_none() && this.take_hydrated(store.id);
+        // A store given an outcome for this load (hydrated before its first load, or restored by time
+        // travel): that outcome is the load's (its future stays unpolled, so nothing is fetched).
+        let satisfied = this.take_adopted(store.id);
         #[cfg(feature = "tokio")]
-        if !hydrated {
+        if satisfied.is_none() {
             Self::spawn(this, &store, ticket, &task);
         }
-        let slot = Slot { store, ticket, task, hydrated };
+        let slot = Slot { store, ticket, task, satisfied };
         let replaced = if let Some(i) = existing {
             Some(std::mem::replace(&mut slots[i], slot))
         } else {
@@ -295,23 +269,31 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         });
     }
 
-    fn take_hydrated(&self, store: StoreId) -> bool {
-        let mut hydrated = self.hydrated.lock().unwrap_or_else(PoisonError::into_inner);
-        hydrated.retain(|h| h.store.strong_count() > 0);
-        let found = hydrated.iter().position(|h| h.id == store);
-        found.map(|i| hydrated.swap_remove(i)).is_some()
+    /// The ticket of the outcome `store` was given for its next load, taken.
+    fn take_adopted(&self, store: StoreId) -> Option<u64> {
+        let mut adopted = self.adopted.lock().unwrap_or_else(PoisonError::into_inner);
+        adopted.retain(|(h, _)| h.store.strong_count() > 0);
+        let found = adopted.iter().position(|(h, _)| h.id == store);
+        found.map(|i| adopted.swap_remove(i).1)
     }
 
-    /// The ticket an outcome must carry to be the store's current one: `HYDRATED` while the store's load
-    /// is satisfied by hydration.
+    fn adopt(&self, store: &StoreShared, ticket: u64) {
+        let token = StoreToken { id: store.id(), store: store.weak() };
+        self.adopted.lock().unwrap_or_else(PoisonError::into_inner).push((token, ticket));
+    }
+
+    /// The ticket an outcome must carry to be the store's current one: that of the outcome the load is
+    /// satisfied by (hydrated or restored), if any, else the load's own.
     fn effective(&self, store: StoreId, ticket: u64) -> u64 {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let hydrated = slots.iter().any(|s| s.store.id == store && s.ticket == ticket && s.hydrated);
-        if hydrated {
-            HYDRATED
-        } else {
-            ticket
+        let slot = slots.iter().find(|s| s.store.id == store && s.ticket == ticket);
+        if let Some(satisfied) = slot.and_then(|s| s.satisfied) {
+            return satisfied;
         }
+        drop(slots);
+        // During a restore, before the outcome's adoption is settled (the load unchanged).
+        let adopted = self.adopted.lock().unwrap_or_else(PoisonError::into_inner);
+        adopted.iter().find(|(h, _)| h.id == store).map_or(ticket, |&(_, t)| t)
     }
 
     /// The store's current load, if its ticket is `ticket`.
@@ -327,7 +309,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
     }
 
     /// Loads the value in `store`: drives or joins the current load, again if a newer one replaces it.
-    async fn load(self: Arc<Self>, store: Arc<StoreShared>) -> Result<T, LoadError> {
+    pub(super) async fn load(self: Arc<Self>, store: Arc<StoreShared>) -> Result<T, LoadError> {
         loop {
             let ticket: u64 = store.get(self.request().__atom());
             let outcome: Outcome<T> = store.get(self.outcome.__atom());
@@ -344,12 +326,16 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
     }
 
     /// Stores a finished load's result, unless a newer load replaced it meanwhile (checked under the
-    /// store's lock, which filing a new load also holds).
+    /// store's lock, which filing a new load also holds) or the outcome that satisfies the load (hydrated
+    /// or restored) is still in place.
     fn store_outcome(&self, store: &StoreShared, ticket: u64, result: &Result<T, LoadError>) {
-        store.update(self.outcome.__atom(), |o: &mut Outcome<T>| {
-            let current = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            let still_current = current.iter().any(|s| s.store.id == store.id() && s.ticket == ticket);
-            if still_current && o.ticket != ticket {
+        store.update_as(self.outcome.__atom(), ChangeOp::Load, |o: &mut Outcome<T>| {
+            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(slot) = slots.iter_mut().find(|s| s.store.id == store.id() && s.ticket == ticket) else {
+                return;
+            };
+            if o.ticket != ticket && slot.satisfied != Some(o.ticket) {
+                slot.satisfied = None;
                 o.ticket = ticket;
                 if let Ok(v) = result {
                     o.last_ready = Some(v.clone());
@@ -397,12 +383,16 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>> {
         let from_json = self.ops.from_json?;
         Some(from_json(json).map(|v| {
-            let outcome = Outcome { ticket: HYDRATED, result: Some(Ok(v.clone())), last_ready: Some(v) };
+            let outcome = Outcome {
+                ticket: HYDRATED,
+                result: Some(Ok(v.clone())),
+                last_ready: Some(v),
+                show: self.ops.debug,
+            };
             Arc::new(outcome) as crate::core::value_slot::Value
         }))
     }
 
-    #[cfg(feature = "serde")]
     fn outcome(&self) -> AtomRef<'_> {
         self.outcome.__atom()
     }
@@ -411,78 +401,38 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     fn adopt_hydration(&self, store: &StoreShared) {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(slot) = slots.iter_mut().find(|s| s.store.id == store.id()) {
-            slot.hydrated = true;
-            slot.task.cancel();
+            slot.satisfied = Some(HYDRATED);
             return;
         }
         drop(slots);
-        let token = StoreToken { id: store.id(), store: store.weak() };
-        self.hydrated.lock().unwrap_or_else(PoisonError::into_inner).push(token);
+        self.adopt(store, HYDRATED);
     }
-}
 
-impl<T: 'static, S: 'static> Clone for AsyncComputed<T, S> {
-    fn clone(&self) -> Self {
-        let source = match &self.source {
-            Source::Static(decl) => Source::Static(decl),
-            Source::Runtime(inner) => Source::Runtime(inner.clone()),
-        };
-        AsyncComputed { source }
-    }
-}
-
-impl<T: 'static, S: 'static> PartialEq for AsyncComputed<T, S> {
-    /// Two handles are equal when they are the same atom (clones of one another).
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.source, &other.source) {
-            (Source::Static(a), Source::Static(b)) => std::ptr::eq(*a, *b),
-            (Source::Runtime(a), Source::Runtime(b)) => Arc::ptr_eq(a, b),
-            _ => false,
+    fn begin_restore(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {
+        let Some(outcome) = outcome.downcast_ref::<Outcome<T>>() else { return false };
+        if outcome.result.is_none() {
+            // A moment before any load finished: the load runs again.
+            return false;
         }
+        self.adopt(store, outcome.ticket);
+        true
     }
-}
 
-impl<T: 'static, S: 'static> Eq for AsyncComputed<T, S> {}
-
-impl<T: 'static, S: 'static> fmt::Debug for AsyncComputed<T, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncComputed").finish_non_exhaustive()
-    }
-}
-
-impl<T: 'static, S: 'static> Sealed for AsyncComputed<T, S> {}
-
-impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Readable for AsyncComputed<T, S> {
-    type Value = Loadable<T>;
-    type Owner = S;
-    #[inline]
-    fn __atom(&self) -> AtomRef<'_> {
-        self.inner().value().__atom()
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> AsyncAtom for AsyncComputed<T, S> {
-    type Output = T;
-    fn __load(&self, store: Arc<StoreShared>) -> Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>> {
-        Box::pin(self.inner().clone().load(store))
-    }
-}
-
-/// The weak form of an async atom made at run time (families keep let-go atoms so).
-pub(crate) type WeakAsync<T, S> = Option<Weak<Inner<T, S>>>;
-
-impl<T: Clone + Send + Sync + 'static, S: Owner> RuntimeHandle for AsyncComputed<T, S> {
-    type Weak = WeakAsync<T, S>;
-    fn downgrade(&self) -> Self::Weak {
-        match &self.source {
-            Source::Runtime(inner) => Some(Arc::downgrade(inner)),
-            Source::Static(_) => None,
+    fn finish_restore(&self, store: &StoreShared) {
+        // Brings the request up to date now: if the restored dependencies ask for a new load, filing it
+        // takes the outcome. (A panic of the atom's function is the next reader's to see.)
+        let request = self.request().__atom();
+        if store.holds(request) {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.get::<u64>(request)));
         }
-    }
-    fn upgrade(weak: &Self::Weak) -> Option<Self> {
-        weak.as_ref()?.upgrade().map(|inner| AsyncComputed { source: Source::Runtime(inner) })
-    }
-    fn is_alive(weak: &Self::Weak) -> bool {
-        weak.as_ref().is_some_and(|w| w.strong_count() > 0)
+        // Not taken by a new load: the dependencies are unchanged, the current load takes the outcome.
+        let Some(ticket) = self.take_adopted(store.id()) else { return };
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = slots.iter_mut().find(|s| s.store.id == store.id()) {
+            slot.satisfied = Some(ticket);
+        } else {
+            drop(slots);
+            self.adopt(store, ticket);
+        }
     }
 }

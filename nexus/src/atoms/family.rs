@@ -10,7 +10,8 @@ use std::fmt;
 use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
 
-use crate::atoms::async_computed::{AsyncComputed, WeakAsync};
+use crate::atoms::async_computed::AsyncComputed;
+use crate::atoms::async_handle::WeakAsync;
 use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
 use crate::core::loadable::Loadable;

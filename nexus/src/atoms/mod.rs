@@ -3,6 +3,8 @@
 
 pub(crate) mod async_computed;
 pub(crate) mod async_decl;
+pub(crate) mod async_handle;
+mod async_outcome;
 pub(crate) mod def;
 pub(crate) mod family;
 pub(crate) mod handle;

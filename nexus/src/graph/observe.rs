@@ -56,6 +56,8 @@ pub enum ChangeOp {
     Restore,
     /// `hydrate` from a snapshot (feature `serde`).
     Hydrate,
+    /// An async atom's load finished: its outcome (the atom `NAME.outcome`) was stored.
+    Load,
 }
 
 impl fmt::Display for ChangeOp {
@@ -66,6 +68,7 @@ impl fmt::Display for ChangeOp {
             ChangeOp::Reset => "RESET",
             ChangeOp::Restore => "RESTORE",
             ChangeOp::Hydrate => "HYDRATE",
+            ChangeOp::Load => "LOAD",
         })
     }
 }

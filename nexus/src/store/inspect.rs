@@ -26,7 +26,6 @@ pub(crate) struct Held {
 
 impl StoreShared {
     /// Whether this instance holds `r` (without registering it).
-    #[cfg(feature = "serde")]
     pub(crate) fn holds(&self, r: crate::graph::access::AtomRef<'_>) -> bool {
         self.read().local(r.id).is_some()
     }
@@ -34,6 +33,7 @@ impl StoreShared {
     /// Sets primitive atoms back to recorded values as one round (time travel). Atoms this instance no
     /// longer holds are skipped.
     pub(crate) fn restore(&self, values: Vec<(AtomId, Value)>) {
+        let adopting = crate::store::loads::begin_restore(self, &values);
         self.change(|st, round| {
             for (id, value) in values {
                 let Some(l) = st.local(id) else { continue };
@@ -50,6 +50,9 @@ impl StoreShared {
                 self.replace(st, l, value, ChangeOp::Restore, round);
             }
         });
+        for atom in adopting {
+            atom.finish_restore(self);
+        }
     }
 
     /// Every primitive atom whose value this instance holds, in registration order, with its current value

@@ -9,7 +9,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
+use crate::core::info::AtomId;
 use crate::core::loadable::{LoadError, Loadable};
+use crate::core::value_slot::Value;
 use crate::graph::access::Readable;
 use crate::store::instance::StoreShared;
 
@@ -163,13 +165,30 @@ pub(crate) trait Pending: Send + Sync {
     #[cfg(feature = "serde")]
     fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>>;
 
-    /// The atom holding the last finished load (what hydration sets).
-    #[cfg(feature = "serde")]
+    /// The atom holding the last finished load (what hydration and time travel set).
     fn outcome(&self) -> crate::graph::access::AtomRef<'_>;
 
     /// `store` is being hydrated: its current (or first) load is the hydrated value, never fetched.
     #[cfg(feature = "serde")]
     fn adopt_hydration(&self, store: &StoreShared);
+
+    /// `store` is about to be set back to `outcome` (time travel): whether that outcome (a finished load)
+    /// will be the one of the load its restored dependencies ask for, with no fetch.
+    fn begin_restore(&self, store: &StoreShared, outcome: &Value) -> bool;
+
+    /// The restore is done: if no new load took the outcome, the current load does.
+    fn finish_restore(&self, store: &StoreShared);
+}
+
+/// The async atoms whose outcome `values` sets back in `store` (time travel), told so before the restore
+/// (their restored loads adopt the outcome instead of fetching): call `finish_restore` on each after it.
+pub(crate) fn begin_restore(store: &StoreShared, values: &[(AtomId, Value)]) -> Vec<Arc<dyn Pending>> {
+    let mut atoms = live();
+    atoms.retain(|atom| {
+        let id = atom.outcome().id;
+        values.iter().rev().find(|(v, _)| *v == id).is_some_and(|(_, value)| atom.begin_restore(store, value))
+    });
+    atoms
 }
 
 /// The live async atoms declared at `path` by one of `owners`.

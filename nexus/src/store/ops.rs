@@ -142,6 +142,16 @@ impl StoreShared {
 
     /// `update` of a primitive atom: read, modify and write under one lock, so no update is lost.
     pub(crate) fn update<T: Clone + Send + Sync + 'static>(&self, r: AtomRef<'_>, f: impl FnOnce(&mut T)) {
+        self.update_as(r, ChangeOp::Update, f);
+    }
+
+    /// `update` reported to plugins as `op` (an async atom's finished load is a [`ChangeOp::Load`]).
+    pub(crate) fn update_as<T: Clone + Send + Sync + 'static>(
+        &self,
+        r: AtomRef<'_>,
+        op: ChangeOp,
+        f: impl FnOnce(&mut T),
+    ) {
         if self.in_global_registry(r) {
             if crate::store::global::update(r, f) {
                 self.global_change(r.id);
@@ -152,7 +162,7 @@ impl StoreShared {
             let (l, _) = self.resolve(st, r);
             let mut new = st.node(l).value.typed::<T>().expect("primitive nodes hold a value").clone();
             f(&mut new);
-            self.put(st, round, l, r.handle.def(), Arc::new(new), ChangeOp::Update);
+            self.put(st, round, l, r.handle.def(), Arc::new(new), op);
         });
     }
 

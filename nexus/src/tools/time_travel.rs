@@ -13,6 +13,11 @@ use crate::tools::attach::Attachment;
 ///
 /// Records each change round of the instance's primitive atoms (one `set`, one writable write, or one
 /// whole `batch`) as one history entry, keeping at most `capacity` entries (the oldest go first).
+///
+/// Async atoms: a load that finishes is not an entry of its own; its outcome joins the entry that
+/// led to it (the change of a dependency). Undo and redo therefore set back an async atom's `Ready` or
+/// `Failed` state together with its dependencies, and nothing is fetched again. A state recorded
+/// before any load of the atom finished comes back as `Loading`, and the load runs again.
 /// [`undo`](TimeTravel::undo), [`redo`](TimeTravel::redo) and [`jump_to`](TimeTravel::jump_to) set the
 /// recorded values back as one change round: derived atoms recompute, subscribers are notified of what
 /// changed, and the restore itself is not recorded. A new change after an undo drops the redo branch.
@@ -94,6 +99,10 @@ impl Plugin for Recorder {
         if h.capacity == 0 {
             return;
         }
+        if change.op() == ChangeOp::Load {
+            h.fold_load(change);
+            return;
+        }
         let cursor = h.cursor;
         h.entries.truncate(cursor);
         let recorded = Recorded {
@@ -113,6 +122,35 @@ impl Plugin for Recorder {
             }
         }
         h.cursor = h.entries.len();
+    }
+}
+
+impl History {
+    /// An async atom's load finished: its outcome belongs to the state the current entry led to (the
+    /// change that started the load), not to an entry of its own; so undo and redo set loaded values back
+    /// with their dependencies and nothing loads again. Before the first entry it is part of the
+    /// state the history starts from.
+    fn fold_load(&mut self, change: &Change<'_>) {
+        let after = change.after().shared();
+        if let Some(current) = self.cursor.checked_sub(1) {
+            let entry = &mut self.entries[current];
+            match entry.changes.iter_mut().find(|c| c.atom == change.atom()) {
+                Some(recorded) => recorded.after = after.clone(),
+                None => entry.changes.push(Recorded {
+                    atom: change.atom(),
+                    name: change.name().into(),
+                    op: ChangeOp::Load,
+                    before: change.before().shared(),
+                    after: after.clone(),
+                }),
+            }
+        }
+        // An entry that can be redone starts from this state.
+        if let Some(next) = self.entries.get_mut(self.cursor) {
+            for recorded in next.changes.iter_mut().filter(|c| c.atom == change.atom()) {
+                recorded.before = after.clone();
+            }
+        }
     }
 }
 
@@ -197,7 +235,13 @@ impl TimeTravel {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let labels: Vec<String> = e.changes.iter().map(|c| format!("{} {}", c.op, c.name)).collect();
+                // Loads that finished are part of the entry's state, not what the entry did.
+                let labels: Vec<String> = e
+                    .changes
+                    .iter()
+                    .filter(|c| c.op != ChangeOp::Load)
+                    .map(|c| format!("{} {}", c.op, c.name))
+                    .collect();
                 let label = if labels.len() == 1 {
                     labels[0].clone()
                 } else {
