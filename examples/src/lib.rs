@@ -1,1 +1,3 @@
 //! The examples live beside this manifest.
+
+pub mod axum_app;

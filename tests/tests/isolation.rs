@@ -1,5 +1,11 @@
 //! Isolation rules (SPEC §4 "Isolation", "Global mode"; issue 2 item 8).
 
+// On wasm32 these tests run in headless Chromium (`scripts/wasm-test.sh`): wasm-bindgen-test's `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nexus::{AtomKind, Mode};
@@ -115,7 +121,11 @@ fn registry_is_per_instance_in_registration_order() {
     assert_eq!(info.kind(), AtomKind::Primitive);
     assert_eq!(info.owner(), "Session");
     assert_eq!(info.type_name(), "u32");
-    assert!(info.registered_at() <= std::time::SystemTime::now());
+    // Stamped by a clock that works on every target (on wasm32, JavaScript's `Date.now()`).
+    let registered = info.registered_at();
+    assert!(registered <= nexus_tests::now());
+    let since_epoch = registered.duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+    assert!(since_epoch.as_secs() > 1_700_000_000, "a real date, not the epoch: {registered:?}");
     assert_eq!(a.find("isolation::CLICKS").expect("found by path").name(), "CLICKS");
     assert!(b.find("taps").is_none(), "find looks in this instance only");
     assert!(a.find("nope").is_none());

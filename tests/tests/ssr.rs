@@ -1,9 +1,12 @@
 //! SSR: snapshots, hydration and per-request isolation under load (SPEC §6 "SSR"; issue 5 items 1–2).
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+// On wasm32 these tests run in headless Chromium (`scripts/wasm-test.sh`): wasm-bindgen-test's `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::sync::{Arc, Mutex};
-use std::thread;
 
 use nexus::{DevTools, HydrateProblem, Snapshot};
 use serde::{Deserialize, Serialize};
@@ -132,8 +135,14 @@ fn devtools_render_serialisable_values_as_json() {
     assert_eq!(user.value(), r#"{"admin":false,"name":"ada"}"#);
 }
 
+// Native only: wasm32 in a browser has no threads.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn concurrent_requests_each_see_only_their_own_data() {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::thread;
+
     const REQUESTS: usize = 256;
     const WORKERS: usize = 16;
     let next = Arc::new(AtomicUsize::new(0));

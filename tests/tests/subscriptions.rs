@@ -1,5 +1,12 @@
 //! Subscriptions and batches (SPEC §3 `subscribe`/`batch`, §4 "Subscriptions"; issue 3 item 4).
 
+// On wasm32 these tests run in headless Chromium (`scripts/wasm-test.sh`): wasm-bindgen-test's `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg(not(target_arch = "wasm32"))]
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -138,6 +145,8 @@ fn batches_notify_once_at_the_end_of_the_outermost_batch() {
     assert_eq!(out, 42);
 }
 
+// Native only: wasm32 aborts on panic (no unwinding to catch).
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_panicking_subscriber_does_not_stop_the_others_and_the_store_stays_usable() {
     let s = Feed::new();
@@ -194,6 +203,8 @@ fn global_atom_subscribers_of_global_mode_stores_hear_every_global_mode_store() 
     assert_eq!(entries(&seen), ["7", "8"], "isolated stores' own copies and equal values do not notify");
 }
 
+// Native only: wasm32 in a browser has no threads.
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn callbacks_run_on_the_thread_that_made_the_change() {
     let s = Feed::new();

@@ -1,6 +1,7 @@
 //! The lowest layer: identities, keys, value cells and owner markers. Nothing here knows of definitions,
 //! graphs, stores or tools; every other layer builds on it.
 
+pub(crate) mod clock;
 pub(crate) mod info;
 pub(crate) mod loadable;
 pub(crate) mod owner;

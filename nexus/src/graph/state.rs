@@ -250,7 +250,7 @@ impl State {
             observers: Vec::new(),
             subs: Subs::default(),
             seq,
-            registered_at: SystemTime::now(),
+            registered_at: crate::core::clock::now(),
         };
         let l = if let Some(l) = self.free.pop() {
             self.nodes[l as usize] = Some(node);

@@ -97,7 +97,7 @@ impl Registry {
             id: r.id,
             value: init(),
             seq: self.seq,
-            registered_at: SystemTime::now(),
+            registered_at: crate::core::clock::now(),
             watchers: Vec::new(),
         };
         let e = if let Some(e) = self.free.pop() {

@@ -55,7 +55,7 @@ impl Plugin for Recorder {
             path: change.key().path().to_owned(),
             op: change.op(),
             round: change.round(),
-            at: SystemTime::now(),
+            at: crate::core::clock::now(),
             before: change.before().render(),
             after: change.after().render(),
         };

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# nexus on wasm32-unknown-unknown: builds the crate with no features (as a browser app would depend on it),
+# then runs the isolation, derived, subscription, family and SSR test files in headless Chromium with
+# wasm-bindgen-test (the runner is set in .cargo/config.toml). Installs what it needs first
+# (scripts/wasm-tools.sh). Run by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/wasm-tools.sh
+install_wasm_tools
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+
+cargo build --quiet -p nexus --target wasm32-unknown-unknown
+cargo test -p nexus-tests --target wasm32-unknown-unknown \
+    --test isolation --test derived --test subscriptions --test families --test ssr
