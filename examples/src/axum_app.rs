@@ -74,14 +74,17 @@ async fn fetch_profile(user: String) -> Result<String, NoProfile> {
     Ok(format!("{user}, member since 2024"))
 }
 
-/// Every user's saved snapshot, each behind its own lock (held by the request using it).
+/// One user's saved snapshot, behind the lock a request of theirs holds while it runs.
+type Session = Arc<tokio::sync::Mutex<Option<Snapshot>>>;
+
+/// Every user's session.
 #[derive(Clone, Default)]
 pub struct Sessions {
-    users: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Snapshot>>>>>>,
+    users: Arc<Mutex<HashMap<String, Session>>>,
 }
 
 impl Sessions {
-    fn slot(&self, user: &str) -> Arc<tokio::sync::Mutex<Option<Snapshot>>> {
+    fn slot(&self, user: &str) -> Session {
         let mut users = self.users.lock().unwrap_or_else(PoisonError::into_inner);
         users.entry(user.to_owned()).or_default().clone()
     }
