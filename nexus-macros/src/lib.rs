@@ -6,6 +6,8 @@
 
 mod atom;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod store;
 
 use proc_macro::TokenStream;

@@ -72,6 +72,7 @@ macro_rules! __nexus_declare_async {
             $crate::__private::value_ops!($ty),
             $crate::__private::value_ops!($crate::Loadable<$ty>),
         );
+        $crate::__private::inventory::submit! { $crate::__private::AsyncDecl::declared(&__NEXUS_DECL) }
         $crate::AsyncComputed::<$ty, $owner>::__from_static(&__NEXUS_DECL)
     }};
 }

@@ -140,7 +140,7 @@ fn a_thousand_concurrent_requests_from_fifty_users_each_see_only_their_own_data(
             "{} requests from {USERS} users in {elapsed:.2?} ({:.0} requests/s); live heap before {before} B, \
              after {after} B, difference {} B",
             USERS * REQUESTS_EACH,
-            (USERS * REQUESTS_EACH) as f64 / elapsed.as_secs_f64(),
+            f64::from(u32::try_from(USERS * REQUESTS_EACH).expect("small")) / elapsed.as_secs_f64(),
             after - before
         );
         assert!((after - before).abs() <= 1 << 20, "the heap grew by {} bytes", after - before);

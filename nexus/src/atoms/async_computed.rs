@@ -20,8 +20,6 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use crate::atoms::async_decl::{boxed_load, AsyncDecl};
 use crate::atoms::async_outcome::Outcome;
-#[cfg(feature = "serde")]
-use crate::atoms::async_outcome::HYDRATED;
 use crate::atoms::handle::{Atom, Computed};
 use crate::core::info::StoreId;
 use crate::core::loadable::{LoadError, Loadable};
@@ -155,13 +153,24 @@ where
 
     pub(super) fn inner(&self) -> &Arc<Inner<T, S>> {
         match &self.source {
-            Source::Static(decl) => decl.inner.get_or_init(|| {
-                let parts =
-                    Parts { ops: (decl.ops)(), loadable_ops: (decl.loadable_ops)(), name: Some(decl.name) };
-                Inner::build(Box::new(decl.make), parts, decl.module)
-            }),
+            Source::Static(decl) => decl.inner_or_init(),
             Source::Runtime(inner) => inner,
         }
+    }
+}
+
+impl<T, S> AsyncDecl<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner + UsableIn<S>,
+{
+    /// The declared atom's parts, made on first use.
+    pub(super) fn inner_or_init(&self) -> &Arc<Inner<T, S>> {
+        self.inner.get_or_init(|| {
+            let parts =
+                Parts { ops: (self.ops)(), loadable_ops: (self.loadable_ops)(), name: Some(self.name) };
+            Inner::build(Box::new(self.make), parts, self.module)
+        })
     }
 }
 
@@ -277,23 +286,26 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         found.map(|i| adopted.swap_remove(i).1)
     }
 
+    /// `store`'s next load is satisfied by the outcome with `ticket` (replacing an earlier one not used).
     fn adopt(&self, store: &StoreShared, ticket: u64) {
         let token = StoreToken { id: store.id(), store: store.weak() };
-        self.adopted.lock().unwrap_or_else(PoisonError::into_inner).push((token, ticket));
+        let mut adopted = self.adopted.lock().unwrap_or_else(PoisonError::into_inner);
+        adopted.retain(|(h, _)| h.id != store.id() && h.store.strong_count() > 0);
+        adopted.push((token, ticket));
     }
 
-    /// The ticket an outcome must carry to be the store's current one: that of the outcome the load is
-    /// satisfied by (hydrated or restored), if any, else the load's own.
+    /// The ticket an outcome must carry to be the store's current one: during a restore or hydration,
+    /// the outcome being set; else that of the outcome the load is satisfied by (hydrated or restored
+    /// earlier), if any; else the load's own.
     fn effective(&self, store: StoreId, ticket: u64) -> u64 {
+        let adopted = self.adopted.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&(_, t)) = adopted.iter().find(|(h, _)| h.id == store) {
+            return t;
+        }
+        drop(adopted);
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         let slot = slots.iter().find(|s| s.store.id == store && s.ticket == ticket);
-        if let Some(satisfied) = slot.and_then(|s| s.satisfied) {
-            return satisfied;
-        }
-        drop(slots);
-        // During a restore, before the outcome's adoption is settled (the load unchanged).
-        let adopted = self.adopted.lock().unwrap_or_else(PoisonError::into_inner);
-        adopted.iter().find(|(h, _)| h.id == store).map_or(ticket, |&(_, t)| t)
+        slot.and_then(|s| s.satisfied).unwrap_or(ticket)
     }
 
     /// The store's current load, if its ticket is `ticket`.
@@ -383,8 +395,9 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>> {
         let from_json = self.ops.from_json?;
         Some(from_json(json).map(|v| {
+            // A ticket of its own: a second hydration is a change, and its load adopts this outcome.
             let outcome = Outcome {
-                ticket: HYDRATED,
+                ticket: next_ticket(),
                 result: Some(Ok(v.clone())),
                 last_ready: Some(v),
                 show: self.ops.debug,
@@ -395,17 +408,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
 
     fn outcome(&self) -> AtomRef<'_> {
         self.outcome.__atom()
-    }
-
-    #[cfg(feature = "serde")]
-    fn adopt_hydration(&self, store: &StoreShared) {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(slot) = slots.iter_mut().find(|s| s.store.id == store.id()) {
-            slot.satisfied = Some(HYDRATED);
-            return;
-        }
-        drop(slots);
-        self.adopt(store, HYDRATED);
     }
 
     fn begin_restore(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {

@@ -7,9 +7,10 @@ use std::sync::{Arc, OnceLock};
 
 use crate::atoms::async_computed::Inner;
 use crate::core::loadable::{LoadError, Loadable};
+use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
 use crate::graph::reader::Reader;
-use crate::store::loads::LoadFuture;
+use crate::store::loads::{DeclaredAsync, LoadFuture, MakePending};
 
 /// A declared async atom's definition (made by `declare_async!`).
 #[doc(hidden)]
@@ -35,6 +36,27 @@ impl<T, S> AsyncDecl<T, S> {
         loadable_ops: fn() -> ValueOps<Loadable<T>>,
     ) -> Self {
         AsyncDecl { name, module, make, ops, loadable_ops, inner: OnceLock::new() }
+    }
+}
+
+impl<T, S> AsyncDecl<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner + UsableIn<S>,
+{
+    /// Its entry in the catalogue of declared async atoms (submitted by generated code).
+    pub const fn declared(&'static self) -> DeclaredAsync {
+        DeclaredAsync(self)
+    }
+}
+
+impl<T, S> MakePending for AsyncDecl<T, S>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Owner + UsableIn<S>,
+{
+    fn make(&self) {
+        let _ = self.inner_or_init();
     }
 }
 

@@ -6,10 +6,6 @@ use std::fmt;
 use crate::core::loadable::{LoadError, Loadable};
 use crate::core::value_ops::ValueOps;
 
-/// The ticket of an outcome set by hydration.
-#[cfg(feature = "serde")]
-pub(super) const HYDRATED: u64 = u64::MAX;
-
 /// The last finished load of one store: `ticket` 0 before any.
 #[derive(Clone)]
 pub(super) struct Outcome<T> {

@@ -90,7 +90,7 @@ pub struct AtomKey {
 /// one value; narrower fields read back wider stall the processor). Never 0: `gen` is never 0.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[doc(hidden)]
-pub struct AtomId(u64);
+pub(crate) struct AtomId(u64);
 
 impl AtomId {
     /// The largest generation an id holds.

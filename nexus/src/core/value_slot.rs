@@ -51,6 +51,11 @@ impl ValueSlot {
         ValueSlot { ty: TypeId::of::<T>(), value: Payload::Owned(Box::new(v)) }
     }
 
+    /// A shared value of a type known only to the value (a global-mode store's copy of a `Global` atom).
+    pub(crate) fn from_shared(v: Value) -> Self {
+        ValueSlot { ty: (*v).type_id(), value: Payload::Shared(v) }
+    }
+
     /// An owned value of a type known only to the value.
     pub(crate) fn from_owned(v: Owned) -> Self {
         ValueSlot { ty: (*v).type_id(), value: Payload::Owned(v) }
@@ -150,6 +155,7 @@ pub(crate) struct SharedValue {
 
 impl SharedValue {
     /// Wraps a value whose type only the value knows (asked once, through its vtable).
+    #[cfg(test)]
     pub(crate) fn new(value: Value) -> Self {
         SharedValue { ty: (*value).type_id(), value }
     }

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 
 use crate::core::info::AtomId;
 use crate::core::owner::{Owner, UsableIn};
-use crate::core::value_slot::downcast_ref;
 use crate::graph::access::{AtomRef, HandleDyn, Readable};
 use crate::graph::host::Host;
 use crate::graph::state::State;
@@ -82,17 +81,14 @@ impl<'a> ReadCtx<'a> {
             Some(&(_, l)) => l,
             // The parts go separately: an `AtomRef` passed whole is copied through memory in a way that
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
-            None => match self.first_read(r.id, r.handle) {
-                Some(l) => l,
-                None => return f(downcast_ref::<T>(&*self.host.registry_value(r))),
-            },
+            None => self.first_read(r.id, r.handle),
         };
         f(self.st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value"))
     }
 
     /// The first read of `r` in this evaluation: finds (or registers) its node, brings it up to date and
-    /// records it as a source. `None` for a value in the global registry.
-    fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> Option<u32> {
+    /// records it as a source.
+    fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> u32 {
         let r = AtomRef { id, handle };
         // Most evaluations read the same sources in the same order as the last one: the next previous
         // source is the likely node, and checking it costs less than a lookup in the store's index.
@@ -100,10 +96,10 @@ impl<'a> ReadCtx<'a> {
             None => self.st.node(self.node).sources.get(self.same).copied(),
             Some(_) => None,
         };
-        let (l, proxy) = match hint {
-            Some(h) if self.st.node(h).id == id => (h, self.st.node(h).proxy),
+        let l = match hint {
+            Some(h) if self.st.node(h).id == id => h,
             _ => match self.st.local(id) {
-                Some(l) => (l, self.st.node(l).proxy),
+                Some(l) => l,
                 None => self.host.register(self.st, r),
             },
         };
@@ -116,12 +112,9 @@ impl<'a> ReadCtx<'a> {
             node.read_mark = self.mark;
             self.record(l);
         }
-        if proxy {
-            return None;
-        }
         self.recent[self.next] = (id.bits(), l);
         self.next = (self.next + 1) % RECENT;
-        Some(l)
+        l
     }
 }
 

@@ -158,6 +158,9 @@ pub(crate) struct Round {
     pub(crate) candidates: Vec<u32>,
     /// Global-registry changes to broadcast to global-mode stores at the end of the round.
     pub(crate) global_changes: Vec<AtomId>,
+    /// The `Global` atoms whose changes this round announces to their subscribers here (each change is
+    /// announced once, by its own notice; a copy refreshed by another atom's notice is not).
+    pub(crate) announced: Vec<AtomId>,
 }
 
 /// A subscriber call prepared under the lock and made after it is released.
@@ -210,6 +213,7 @@ impl State {
             // The previous round's list, so that a change with subscribers does not allocate one.
             candidates: self.eval.as_mut().map(|e| std::mem::take(&mut e.candidates)).unwrap_or_default(),
             global_changes: Vec::new(),
+            announced: Vec::new(),
         }
     }
 
@@ -409,20 +413,10 @@ impl State {
                 }
             }
             let node = self.node_mut(l);
-            if node.changed_at <= round.start_epoch && !node.proxy {
+            if node.changed_at <= round.start_epoch || (node.proxy && !round.announced.contains(&node.id)) {
                 continue;
             }
-            let value = if node.proxy {
-                match node.def.upgrade() {
-                    Some(def) => SharedValue::new(host.registry_value_of(node.id, &*def)),
-                    None => continue,
-                }
-            } else {
-                match node.value.share_typed() {
-                    Some(v) => v,
-                    None => continue,
-                }
-            };
+            let Some(value) = node.value.share_typed() else { continue };
             notes.extend(node.subs.iter().map(|s| Note {
                 seq: s.seq,
                 sub: s.sub.clone(),

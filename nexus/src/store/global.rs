@@ -15,7 +15,7 @@ use crate::core::info::{AtomId, AtomInfo, AtomKey};
 use crate::core::value_slot::downcast;
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
-use crate::graph::def::{ErasedDef, Holder, NodeDef};
+use crate::graph::def::{Holder, NodeDef};
 use crate::store::instance::StoreShared;
 
 struct Entry {
@@ -136,14 +136,15 @@ pub(crate) fn value(r: AtomRef<'_>) -> Value {
     v
 }
 
-/// The value of a watched entry, for notifying a proxy's subscribers.
-pub(crate) fn value_of(id: AtomId, def: &dyn ErasedDef) -> Value {
+/// The current values of `ids` (`None` for one not in the registry), read under one lock: one state
+/// of the registry, for a store to take all its copies from at once.
+pub(crate) fn values_of(ids: &[AtomId]) -> Vec<Option<Value>> {
     let reg = REGISTRY.read();
-    if let Some(e) = reg.find(id) {
-        return reg.entries[e].as_ref().expect("find() returns live entries").value.clone();
-    }
-    drop(reg);
-    def.init_value()
+    ids.iter()
+        .map(|&id| {
+            reg.find(id).map(|e| reg.entries[e].as_ref().expect("find() returns live entries").value.clone())
+        })
+        .collect()
 }
 
 /// Sets a `Global` primitive in the global registry; whether it changed.
@@ -217,8 +218,9 @@ pub(crate) fn forget(id: AtomId) {
     drop(removed);
 }
 
-/// Tells every global-mode store watching `id` that it changed. Runs on the calling thread.
-pub(crate) fn broadcast(id: AtomId) {
+/// Tells every global-mode store watching `id` that it changed, but `origin` (which changed it and
+/// knows). Runs on the calling thread.
+pub(crate) fn broadcast(id: AtomId, origin: &StoreShared) {
     let watchers: Vec<Arc<StoreShared>> = {
         let reg = REGISTRY.read();
         match reg.find(id) {
@@ -233,7 +235,9 @@ pub(crate) fn broadcast(id: AtomId) {
         }
     };
     for store in watchers {
-        store.global_changed(id);
+        if !std::ptr::eq(Arc::as_ptr(&store), origin) {
+            store.global_changed(id);
+        }
     }
 }
 

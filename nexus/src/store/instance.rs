@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::core::info::{AtomId, AtomKind, Mode, StoreId};
-use crate::core::value_slot::Value;
 use crate::core::value_slot::ValueSlot;
 use crate::graph::access::AtomRef;
-use crate::graph::def::{ErasedDef, Forget, Holder};
+use crate::graph::def::{Forget, Holder};
 use crate::graph::host::{Host, StoreToken};
 use crate::graph::observe::Event;
 use crate::graph::state::State;
@@ -73,6 +72,11 @@ impl Drop for WriteGuard<'_> {
         } else {
             self.shared.writer.store(0, Ordering::Release);
             drop(guard);
+        }
+        // A job queued by a thread that would not wait for the lock (`with_state_or_defer`) after the
+        // check above: run it now, unless another thread holds the lock again (it will, on release).
+        if self.shared.has_deferred.load(Ordering::Acquire) {
+            self.shared.run_deferred();
         }
     }
 }
@@ -164,14 +168,34 @@ impl StoreShared {
         WriteGuard { shared: self, guard: Some(guard) }
     }
 
-    /// Runs `job` on the state now, or right before the lock is released if this thread holds it.
+    /// Runs `job` on the state now, or, if another thread or this one holds the lock, has the holder run
+    /// it right before it releases the lock. Never waits for the lock: the holder may be waiting for a
+    /// store this thread holds (a family member evicted inside one store's read function, held by
+    /// another store, is forgotten there through this), and waiting would deadlock the two.
     pub(super) fn with_state_or_defer(&self, job: impl FnOnce(&mut State) + Send + 'static) {
-        if self.writer.load(Ordering::Acquire) == thread_mark() {
-            self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(job));
-            self.has_deferred.store(true, Ordering::Release);
-        } else {
-            let mut g = self.write();
-            job(&mut g);
+        if self.writer.load(Ordering::Acquire) != thread_mark() {
+            if let Some(guard) = self.state.try_write() {
+                self.writer.store(thread_mark(), Ordering::Release);
+                let mut g = WriteGuard { shared: self, guard: Some(guard) };
+                job(&mut g);
+                return;
+            }
+        }
+        self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(job));
+        self.has_deferred.store(true, Ordering::Release);
+        // The holder may have released the lock meanwhile, past its look at the queue.
+        if self.writer.load(Ordering::Acquire) != thread_mark() {
+            self.run_deferred();
+        }
+    }
+
+    /// Runs the queued jobs if the lock is free now (else its holder runs them when it releases it).
+    #[cold]
+    fn run_deferred(&self) {
+        if let Some(guard) = self.state.try_write() {
+            self.writer.store(thread_mark(), Ordering::Release);
+            // Dropping the guard runs the queue (`finish`).
+            drop(WriteGuard { shared: self, guard: Some(guard) });
         }
     }
 
@@ -194,7 +218,12 @@ impl StoreShared {
     /// First use of `r` in this instance: a node, and the bookkeeping around it.
     #[inline(never)]
     fn register_new(&self, st: &mut State, r: AtomRef<'_>, proxy: bool) -> u32 {
-        let value = if r.id.kind() == AtomKind::Primitive && !proxy {
+        let value = if proxy {
+            // This store's view of a `Global` atom of the registry: watched first, so that a change made
+            // after this read reaches it (`global_changed`, which waits for this store's lock).
+            crate::store::global::add_watcher(r, self.weak());
+            ValueSlot::from_shared(crate::store::global::value(r))
+        } else if r.id.kind() == AtomKind::Primitive {
             ValueSlot::from_owned(r.handle.def().init_owned())
         } else {
             ValueSlot::empty()
@@ -203,9 +232,7 @@ impl StoreShared {
         if r.handle.def().core().is_runtime() {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
         }
-        if proxy {
-            crate::store::global::add_watcher(r, self.weak());
-        } else if st.observed() {
+        if !proxy && st.observed() {
             if let Some(info) = st.info(l, (self.id, self.name)) {
                 st.push_event(Event::Register(info));
             }
@@ -232,17 +259,9 @@ impl Forget for StoreShared {
 }
 
 impl Host for StoreShared {
-    fn register(&self, st: &mut State, r: AtomRef<'_>) -> (u32, bool) {
+    fn register(&self, st: &mut State, r: AtomRef<'_>) -> u32 {
         let proxy = self.in_global_registry(r);
-        (self.register_new(st, r, proxy), proxy)
-    }
-
-    fn registry_value(&self, r: AtomRef<'_>) -> Value {
-        crate::store::global::value(r)
-    }
-
-    fn registry_value_of(&self, id: AtomId, def: &dyn ErasedDef) -> Value {
-        crate::store::global::value_of(id, def)
+        self.register_new(st, r, proxy)
     }
 
     fn token(&self) -> StoreToken {

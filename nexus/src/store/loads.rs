@@ -168,12 +168,8 @@ pub(crate) trait Pending: Send + Sync {
     /// The atom holding the last finished load (what hydration and time travel set).
     fn outcome(&self) -> crate::graph::access::AtomRef<'_>;
 
-    /// `store` is being hydrated: its current (or first) load is the hydrated value, never fetched.
-    #[cfg(feature = "serde")]
-    fn adopt_hydration(&self, store: &StoreShared);
-
-    /// `store` is about to be set back to `outcome` (time travel): whether that outcome (a finished load)
-    /// will be the one of the load its restored dependencies ask for, with no fetch.
+    /// `store` is about to be set to `outcome` (time travel, or hydration): whether that outcome (a
+    /// finished load) will be the one of the load its dependencies then ask for, with no fetch.
     fn begin_restore(&self, store: &StoreShared, outcome: &Value) -> bool;
 
     /// The restore is done: if no new load took the outcome, the current load does.
@@ -191,9 +187,25 @@ pub(crate) fn begin_restore(store: &StoreShared, values: &[(AtomId, Value)]) -> 
     atoms
 }
 
-/// The live async atoms declared at `path` by one of `owners`.
+/// A declared async atom, as generated code submits it to the catalogue (`inventory`): hydration makes
+/// every declared one, so that a snapshot can set an async atom this process has not used yet.
+#[doc(hidden)]
+#[cfg_attr(not(feature = "serde"), allow(dead_code))] // only hydration looks
+pub struct DeclaredAsync(pub(crate) &'static dyn MakePending);
+
+inventory::collect!(DeclaredAsync);
+
+/// Makes a declared async atom's parts (once; they register themselves as live).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+pub(crate) trait MakePending: Sync {
+    fn make(&self);
+}
+
+/// The live async atoms declared at `path` by one of `owners` (every declared one made first).
 #[cfg(feature = "serde")]
 pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dyn Pending>> {
+    static MADE: std::sync::Once = std::sync::Once::new();
+    MADE.call_once(|| inventory::iter::<DeclaredAsync>.into_iter().for_each(|d| d.0.make()));
     live()
         .into_iter()
         .filter(|a| a.declared().is_some_and(|(p, o)| &*p == path && owners.contains(&o)))

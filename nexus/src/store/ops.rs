@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::core::info::{AtomId, AtomKey};
-use crate::core::value_slot::{downcast, Value, ValueSlot};
+use crate::core::value_slot::{Value, ValueSlot};
 use crate::graph::access::AtomRef;
 use crate::graph::def::ErasedDef;
 use crate::graph::observe::{ChangeOp, Event};
@@ -18,9 +18,8 @@ use crate::store::subscription::Subscription;
 impl StoreShared {
     /// A fresh value of `r` (derived atoms brought up to date), registering it on first use.
     pub(crate) fn value(&self, r: AtomRef<'_>) -> Value {
-        if self.in_global_registry(r) {
-            return crate::store::global::value(r);
-        }
+        // (A `Global` atom of a global-mode store is read from this store's copy of the registry's value,
+        // which changes together with what derives from it: see `global_changed`.)
         {
             let st = self.read();
             // Only a value shared already can be handed out under the read lock.
@@ -51,15 +50,12 @@ impl StoreShared {
     /// `get`: a clone of the current value.
     #[inline]
     pub(crate) fn get<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
-        if !self.in_global_registry(r) {
-            let st = self.read();
-            if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
-                return v.typed::<T>().expect("a fresh node has a value").clone();
-            }
-            drop(st);
-            return self.get_slow(r);
+        let st = self.read();
+        if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
+            return v.typed::<T>().expect("a fresh node has a value").clone();
         }
-        downcast::<T>(&crate::store::global::value(r)).clone()
+        drop(st);
+        self.get_slow(r)
     }
 
     /// `get` of an atom not yet registered or not up to date. Cloned under the lock: no reference count
@@ -230,26 +226,50 @@ impl StoreShared {
             if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
         st.recycle(std::mem::take(&mut round.candidates));
         drop(st);
-        finish(round.global_changes, notes, panic);
+        finish(self, round.global_changes, notes, panic);
     }
 
-    /// A `Global` atom changed in the global registry through this store.
+    /// A `Global` atom changed in the global registry through this store: this store sees it at once
+    /// (inside a batch too); the other global-mode stores when the round ends.
     fn global_change(&self, id: AtomId) {
-        if let Some(mut round) = crate::graph::batch::take_round(self.addr()) {
+        self.change(|st, round| {
+            Self::refresh_proxy(st, round, id);
             round.global_changes.push(id);
-            crate::graph::batch::put_round(self.addr(), round);
-        } else {
-            crate::store::global::broadcast(id);
-        }
+        });
     }
 
-    /// Told by the global registry: a `Global` atom this store watches changed (through any store).
+    /// Told by the global registry: a `Global` atom this store watches changed (through another store).
     pub(crate) fn global_changed(&self, id: AtomId) {
-        self.change(|st, round| {
-            if let Some(l) = st.local(id) {
-                st.propagate(l, round);
+        self.change(|st, round| Self::refresh_proxy(st, round, id));
+    }
+
+    /// `id` changed in the registry: takes the registry's current values of *every* `Global` atom this
+    /// store copies, read as one state of the registry, and marks what derives from those that changed
+    /// (and from `id`, whose subscribers hear of each of its changes, through its own notice), all under
+    /// this store's lock. A read here
+    /// then sees one state of the registry, copies and derived atoms alike: no derived atom mixes newer
+    /// values with older ones, and notices arriving out of order end on the latest state.
+    pub(super) fn refresh_proxy(st: &mut State, round: &mut Round, id: AtomId) {
+        let proxies: Vec<u32> = (0..st.nodes.len())
+            .filter_map(|l| {
+                let node = st.nodes[l].as_ref()?;
+                node.proxy.then(|| u32::try_from(l).expect("fewer than u32::MAX nodes"))
+            })
+            .collect();
+        let ids: Vec<AtomId> = proxies.iter().map(|&l| st.node(l).id).collect();
+        let values = crate::store::global::values_of(&ids);
+        round.announced.push(id);
+        for (&l, value) in proxies.iter().zip(values) {
+            let Some(value) = value else { continue };
+            let node = st.node_mut(l);
+            let same = node.value.shared().is_some_and(|v| Arc::ptr_eq(v, &value));
+            if same && node.id != id {
+                continue;
             }
-        });
+            node.value = ValueSlot::from_shared(value);
+            st.touch(l);
+            st.propagate(l, round);
+        }
     }
 
     /// Ends a batch opened on this store: brings observed atoms up to date and notifies.
@@ -264,11 +284,11 @@ impl StoreShared {
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.
             for id in round.global_changes {
-                let _ = catch_unwind(AssertUnwindSafe(|| crate::store::global::broadcast(id)));
+                let _ = catch_unwind(AssertUnwindSafe(|| crate::store::global::broadcast(id, self)));
             }
             let _ = catch_unwind(AssertUnwindSafe(|| run_notes(notes, None)));
         } else {
-            finish(round.global_changes, notes, panic);
+            finish(self, round.global_changes, notes, panic);
         }
     }
 
@@ -313,10 +333,16 @@ impl StoreShared {
     }
 }
 
-/// After the lock is released: tell global-mode stores about shared changes, then call subscribers.
-fn finish(global_changes: Vec<AtomId>, notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+/// After the lock is released: tell the other global-mode stores about shared changes, then call
+/// subscribers.
+fn finish(
+    origin: &StoreShared,
+    global_changes: Vec<AtomId>,
+    notes: Vec<Note>,
+    panic: Option<Box<dyn Any + Send>>,
+) {
     for id in global_changes {
-        crate::store::global::broadcast(id);
+        crate::store::global::broadcast(id, origin);
     }
     run_notes(notes, panic);
 }

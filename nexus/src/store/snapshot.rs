@@ -167,7 +167,7 @@ impl Target {
 impl StoreShared {
     /// The serialisable primitive atoms this instance holds whose path is stable (declared ones, and
     /// run-time ones given a name), keyed by path.
-    pub(crate) fn snapshot(&self) -> Snapshot {
+    pub(crate) fn snapshot<S: Owner>(&self) -> Snapshot {
         let st = self.read();
         let mut values = BTreeMap::new();
         for node in st.nodes.iter().flatten() {
@@ -184,9 +184,14 @@ impl StoreShared {
         }
         drop(st);
         // Async atoms: the values loaded here (a hydrated client then has them without loading again).
+        // Only the atoms this store type can hold: atom ids are unique within one owner's atoms.
+        let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
         for atom in loads::live() {
-            if let (Some((path, _)), Some(json)) = (atom.declared(), atom.encode(self)) {
-                values.insert(path.to_string(), json);
+            let Some((path, owner)) = atom.declared() else { continue };
+            if owners.contains(&owner) {
+                if let Some(json) = atom.encode(self) {
+                    values.insert(path.to_string(), json);
+                }
             }
         }
         Snapshot::new(self.name, values)
@@ -196,14 +201,20 @@ impl StoreShared {
     /// all as one change round, or changes nothing and names every problem.
     pub(crate) fn hydrate<S: Owner>(&self, snapshot: &Snapshot) -> Result<(), HydrateError> {
         let decoded = self.validate::<S>(snapshot)?;
+        // An async atom's hydrated value is the outcome of the load its dependencies ask for: no fetch.
+        let adopting: Vec<Arc<dyn Pending>> = decoded
+            .iter()
+            .filter_map(|(target, value)| match target {
+                Target::Async(atom) => atom.begin_restore(self, value).then(|| atom.clone()),
+                _ => None,
+            })
+            .collect();
         self.change(|st, round| {
             for (target, value) in decoded {
-                if let Target::Async(atom) = &target {
-                    atom.adopt_hydration(self);
-                }
                 let r = target.atom_ref();
                 if self.in_global_registry(r) {
                     if crate::store::global::set_value(r, value) {
+                        Self::refresh_proxy(st, round, r.id);
                         round.global_changes.push(r.id);
                     }
                     continue;
@@ -212,6 +223,9 @@ impl StoreShared {
                 self.put(st, round, l, r.handle.def(), value, ChangeOp::Hydrate);
             }
         });
+        for atom in adopting {
+            atom.finish_restore(self);
+        }
         Ok(())
     }
 

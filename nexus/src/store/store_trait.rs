@@ -206,7 +206,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// global-mode store, the shared `Global` atoms are left out.
     #[cfg(feature = "serde")]
     fn snapshot(&self) -> crate::Snapshot {
-        self.__cell().0.snapshot()
+        self.__cell().0.snapshot::<Self>()
     }
 
     /// Sets every atom of `snapshot` in this instance, including atoms it has not touched yet, as one
