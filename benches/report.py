@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
-"""Prints criterion's medians from target/criterion as a markdown table with nexus/peer ratios."""
+"""Prints the medians of one run as markdown: nexus, reactive_graph, alien-signals and the hand-written limit
+side by side with ratios, then issue 18's targets, each met or not.
+
+Criterion's medians come from target/criterion/<group>/<bench>/new/estimates.json; alien-signals' from
+target/alien-signals.json (written by alien/bench.mjs), which maps the same group names (the workload ids)
+to median ns per iteration. A workload is one criterion group; its row joins the group's benches by name:
+`nexus`, `reactive_graph`, any other bench is the hand-written limit (`rwlock`, `baseline`,
+`hashmap_boxed`), and the alien-signals median of the same id."""
 import json
 import pathlib
 import sys
 
-root = pathlib.Path(__file__).parent / "target" / "criterion"
+here = pathlib.Path(__file__).parent
+root = here / "target" / "criterion"
+alien_json = here / "target" / "alien-signals.json"
+ALIEN = "alien-signals"
 
 
 def fmt(ns):
+    if ns is None:
+        return "—"
     if ns >= 1e6:
         return f"{ns / 1e6:.2f} ms"
     if ns >= 1e3:
@@ -15,33 +27,120 @@ def fmt(ns):
     return f"{ns:.1f} ns"
 
 
+def ratio(a, b):
+    if a is None or b is None:
+        return None
+    return a / b
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "—"
+    return f"{r:.2f}" if r >= 0.1 else f"{r:.2g}"
+
+
 rows = {}
 for est in sorted(root.glob("*/*/new/estimates.json")):
     group, bench = est.parts[-4], est.parts[-3]
     rows.setdefault(group, {})[bench] = json.loads(est.read_text())["median"]["point_estimate"]
+if alien_json.exists():
+    for group, ns in json.loads(alien_json.read_text()).items():
+        rows.setdefault(group, {})[ALIEN] = ns
 
-order = ["get", "set_0_subscribers", "set_1_subscriber", "deep_chain_50", "broad_50", "diamond_5", "triangle_10",
-         "mux_100", "repeated_50", "unstable", "cellx_10", "cellx_20", "cellx_100", "cellx_1000", "new_store_touch_10", "new_store_declared_atoms"]
-print("| workload | nexus | peer | peer median | nexus / peer |")
-print("|---|---|---|---|---|")
+try:
+    pin = json.loads((here / "alien" / "package.json").read_text())["dependencies"]["alien-signals"]
+except (OSError, KeyError, ValueError):
+    pin = "?"
+
+labels = {
+    "get": "`get`",
+    "set_0_subscribers": "`set`, 0 subscribers",
+    "set_1_subscriber": "`set`, 1 subscriber",
+    "set_10_subscribers": "`set`, 10 subscribers",
+    "deep_chain_50": "deep chain 50",
+    "broad_50": "broad 50",
+    "diamond_5": "diamond 5",
+    "triangle_10": "triangle 10",
+    "mux_100": "mux 100",
+    "repeated_50": "repeated observers 50",
+    "unstable": "unstable dependencies",
+    "cellx_10": "cellx 10 layers",
+    "cellx_20": "cellx 20 layers",
+    "cellx_100": "cellx 100 layers",
+    "cellx_1000": "cellx 1000 layers",
+    "new_store_touch_10": "`Store::new()` + touch 10",
+    "new_store_declared_atoms": "`Store::new()` + touch 1 atom",
+}
+order = list(labels)
+
+
+def label(group):
+    return labels.get(group, group)
+
+
+def get(group, bench):
+    return rows.get(group, {}).get(bench)
+
+
+def limit_of(benches):
+    """The hand-written limit of a group: its one bench that is none of the libraries."""
+    others = {k: v for k, v in benches.items() if k not in ("nexus", "reactive_graph", ALIEN) and not k.startswith("nexus")}
+    if not others:
+        return None, None
+    name, ns = next(iter(sorted(others.items())))
+    return name, ns
+
+
+print(f"alien-signals {pin} on node (`benches/alien/bench.mjs`); the others in one criterion run. "
+      "A ratio below 1 means nexus is faster.\n")
+print("| workload | nexus | reactive_graph | alien-signals | hand-written limit | nexus / alien-signals | nexus / reactive_graph |")
+print("|---|---|---|---|---|---|---|")
 for group in order + sorted(set(rows) - set(order)):
     if group not in rows:
         continue
     benches = rows[group]
-    mine = {k: v for k, v in benches.items() if k.startswith("nexus")}
-    peers = {k: v for k, v in benches.items() if not k.startswith("nexus")}
     if group == "new_store_declared_atoms":
-        one, many = benches.get("nexus_1_declared"), benches.get("nexus_1000_declared")
-        if one and many:
-            print(f"| {group} | 1,000 declared: {fmt(many)} | 1 declared | {fmt(one)} | {many / one:.2f} |")
-        continue
-    for m, mv in mine.items():
-        if not peers:
-            print(f"| {group} | {fmt(mv)} | — | — | — |")
-        for p, pv in peers.items():
-            print(f"| {group} | {fmt(mv)} | {p} | {fmt(pv)} | {mv / pv:.2f} |")
-if "cellx_100" in rows and "cellx_1000" in rows:
-    a, b = rows["cellx_100"].get("nexus"), rows["cellx_1000"].get("nexus")
-    if a and b:
-        print(f"\ncellx nexus: 1000 layers / 100 layers = {b / a:.2f} (linear would be 10)")
+        continue  # below the table: nexus against itself
+    nexus, rg, alien = benches.get("nexus"), benches.get("reactive_graph"), benches.get(ALIEN)
+    limit_name, limit = limit_of(benches)
+    limit_cell = f"{fmt(limit)} (`{limit_name}`)" if limit_name else "—"
+    print(f"| {label(group)} | {fmt(nexus)} | {fmt(rg)} | {fmt(alien)} | {limit_cell} | "
+          f"{fmt_ratio(ratio(nexus, alien))} | {fmt_ratio(ratio(nexus, rg))} |")
+
+one, many = get("new_store_declared_atoms", "nexus_1_declared"), get("new_store_declared_atoms", "nexus_1000_declared")
+if one and many:
+    print(f"\n`Store::new()` + touch 1 atom (nexus): 1,000 declared {fmt(many)}, 1 declared {fmt(one)}, "
+          f"ratio {many / one:.2f} (target ≈ 1).")
+print("\n`new_store_touch_10` has no alien-signals counterpart (alien-signals has no store to create); "
+      "reactive_graph does not finish cellx 100 / 1000 (see BENCHMARKS.md).")
+
+# ---------------------------------------------------------------- issue 18's targets
+
+
+targets = []
+for group in ["deep_chain_50", "broad_50", "diamond_5", "triangle_10", "mux_100", "repeated_50", "unstable",
+              "cellx_10", "cellx_100", "cellx_1000", "set_1_subscriber", "set_10_subscribers"]:
+    targets.append((f"{label(group)}: nexus / alien-signals", ratio(get(group, "nexus"), get(group, ALIEN)), 1.0))
+for group in ["get", "set_0_subscribers"]:
+    targets.append((f"{label(group)}: nexus / alien-signals", ratio(get(group, "nexus"), get(group, ALIEN)), 1.5))
+targets.append(("`Store::new()` + 10 touches + drop: nexus / `HashMap` + 10 boxed inserts",
+                ratio(get("new_store_touch_10", "nexus"), get("new_store_touch_10", "hashmap_boxed")), 2.0))
+targets.append(("cellx 1000 layers / cellx 100 layers (nexus; linear = 10)",
+                ratio(get("cellx_1000", "nexus"), get("cellx_100", "nexus")), 11.0))
+
+print("\n### Issue 18's targets\n")
+print("| target | ratio | at most | met |")
+print("|---|---|---|---|")
+met = 0
+measured = 0
+for name, r, most in targets:
+    if r is None:
+        verdict = "no data"
+    else:
+        measured += 1
+        ok = r <= most
+        met += ok
+        verdict = "met" if ok else "**not met**"
+    print(f"| {name} | {fmt_ratio(r)} | {most:g} | {verdict} |")
+print(f"\n{met} of {len(targets)} targets met" + (f" ({len(targets) - measured} without data)" if measured < len(targets) else "") + ".")
 sys.exit(0)

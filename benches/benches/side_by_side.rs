@@ -168,7 +168,7 @@ fn primitives(c: &mut Criterion) {
     let mut g = c.benchmark_group("set_1_subscriber");
     let seen = sink();
     let s2 = seen.clone();
-    let _sub = store.subscribe(&VALUE, move |v| {
+    let sub = store.subscribe(&VALUE, move |v| {
         s2.fetch_add(*v & 1, Ordering::Relaxed);
     });
     g.bench_function("nexus", |b| {
@@ -202,6 +202,52 @@ fn primitives(c: &mut Criterion) {
         });
     });
     g.finish();
+    drop(sub);
+
+    // The same with 10 subscribers (10 effects in reactive_graph, 10 callbacks after the write by hand).
+    let mut g = c.benchmark_group("set_10_subscribers");
+    let subs: Vec<nexus::Subscription> = (0..10)
+        .map(|_| {
+            let s = seen.clone();
+            store.subscribe(&VALUE, move |v| {
+                s.fetch_add(*v & 1, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    g.bench_function("nexus", |b| {
+        b.iter(|| {
+            n += 1;
+            store.set(black_box(&VALUE), n);
+        });
+    });
+    let observed10 = ArcRwSignal::new(0u64);
+    let effects10: Vec<Effect<reactive_graph::owner::SyncStorage>> = (0..10)
+        .map(|_| {
+            let (s, o) = (seen.clone(), observed10.clone());
+            Effect::new_isomorphic(move |_| {
+                s.fetch_add(o.get() & 1, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    tick();
+    g.bench_function("reactive_graph", |b| {
+        b.iter(|| {
+            n += 1;
+            observed10.set(n);
+            tick();
+        });
+    });
+    g.bench_function("rwlock", |b| {
+        b.iter(|| {
+            n += 1;
+            *black_box(&lock).write() = n;
+            for _ in 0..10 {
+                callback(black_box(n));
+            }
+        });
+    });
+    g.finish();
+    drop((subs, effects10));
 }
 
 // ---------------------------------------------------------------- kairo workloads

@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use nexus::{Atom, Computed, DevTools, Store};
+use nexus::{Atom, Computed, DevTools};
 
 nexus::store! {
     pub struct Slots;
