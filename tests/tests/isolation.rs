@@ -121,8 +121,13 @@ fn registry_is_per_instance_in_registration_order() {
     assert_eq!(info.kind(), AtomKind::Primitive);
     assert_eq!(info.owner(), "Session");
     assert_eq!(info.type_name(), "u32");
-    // Stamped by a clock that works on every target (on wasm32, JavaScript's `Date.now()`).
-    let registered = info.registered_at();
+    // No tool attached: registrations read no clock.
+    assert_eq!(info.registered_at(), None);
+    // With a tool attached, stamped by a clock that works on every target (on wasm32, `Date.now()`).
+    let c = Session::new();
+    let _tools = nexus::DevTools::attach(&c);
+    c.get(&TAPS);
+    let registered = c.find("taps").and_then(|i| i.registered_at()).expect("stamped while observed");
     assert!(registered <= nexus_tests::now());
     let since_epoch = registered.duration_since(std::time::UNIX_EPOCH).expect("after 1970");
     assert!(since_epoch.as_secs() > 1_700_000_000, "a real date, not the epoch: {registered:?}");

@@ -204,7 +204,7 @@ pub struct AtomInfo {
     pub(crate) kind: AtomKind,
     pub(crate) owner: &'static str,
     pub(crate) key: AtomKey,
-    pub(crate) registered_at: SystemTime,
+    pub(crate) registered_at: Option<SystemTime>,
     pub(crate) type_name: &'static str,
 }
 
@@ -235,8 +235,13 @@ impl AtomInfo {
         self.key.clone()
     }
 
-    /// When the atom was registered there (its first get, set or subscribe).
-    pub fn registered_at(&self) -> SystemTime {
+    /// When the atom was registered there (its first get, set or subscribe), if it was recorded: a
+    /// store instance reads the clock for its registrations only while a plugin or tool is attached to
+    /// it ([`DevTools`](crate::DevTools), [`TimeTravel`](crate::TimeTravel), the Redux DevTools bridge),
+    /// so that a first touch costs no clock read otherwise (a clock read costs more than the rest of a
+    /// first touch). Atoms of the global registry ([`global::atoms`](crate::global::atoms)) always have
+    /// it.
+    pub fn registered_at(&self) -> Option<SystemTime> {
         self.registered_at
     }
 

@@ -259,7 +259,7 @@ pub fn atoms() -> Vec<AtomInfo> {
                     kind: core.kind(),
                     owner: core.owner_name(),
                     key: AtomKey { store: None, atom: e.id, path: core.path() },
-                    registered_at: e.registered_at,
+                    registered_at: Some(e.registered_at),
                     type_name: def.type_name(),
                 },
             ))
