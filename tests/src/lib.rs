@@ -1,6 +1,8 @@
 //! Integration tests of nexus live in the `tests` folder of this crate; helpers they share live here.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 /// Runs `f`, which must panic, and returns the panic's message.
 ///
@@ -26,4 +28,68 @@ pub fn now() -> std::time::SystemTime {
     }
     #[cfg(not(target_arch = "wasm32"))]
     std::time::SystemTime::now()
+}
+
+/// A global allocator that counts the live heap bytes, for the tests that check memory comes back: a
+/// test binary installs it with
+/// `#[global_allocator] static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;` and reads
+/// [`live_bytes`].
+pub struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: forwards every call to `System` unchanged; only counts the sizes.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+/// The live heap bytes [`Counting`] has seen (meaningful in a binary that installed it).
+pub fn live_bytes() -> isize {
+    LIVE.load(Ordering::SeqCst)
+}
+
+/// A small deterministic PRNG (splitmix64) for the fuzz and storm tests: a fixed seed gives the same
+/// cases on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.bits() % u64::try_from(n).expect("fits")).expect("fits")
+    }
+
+    /// True `percent` times in 100.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One of `items` (not empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The number in the environment variable `name`, or `default`.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

@@ -3,36 +3,15 @@
 //! shows only its own user's data, nothing is lost (final counts exact), each profile is fetched once,
 //! and the process's live heap after the run is within 1 MiB of before (counting allocator).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use nexus_examples::axum_app::{self, Client, Sessions, PROFILE_FETCHES};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to `System` unchanged; only counts the sizes.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;
 
 const USERS: usize = 50;
 const REQUESTS_EACH: usize = 20;
@@ -89,7 +68,7 @@ fn a_thousand_concurrent_requests_from_fifty_users_each_see_only_their_own_data(
         }
         drop(warm);
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let before = LIVE.load(Ordering::SeqCst);
+        let before = nexus_tests::live_bytes();
         let fetched = PROFILE_FETCHES.load(Ordering::SeqCst);
 
         // 1,000 requests at once: each user's 20 add an item each.
@@ -128,13 +107,13 @@ fn a_thousand_concurrent_requests_from_fifty_users_each_see_only_their_own_data(
         // The client's connections (up to one per request in flight) close in the background once it is
         // dropped; their buffers (~40 KiB each) are freed then. Wait for that, up to 10 s.
         drop(client);
-        let mut after = LIVE.load(Ordering::SeqCst);
+        let mut after = nexus_tests::live_bytes();
         for _ in 0..100 {
             if (after - before).abs() <= 1 << 20 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
-            after = LIVE.load(Ordering::SeqCst);
+            after = nexus_tests::live_bytes();
         }
         println!(
             "{} requests from {USERS} users in {elapsed:.2?} ({:.0} requests/s); live heap before {before} B, \

@@ -2,39 +2,17 @@
 //! long-lived store bounded (issue 6 item 4). Measured with a counting global allocator; the tests of
 //! this binary take turns so that their counts do not mix.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Mutex;
 
 use nexus::{DevTools, TimeTravel};
 
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to `System` unchanged; only counts the sizes.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;
 
 static TURN: Mutex<()> = Mutex::new(());
 
 fn live() -> isize {
-    LIVE.load(Ordering::SeqCst)
+    nexus_tests::live_bytes()
 }
 
 /// A few KiB: what the spec allows for noise (e.g. a vector's spare capacity).

@@ -36,6 +36,7 @@ use nexus::{
     Atom, DevTools, Global, HydrateError, HydrateProblem, Loadable, Readable, Snapshot, Store, Subscription,
     TimeTravel,
 };
+use nexus_tests::{env_number, Rng};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -150,33 +151,14 @@ static TWICE: LazyLock<(Atom<u8, Fuzz>, Atom<u8, Fuzz>)> =
 static CELL_7: LazyLock<Atom<u32, Fuzz>> = LazyLock::new(|| CELL.at(7));
 
 // ---------------------------------------------------------------------------------------------------
-// A small deterministic PRNG (splitmix64).
+// The cases' own draws, on the shared PRNG (`nexus_tests::Rng`, splitmix64).
 
-struct Rng(u64);
+trait Draws {
+    fn small(&mut self) -> i64;
+    fn word(&mut self) -> String;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        let n = u64::try_from(n).expect("fits");
-        usize::try_from(self.next() % n).expect("fits")
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
+impl Draws for Rng {
     fn small(&mut self) -> i64 {
         i64::try_from(self.below(41)).expect("fits") - 20
     }
@@ -185,10 +167,6 @@ impl Rng {
         let len = self.below(8);
         (0..len).map(|_| *self.pick(&['a', 'b', 'z', 'é', '🦀', ' ', '0', '_', 'Ж', '"', '\\'])).collect()
     }
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 const SEED: u64 = 0x5eed_2024_0017;
@@ -330,11 +308,11 @@ fn gen_strings(r: &mut Rng) -> Value {
 }
 
 fn gen_u64(r: &mut Rng) -> Value {
-    json!(r.next() >> r.below(64))
+    json!(r.bits() >> r.below(64))
 }
 
 fn gen_u8(r: &mut Rng) -> Value {
-    json!(r.next() % 256)
+    json!(r.bits() % 256)
 }
 
 /// The atoms usable in every store type: `Global` ones.
@@ -349,7 +327,7 @@ fn global_probes<S: Store>() -> Vec<Probe<S>> {
 
 fn fuzz_probes() -> Vec<Probe<Fuzz>> {
     let mut probes = vec![
-        primitive("snapshot_fuzz::COUNT", &COUNT, |r| json!(r.next() % 1_000)),
+        primitive("snapshot_fuzz::COUNT", &COUNT, |r| json!(r.bits() % 1_000)),
         primitive("snapshot_fuzz::DELTA", &DELTA, |r| json!(r.small() * 1_000_003)),
         primitive("snapshot_fuzz::RATIO", &RATIO, |r| {
             json!(f64::from(u32::try_from(r.below(1000)).expect("small")) / 8.0)
@@ -359,7 +337,7 @@ fn fuzz_probes() -> Vec<Probe<Fuzz>> {
         primitive("snapshot_fuzz::TITLE", &TITLE, gen_string),
         primitive("snapshot_fuzz::TAGS", &TAGS, gen_strings),
         primitive("snapshot_fuzz::SCORES", &SCORES, |r| {
-            json!((0..r.below(5)).map(|_| r.next() % 65_536).collect::<Vec<_>>())
+            json!((0..r.below(5)).map(|_| r.bits() % 65_536).collect::<Vec<_>>())
         }),
         primitive("snapshot_fuzz::MAYBE", &MAYBE, |r| if r.chance(30) { Value::Null } else { gen_u64(r) }),
         primitive("snapshot_fuzz::PROFILE", &PROFILE, |r| {
@@ -381,7 +359,7 @@ fn fuzz_probes() -> Vec<Probe<Fuzz>> {
             };
             json!(role)
         }),
-        primitive("snapshot_fuzz::PAIR", &PAIR, |r| json!((r.next() % 256, r.word()))),
+        primitive("snapshot_fuzz::PAIR", &PAIR, |r| json!((r.bits() % 256, r.word()))),
         primitive("snapshot_fuzz::TABLE", &TABLE, |r| {
             json!((0..r.below(4)).map(|_| (r.word(), r.small())).collect::<BTreeMap<_, _>>())
         }),

@@ -22,43 +22,23 @@
 //! `NEXUS_STORM_SECS=600 cargo test -p nexus-tests --release --test storm -- --nocapture`.
 //! `NEXUS_STORM_SEED` picks other per-thread seeds.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use nexus::{Atom, DevTools, Subscription, TimeTravel};
-
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: forwards every call to `System` unchanged; only counts the sizes.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(isize::try_from(layout.size()).unwrap_or(isize::MAX), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use nexus_tests::{env_number, Rng};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;
 
 /// The tests of this binary take turns: the storm's memory count must not see another test's.
 static TURN: Mutex<()> = Mutex::new(());
 
 fn live() -> isize {
-    LIVE.load(Ordering::SeqCst)
+    nexus_tests::live_bytes()
 }
 
 /// What the live bytes may differ by between the warm-up's end and the storm's end (spare capacity of
@@ -132,22 +112,13 @@ fn check_report(label: &str, (x, five_x): (i64, i64)) {
 
 // ---------------------------------------------------------------------------------------------------
 
-/// splitmix64.
-struct Rng(u64);
+/// The storm's own draws, on the shared PRNG (`nexus_tests::Rng`, splitmix64).
+trait Draws {
+    fn key(&mut self) -> u32;
+    fn value(&mut self) -> i64;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % u64::try_from(n).expect("fits")).expect("fits")
-    }
-
+impl Draws for Rng {
     fn key(&mut self) -> u32 {
         u32::try_from(self.below(32)).expect("small")
     }
@@ -155,10 +126,6 @@ impl Rng {
     fn value(&mut self) -> i64 {
         i64::try_from(self.below(2_001)).expect("small") - 1_000
     }
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// What one thread did that the final values must show.
