@@ -3,6 +3,12 @@
 //! dependencies and fetch nothing, on a runtime too; tools render an outcome as `Loading`, `Ready(…)` or
 //! `Failed(…)`.
 
+// On wasm32 these tests run in headless Chromium (`scripts/wasm-test.sh`): wasm-bindgen-test's `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -180,6 +186,8 @@ fn devtools_log_a_finished_load_and_render_its_outcome() {
     assert_eq!(outcome(&tools), "Failed(load failed: no user 0)");
 }
 
+// Native only: tokio's multi-threaded runtime.
+#[cfg(not(target_arch = "wasm32"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_tokio_undo_spawns_no_load() {
     let fetches = Arc::new(AtomicUsize::new(0));
@@ -201,6 +209,7 @@ async fn on_tokio_undo_spawns_no_load() {
 }
 
 /// The next `Ready` value a watch reports.
+#[cfg(not(target_arch = "wasm32"))]
 async fn next_ready(states: &mut nexus::Watch<Loadable<String>>) -> String {
     loop {
         if let Loadable::Ready(v) = states.changed().await.expect("the store is alive") {

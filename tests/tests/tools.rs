@@ -1,5 +1,11 @@
 //! Plugins, DevTools and time travel (SPEC §6; issue 4).
 
+// On wasm32 these tests run in headless Chromium (`scripts/wasm-test.sh`): wasm-bindgen-test's `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::sync::{Arc, Mutex};
 
 use nexus::{AtomKind, ChangeOp, DevTools, Plugin, Store, TimeTravel};
