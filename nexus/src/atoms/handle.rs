@@ -250,7 +250,9 @@ where
 {
     /// Like [`Atom::named`], and carried by [`Store::snapshot`](crate::Store::snapshot) under its name:
     /// [`Store::hydrate`](crate::Store::hydrate) sets it in the fresh store when a live atom of the same
-    /// owner has that name (as happens when client and server make the same named atoms).
+    /// owner has that name (as happens when client and server make the same named atoms). Keep names
+    /// unique per owner: while two live atoms of one owner share a name, a snapshot carries one of them
+    /// and hydrating it is refused as [`HydrateProblem::Ambiguous`](crate::HydrateProblem::Ambiguous).
     pub fn named_serde(name: impl Into<String>, value: T) -> Self {
         let ops = ValueOps::new(Some(T::eq), Some(<T as fmt::Debug>::fmt)).with_json(
             Some(|v| serde_json::to_value(v).map_err(|e| e.to_string())),

@@ -202,8 +202,10 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// The serialisable primitive atoms this instance holds, keyed by path (feature `serde`). Atoms whose
-    /// type is not `Serialize` (or whose serialisation fails), derived atoms, run-time atoms and, in a
-    /// global-mode store, the shared `Global` atoms are left out.
+    /// type is not `Serialize` (or whose serialisation fails), derived atoms, run-time atoms (family
+    /// members among them: a key has no stable path) unless made with
+    /// [`Atom::named_serde`](crate::Atom::named_serde), and, in a global-mode store, the shared `Global`
+    /// atoms are left out. Async atoms are carried by their loaded (`Ready`) value.
     #[cfg(feature = "serde")]
     fn snapshot(&self) -> crate::Snapshot {
         self.__cell().0.snapshot::<Self>()
