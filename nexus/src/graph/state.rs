@@ -143,6 +143,9 @@ pub struct State {
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
     /// have none (an empty store stays small).
     pub(crate) tools: Option<Box<Tools>>,
+    /// The local slots of proxies (a global-mode store's copies of `Global` atoms), which a change in
+    /// the global registry refreshes all at once.
+    pub(crate) proxies: Vec<u32>,
 }
 
 #[derive(Default)]
@@ -270,6 +273,9 @@ impl State {
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
         self.index.insert(id, l);
+        if proxy {
+            self.proxies.push(l);
+        }
         l
     }
 
@@ -279,6 +285,9 @@ impl State {
         let node = self.nodes[l as usize].take().expect("local() returned a live node");
         self.index.remove(id);
         self.free.push(l);
+        if node.proxy {
+            self.proxies.retain(|&p| p != l);
+        }
         for &src in &node.sources {
             if let Some(Some(s)) = self.nodes.get_mut(src as usize) {
                 s.observers.retain(|&o| o != l);

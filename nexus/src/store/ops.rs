@@ -250,12 +250,7 @@ impl StoreShared {
     /// then sees one state of the registry, copies and derived atoms alike: no derived atom mixes newer
     /// values with older ones, and notices arriving out of order end on the latest state.
     pub(super) fn refresh_proxy(st: &mut State, round: &mut Round, id: AtomId) {
-        let proxies: Vec<u32> = (0..st.nodes.len())
-            .filter_map(|l| {
-                let node = st.nodes[l].as_ref()?;
-                node.proxy.then(|| u32::try_from(l).expect("fewer than u32::MAX nodes"))
-            })
-            .collect();
+        let proxies = st.proxies.clone();
         let ids: Vec<AtomId> = proxies.iter().map(|&l| st.node(l).id).collect();
         let values = crate::store::global::values_of(&ids);
         round.announced.push(id);
