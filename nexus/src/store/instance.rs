@@ -174,11 +174,21 @@ impl StoreShared {
     /// another store, is forgotten there through this), and waiting would deadlock the two.
     pub(super) fn with_state_or_defer(&self, job: impl FnOnce(&mut State) + Send + 'static) {
         if self.writer.load(Ordering::Acquire) != thread_mark() {
-            if let Some(guard) = self.state.try_write() {
-                self.writer.store(thread_mark(), Ordering::Release);
-                let mut g = WriteGuard { shared: self, guard: Some(guard) };
-                job(&mut g);
-                return;
+            loop {
+                if let Some(guard) = self.state.try_write() {
+                    self.writer.store(thread_mark(), Ordering::Release);
+                    let mut g = WriteGuard { shared: self, guard: Some(guard) };
+                    job(&mut g);
+                    return;
+                }
+                // A writer holds it: queue the job, the writer runs it when it releases the lock.
+                // Otherwise readers hold it (or a writer is just marking itself or just releasing):
+                // readers never wait for anything while reading, and would not run the queue, so the
+                // lock is tried again in a moment.
+                if self.writer.load(Ordering::Acquire) != 0 {
+                    break;
+                }
+                std::thread::yield_now();
             }
         }
         self.deferred.lock().unwrap_or_else(PoisonError::into_inner).push(Box::new(job));
