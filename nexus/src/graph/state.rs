@@ -57,8 +57,8 @@ pub(crate) struct Node {
     pub(crate) dirt: Dirt,
     /// On the evaluation path (being evaluated, or waiting for a source): reading it now is a cycle.
     pub(crate) computing: bool,
-    /// A `Global` primitive of a global-mode store: the value lives in the global registry; the node
-    /// only carries this store's observers and subscribers.
+    /// A `Global` primitive of a global-mode store: the value is this store's copy of the global
+    /// registry's (refreshed under this store's lock when the registry changes).
     pub(crate) proxy: bool,
     /// The round that last queued this node for notification.
     pub(crate) queued: u64,
@@ -70,13 +70,11 @@ pub(crate) struct Node {
     pub(crate) subs: Subs,
     /// Registration order.
     pub(crate) seq: u64,
-    /// When it was registered, if a plugin was attached then (the clock is read only for tools).
-    pub(crate) registered_at: Option<SystemTime>,
 }
 
 // A node is a cache-sized unit of a deep graph's working set: keep it from growing unnoticed.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Option<Node>>() <= 184);
+const _: () = assert!(std::mem::size_of::<Option<Node>>() <= 168);
 
 /// A node's subscribers: boxed, since most nodes have none (8 bytes in the node instead of 24).
 #[derive(Default)]
@@ -152,6 +150,9 @@ pub struct State {
 pub(crate) struct Tools {
     pub(crate) plugins: Plugins,
     pub(crate) events: Vec<Event>,
+    /// When each atom registered while a plugin was attached was registered (the clock is read only
+    /// for tools; kept here, not in the node, which every evaluation walks).
+    pub(crate) registered: std::collections::HashMap<AtomId, SystemTime>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.
@@ -204,7 +205,7 @@ impl State {
             kind: core.kind(),
             owner: core.owner_name(),
             key: AtomKey { store: Some(store), atom: node.id, path: core.path() },
-            registered_at: node.registered_at,
+            registered_at: self.tools.as_ref().and_then(|t| t.registered.get(&node.id).copied()),
             type_name: def.type_name(),
         })
     }
@@ -258,9 +259,12 @@ impl State {
             observers: Vec::new(),
             subs: Subs::default(),
             seq,
-            // A clock read costs more than the rest of a first touch (~40 ns on some VMs): only for tools.
-            registered_at: self.observed().then(crate::core::clock::now),
         };
+        if self.observed() {
+            // A clock read costs more than the rest of a first touch (~40 ns on some VMs): only for tools.
+            let tools = self.tools.as_mut().expect("observed: tools are there");
+            tools.registered.insert(id, crate::core::clock::now());
+        }
         let l = if let Some(l) = self.free.pop() {
             self.nodes[l as usize] = Some(node);
             l
@@ -285,6 +289,9 @@ impl State {
         let node = self.nodes[l as usize].take().expect("local() returned a live node");
         self.index.remove(id);
         self.free.push(l);
+        if let Some(tools) = self.tools.as_mut() {
+            tools.registered.remove(&id);
+        }
         if node.proxy {
             self.proxies.retain(|&p| p != l);
         }
