@@ -410,7 +410,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
         self.outcome.__atom()
     }
 
-    fn begin_restore(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {
+    fn begin_adopt(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {
         let Some(outcome) = outcome.downcast_ref::<Outcome<T>>() else { return false };
         if outcome.result.is_none() {
             // A moment before any load finished: the load runs again.
@@ -420,7 +420,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
         true
     }
 
-    fn finish_restore(&self, store: &StoreShared) {
+    fn finish_adopt(&self, store: &StoreShared) {
         // Brings the request up to date now: if the restored dependencies ask for a new load, filing it
         // takes the outcome. (A panic of the atom's function is the next reader's to see.)
         let request = self.request().__atom();

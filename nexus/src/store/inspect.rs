@@ -33,7 +33,7 @@ impl StoreShared {
     /// Sets primitive atoms back to recorded values as one round (time travel). Atoms this instance no
     /// longer holds are skipped.
     pub(crate) fn restore(&self, values: Vec<(AtomId, Value)>) {
-        let adopting = crate::store::loads::begin_restore(self, &values);
+        let adopting = crate::store::loads::begin_adopt(self, &values);
         self.change(|st, round| {
             for (id, value) in values {
                 let Some(l) = st.local(id) else { continue };
@@ -51,7 +51,7 @@ impl StoreShared {
             }
         });
         for atom in adopting {
-            atom.finish_restore(self);
+            atom.finish_adopt(self);
         }
     }
 

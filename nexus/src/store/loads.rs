@@ -170,19 +170,19 @@ pub(crate) trait Pending: Send + Sync {
 
     /// `store` is about to be set to `outcome` (time travel, or hydration): whether that outcome (a
     /// finished load) will be the one of the load its dependencies then ask for, with no fetch.
-    fn begin_restore(&self, store: &StoreShared, outcome: &Value) -> bool;
+    fn begin_adopt(&self, store: &StoreShared, outcome: &Value) -> bool;
 
-    /// The restore is done: if no new load took the outcome, the current load does.
-    fn finish_restore(&self, store: &StoreShared);
+    /// The restore or hydration is done: if no new load took the outcome, the current load does.
+    fn finish_adopt(&self, store: &StoreShared);
 }
 
 /// The async atoms whose outcome `values` sets back in `store` (time travel), told so before the restore
-/// (their restored loads adopt the outcome instead of fetching): call `finish_restore` on each after it.
-pub(crate) fn begin_restore(store: &StoreShared, values: &[(AtomId, Value)]) -> Vec<Arc<dyn Pending>> {
+/// (their restored loads adopt the outcome instead of fetching): call `finish_adopt` on each after it.
+pub(crate) fn begin_adopt(store: &StoreShared, values: &[(AtomId, Value)]) -> Vec<Arc<dyn Pending>> {
     let mut atoms = live();
     atoms.retain(|atom| {
         let id = atom.outcome().id;
-        values.iter().rev().find(|(v, _)| *v == id).is_some_and(|(_, value)| atom.begin_restore(store, value))
+        values.iter().rev().find(|(v, _)| *v == id).is_some_and(|(_, value)| atom.begin_adopt(store, value))
     });
     atoms
 }

@@ -233,28 +233,28 @@ impl StoreShared {
     /// (inside a batch too); the other global-mode stores when the round ends.
     fn global_change(&self, id: AtomId) {
         self.change(|st, round| {
-            Self::refresh_proxy(st, round, id);
+            Self::refresh_proxies(st, round, id);
             round.global_changes.push(id);
         });
     }
 
     /// Told by the global registry: a `Global` atom this store watches changed (through another store).
     pub(crate) fn global_changed(&self, id: AtomId) {
-        self.change(|st, round| Self::refresh_proxy(st, round, id));
+        self.change(|st, round| Self::refresh_proxies(st, round, id));
     }
 
     /// `id` changed in the registry: takes the registry's current values of *every* `Global` atom this
     /// store copies, read as one state of the registry, and marks what derives from those that changed
     /// (and from `id`, whose subscribers hear of each of its changes, through its own notice), all under
-    /// this store's lock. A read here
-    /// then sees one state of the registry, copies and derived atoms alike: no derived atom mixes newer
-    /// values with older ones, and notices arriving out of order end on the latest state.
-    pub(super) fn refresh_proxy(st: &mut State, round: &mut Round, id: AtomId) {
-        let proxies = st.proxies.clone();
-        let ids: Vec<AtomId> = proxies.iter().map(|&l| st.node(l).id).collect();
+    /// this store's lock. A read here then sees one state of the registry, copies and derived atoms
+    /// alike: no derived atom mixes newer values with older ones, and notices arriving out of order end
+    /// on the latest state.
+    pub(super) fn refresh_proxies(st: &mut State, round: &mut Round, id: AtomId) {
+        let ids: Vec<AtomId> = st.proxies.iter().map(|&l| st.node(l).id).collect();
         let values = crate::store::global::values_of(&ids);
         round.announced.push(id);
-        for (&l, value) in proxies.iter().zip(values) {
+        for (i, value) in values.into_iter().enumerate() {
+            let l = st.proxies[i];
             let Some(value) = value else { continue };
             let node = st.node_mut(l);
             let same = node.value.shared().is_some_and(|v| Arc::ptr_eq(v, &value));

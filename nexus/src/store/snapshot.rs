@@ -205,7 +205,7 @@ impl StoreShared {
         let adopting: Vec<Arc<dyn Pending>> = decoded
             .iter()
             .filter_map(|(target, value)| match target {
-                Target::Async(atom) => atom.begin_restore(self, value).then(|| atom.clone()),
+                Target::Async(atom) => atom.begin_adopt(self, value).then(|| atom.clone()),
                 _ => None,
             })
             .collect();
@@ -214,7 +214,7 @@ impl StoreShared {
                 let r = target.atom_ref();
                 if self.in_global_registry(r) {
                     if crate::store::global::set_value(r, value) {
-                        Self::refresh_proxy(st, round, r.id);
+                        Self::refresh_proxies(st, round, r.id);
                         round.global_changes.push(r.id);
                     }
                     continue;
@@ -224,7 +224,7 @@ impl StoreShared {
             }
         });
         for atom in adopting {
-            atom.finish_restore(self);
+            atom.finish_adopt(self);
         }
         Ok(())
     }
