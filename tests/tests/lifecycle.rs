@@ -131,3 +131,28 @@ fn a_subscription_keeps_its_run_time_atom_alive() {
     assert_eq!(store.atoms().len(), 0, "freed with the subscription");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn an_atom_whose_last_handle_goes_during_an_evaluation_is_freed_when_the_store_is_released() {
+    // A store holds a run-time atom's definition while it has a node of it; the last handle ends the
+    // atom's life. Dropped inside a read function (the store is locked), the node goes when the lock is
+    // released, and the definition with it: its read function and what it captured.
+    let store = Page::new();
+    let drops = Arc::new(AtomicUsize::new(0));
+    let captured = Tracked(drops.clone());
+    let victim = nexus::Computed::<u32, Page>::new(move |_| {
+        let _keep = &captured;
+        7
+    });
+    assert_eq!(store.get(&victim), 7);
+    let slot = Arc::new(std::sync::Mutex::new(Some(victim)));
+    let taken = slot.clone();
+    let dropper = nexus::Computed::<u32, Page>::new(move |_| {
+        drop(taken.lock().unwrap().take());
+        1
+    });
+    assert_eq!(store.get(&dropper), 1);
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "the read function and its captures were freed");
+    assert_eq!(store.atoms().len(), 1, "only `dropper` is left");
+    assert!(slot.lock().unwrap().is_none());
+}

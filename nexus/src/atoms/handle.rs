@@ -8,7 +8,7 @@ use crate::atoms::def::{Body, Def, Init, ReadFn, WriteFn};
 use crate::core::info::AtomId;
 use crate::core::owner::{Owner, Sealed};
 use crate::core::value_ops::ValueOps;
-use crate::graph::access::{AtomRef, HandleDyn, Readable};
+use crate::graph::access::{AtomRef, HandleDyn, KeepAlive, Readable};
 use crate::graph::def::{ErasedDef, NodeDef};
 use crate::graph::reader::Reader;
 use crate::store::access::{Primitive, Settable};
@@ -40,6 +40,9 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
 impl<T: 'static, S: 'static, A: 'static> Drop for Handle<T, S, A> {
     fn drop(&mut self) {
         if let Handle::Runtime(def, _) = self {
+            // The last handle ends the atom's life (its stores drop their nodes), then the definition goes
+            // with the last `Arc`, put off if a definition is being dropped on this thread already.
+            def.core.release();
             crate::core::teardown::put_off(def);
         }
     }
@@ -49,7 +52,10 @@ impl<T: 'static, S: 'static, A: 'static> Clone for Handle<T, S, A> {
     fn clone(&self) -> Self {
         match self {
             Handle::Static(d) => Handle::Static(d),
-            Handle::Runtime(d, id) => Handle::Runtime(d.clone(), *id),
+            Handle::Runtime(d, id) => {
+                d.core.hold();
+                Handle::Runtime(d.clone(), *id)
+            }
         }
     }
 }
@@ -67,17 +73,14 @@ where
     fn node_def(&self) -> NodeDef {
         match self {
             Handle::Static(d) => NodeDef::Static(*d),
-            Handle::Runtime(d, _) => {
-                let weak: Weak<dyn ErasedDef> = Arc::downgrade(d) as Weak<dyn ErasedDef>;
-                NodeDef::Runtime(weak)
-            }
+            Handle::Runtime(d, _) => NodeDef::Runtime(d.clone() as Arc<dyn ErasedDef>),
         }
     }
 
-    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>> {
+    fn keepalive(&self) -> Option<KeepAlive> {
         match self {
             Handle::Static(_) => None,
-            Handle::Runtime(d, _) => Some(d.clone() as Arc<dyn ErasedDef>),
+            Handle::Runtime(d, _) => Some(KeepAlive::hold(d.clone() as Arc<dyn ErasedDef>)),
         }
     }
 }
@@ -171,7 +174,14 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
         Self::from_arc(Arc::new(def))
     }
 
+    /// The first handle of a new definition.
     fn from_arc(def: Arc<Def<T, S, A>>) -> Self {
+        def.core.hold();
+        Self::adopt(def)
+    }
+
+    /// A handle for a definition already counted as held (see [`DefCore::revive`]).
+    fn adopt(def: Arc<Def<T, S, A>>) -> Self {
         let id = def.core.runtime_id();
         Handle::Runtime(def, id)
     }
@@ -408,10 +418,12 @@ macro_rules! runtime_handle {
                 }
             }
             fn upgrade(weak: &Self::Weak) -> Option<Self> {
-                weak.as_ref()?.upgrade().map(|d| $ty { handle: Handle::from_arc(d) })
+                // Stores hold definitions too: the `Arc` may outlive the atom, whose handles counted.
+                let def = weak.as_ref()?.upgrade()?;
+                def.core.revive().then(|| $ty { handle: Handle::adopt(def) })
             }
             fn is_alive(weak: &Self::Weak) -> bool {
-                weak.as_ref().is_some_and(|w| w.strong_count() > 0)
+                weak.as_ref().and_then(Weak::upgrade).is_some_and(|d| d.core.is_alive())
             }
         }
     };

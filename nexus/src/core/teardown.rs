@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 thread_local! {
     /// `Some` while a definition is being dropped on this thread: the definitions whose drop was put off.
-    static QUEUE: RefCell<Option<Vec<Arc<dyn Any>>>> = const { RefCell::new(None) };
+    static QUEUE: RefCell<Option<Vec<Box<dyn Any>>>> = const { RefCell::new(None) };
 }
 
 /// The last field of every atom definition. `outermost` is set by the definition's `Drop` when that drop
@@ -56,7 +56,7 @@ impl Drop for Teardown {
 
 /// Called when a run-time handle is dropped: if a definition is being dropped on this thread, keeps
 /// `def` alive in the queue so that the handle's own drop does not free it here, nested.
-pub(crate) fn put_off(def: &Arc<impl Any>) {
+pub(crate) fn put_off<T: ?Sized + 'static>(def: &Arc<T>) {
     // Not the last handle: its drop only counts down (a race with another thread's drop costs at most one
     // nested level, never a chain).
     if Arc::strong_count(def) > 1 {
@@ -64,7 +64,7 @@ pub(crate) fn put_off(def: &Arc<impl Any>) {
     }
     let _ = QUEUE.try_with(|q| {
         if let Some(q) = q.borrow_mut().as_mut() {
-            q.push(def.clone() as Arc<dyn Any>);
+            q.push(Box::new(def.clone()));
         }
     });
 }

@@ -11,7 +11,35 @@ use crate::graph::def::{ErasedDef, NodeDef};
 pub(crate) trait HandleDyn: Send + Sync {
     fn def(&self) -> &dyn ErasedDef;
     fn node_def(&self) -> NodeDef;
-    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>>;
+    fn keepalive(&self) -> Option<KeepAlive>;
+}
+
+/// Keeps a run-time atom alive like one more handle of it (a [`Subscription`](crate::Subscription)
+/// holds one, so that it never outlives the atom it watches).
+pub(crate) struct KeepAlive(Arc<dyn ErasedDef>);
+
+impl KeepAlive {
+    /// Counts one more holder of `def`'s atom (the caller has a live handle of it).
+    pub(crate) fn hold(def: Arc<dyn ErasedDef>) -> Self {
+        def.core().hold();
+        KeepAlive(def)
+    }
+
+    /// For a holder already counted (see [`DefCore::revive`](crate::graph::def::DefCore::revive)).
+    pub(crate) fn adopt(def: Arc<dyn ErasedDef>) -> Self {
+        KeepAlive(def)
+    }
+
+    pub(crate) fn def(&self) -> &Arc<dyn ErasedDef> {
+        &self.0
+    }
+}
+
+impl Drop for KeepAlive {
+    fn drop(&mut self) {
+        self.0.core().release();
+        crate::core::teardown::put_off(&self.0);
+    }
 }
 
 /// An atom as store operations see it, without its types.

@@ -3,12 +3,15 @@
 //! knowing its types (the typed `Def` lives with the atom handles, in `atoms/def.rs`).
 //!
 //! A declared atom's definition lives in a `static` made by `atom!`; a run-time atom's lives in an `Arc`
-//! that its handles share. Stores refer to a definition through [`NodeDef`]: a `&'static` for declared
-//! atoms, a `Weak` for run-time ones, so that no store keeps a run-time atom (or its value) alive.
+//! that its handles and the stores holding it share. Stores refer to a definition through [`NodeDef`]:
+//! a `&'static` for declared atoms, an `Arc` for run-time ones, so that an evaluation calls a read
+//! function with no reference-count traffic. What ends a run-time atom's life is its last *handle*
+//! (counted in [`DefCore`], apart from the `Arc`): the atom then dies, every store holding it drops its
+//! node, and with the last node the definition goes too. So no store keeps a run-time atom alive.
 
 use std::any::Any;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use crate::core::info::{AtomId, AtomKind};
@@ -38,6 +41,11 @@ pub struct DefCore {
     space: Option<&'static SlotSpace>,
     /// Run-time atoms only: who holds a value of this atom, to free it when the atom dies.
     holders: Mutex<Vec<Holder>>,
+    /// Run-time atoms only: how many handles (and subscriptions) hold the atom. It dies when the count
+    /// falls to zero; stores hold the definition's `Arc` without counting here.
+    handles: AtomicUsize,
+    /// Set once the atom died (its holders were told and its slot given back).
+    dead: AtomicBool,
 }
 
 enum Name {
@@ -80,6 +88,8 @@ impl DefCore {
             name_shared: OnceLock::new(),
             space: None,
             holders: Mutex::new(Vec::new()),
+            handles: AtomicUsize::new(0),
+            dead: AtomicBool::new(false),
         }
     }
 
@@ -105,6 +115,8 @@ impl DefCore {
             name_shared: OnceLock::new(),
             space: Some(space),
             holders: Mutex::new(Vec::new()),
+            handles: AtomicUsize::new(0),
+            dead: AtomicBool::new(false),
         }
     }
 
@@ -204,17 +216,52 @@ impl DefCore {
     }
 }
 
-impl Drop for DefCore {
-    fn drop(&mut self) {
-        // Only run-time atoms die; declared ones live in statics.
+impl DefCore {
+    /// One more handle (or subscription) holds this run-time atom.
+    #[inline]
+    pub(crate) fn hold(&self) {
+        // Relaxed, as for `Arc::clone`: a new holder comes from an existing one, which keeps it alive.
+        self.handles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A handle (or subscription) let go of this run-time atom; the last one ends its life.
+    #[inline]
+    pub(crate) fn release(&self) {
+        if self.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.die();
+        }
+    }
+
+    /// Holds the atom again if it is still alive (a weak reference made into a handle).
+    pub(crate) fn revive(&self) -> bool {
+        let mut n = self.handles.load(Ordering::Relaxed);
+        loop {
+            if n == 0 {
+                return false;
+            }
+            match self.handles.compare_exchange_weak(n, n + 1, Ordering::Acquire, Ordering::Relaxed) {
+                Ok(_) => return true,
+                Err(now) => n = now,
+            }
+        }
+    }
+
+    /// Whether the atom is alive: declared atoms always are; a run-time one until its last handle goes.
+    #[inline]
+    pub(crate) fn is_alive(&self) -> bool {
+        self.space.is_none() || self.handles.load(Ordering::Acquire) > 0
+    }
+
+    /// The end of a run-time atom's life: every holder drops its value, and the slot is given back.
+    /// Runs once: at the last handle's release, or when a definition that never had one is dropped.
+    fn die(&self) {
         let Some(space) = self.space else { return };
-        let bits = *self.slot.get_mut();
-        if bits == 0 {
+        if self.dead.swap(true, Ordering::AcqRel) {
             return;
         }
+        let bits = self.slot.load(Ordering::Acquire);
         let id = AtomId::from_bits(bits);
-        let slot = Slot { index: id.index(), gen: id.gen() };
-        let holders = std::mem::take(self.holders.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let holders = std::mem::take(&mut *self.holders.lock().unwrap_or_else(PoisonError::into_inner));
         for holder in holders {
             match holder {
                 Holder::Store(weak) => {
@@ -225,7 +272,14 @@ impl Drop for DefCore {
                 Holder::Registry(forget) => forget(id),
             }
         }
-        space.release(slot);
+        space.release(Slot { index: id.index(), gen: id.gen() });
+    }
+}
+
+impl Drop for DefCore {
+    fn drop(&mut self) {
+        // Only run-time atoms die; declared ones live in statics. Normally the last handle already did.
+        self.die();
     }
 }
 
@@ -274,13 +328,38 @@ pub trait ErasedDef: Send + Sync + 'static {
 }
 
 /// How a store refers to an atom's definition.
-#[derive(Clone)]
 pub(crate) enum NodeDef {
     Static(&'static dyn ErasedDef),
-    Runtime(Weak<dyn ErasedDef>),
+    /// Held strongly: the atom's life ends with its last handle (see [`DefCore::release`]), after
+    /// which its holders drop their nodes and with them this.
+    Runtime(Arc<dyn ErasedDef>),
+    /// Lent to the evaluation of the node under way (taken out so that the read function runs with no
+    /// reference-count traffic; put back when it returns or unwinds).
+    Lent,
 }
 
-/// A definition held for the length of an operation.
+impl NodeDef {
+    /// The definition, unless the atom died (its node is about to be dropped) or is being evaluated.
+    #[inline]
+    pub(crate) fn live(&self) -> Option<&dyn ErasedDef> {
+        match self {
+            NodeDef::Static(d) => Some(*d),
+            NodeDef::Runtime(d) if d.core().is_alive() => Some(&**d),
+            NodeDef::Runtime(_) | NodeDef::Lent => None,
+        }
+    }
+
+    /// The definition, even of an atom that died (for names), unless lent.
+    pub(crate) fn any(&self) -> Option<&dyn ErasedDef> {
+        match self {
+            NodeDef::Static(d) => Some(*d),
+            NodeDef::Runtime(d) => Some(&**d),
+            NodeDef::Lent => None,
+        }
+    }
+}
+
+/// A definition held for the length of an operation, or inside an event told to plugins.
 #[derive(Clone)]
 pub(crate) enum DefGuard {
     Static(&'static dyn ErasedDef),
@@ -288,10 +367,12 @@ pub(crate) enum DefGuard {
 }
 
 impl NodeDef {
-    pub(crate) fn upgrade(&self) -> Option<DefGuard> {
+    /// The definition of a live atom, held (see [`live`](Self::live)).
+    pub(crate) fn guard(&self) -> Option<DefGuard> {
         match self {
             NodeDef::Static(d) => Some(DefGuard::Static(*d)),
-            NodeDef::Runtime(w) => w.upgrade().map(DefGuard::Runtime),
+            NodeDef::Runtime(d) if d.core().is_alive() => Some(DefGuard::Runtime(d.clone())),
+            NodeDef::Runtime(_) | NodeDef::Lent => None,
         }
     }
 }

@@ -19,6 +19,8 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
+use crate::core::info::AtomId;
+use crate::graph::def::{ErasedDef, NodeDef};
 use crate::graph::host::Host;
 use crate::graph::state::{Dirt, State};
 
@@ -50,6 +52,13 @@ pub(crate) struct Eval {
 /// The unwind payload of a suspended read function (never seen outside [`State::refresh`]).
 struct Suspend;
 
+/// The unwind payload of a dependency cycle, turned into a panic with a message by [`State::refresh`].
+struct Cycle {
+    /// The nodes of the cycle, from the one read again to the one that read it.
+    nodes: Vec<u32>,
+    closed_by: u32,
+}
+
 /// How many atoms of a cycle its panic message names before it shortens the list.
 const CYCLE_NAMES: usize = 64;
 
@@ -77,6 +86,11 @@ impl State {
                 Some(wanted) if payload.is::<Suspend>() => self.enter(wanted),
                 _ => {
                     self.abandon(base);
+                    if let Some(cycle) = payload.downcast_ref::<Cycle>() {
+                        // Every definition lent on the way is back: the cycle's atoms can be named.
+                        let message = self.cycle_message(cycle);
+                        panic!("{message}");
+                    }
                     resume_unwind(payload);
                 }
             }
@@ -167,14 +181,25 @@ impl State {
     }
 
     fn recompute(&mut self, host: &dyn Host, l: u32) {
-        let Some(def) = self.node(l).def.upgrade() else {
+        // The definition is taken out of the node for the call (no reference-count traffic, where holding
+        // it by a new `Arc` cost two atomic operations per evaluated node) and put back after it, also
+        // when the read function unwinds (a panic, a cycle or a suspension).
+        let node = self.node_mut(l);
+        let id = node.id;
+        let def = std::mem::replace(&mut node.def, NodeDef::Lent);
+        let d: &dyn ErasedDef = match &def {
+            NodeDef::Static(d) => *d,
             // The atom died and its removal is queued: nothing can read it any more.
-            return;
+            NodeDef::Runtime(d) if !d.core().is_alive() => return self.give_back(l, id, def),
+            NodeDef::Runtime(d) => &**d,
+            NodeDef::Lent => unreachable!("a node is evaluated once at a time (`computing`)"),
         };
         let eval = self.eval.as_deref_mut().expect("an evaluation made its state");
         eval.nesting += 1;
-        let changed = def.compute(self, host, l);
+        let result = catch_unwind(AssertUnwindSafe(|| d.compute(self, host, l)));
         self.eval.as_deref_mut().expect("still there").nesting -= 1;
+        self.give_back(l, id, def);
+        let changed = result.unwrap_or_else(|payload| resume_unwind(payload));
         if changed {
             self.touch(l);
             let observers = std::mem::take(&mut self.node_mut(l).observers);
@@ -183,7 +208,17 @@ impl State {
             }
             self.node_mut(l).observers = observers;
         }
-        drop(def);
+    }
+
+    /// Puts a lent definition back into node `l`, unless the node went meanwhile (a dead atom's stale
+    /// node removed by a registration in the read function): then the definition is dropped.
+    #[inline]
+    fn give_back(&mut self, l: u32, id: AtomId, def: NodeDef) {
+        if let Some(Some(node)) = self.nodes.get_mut(l as usize) {
+            if node.id == id && matches!(node.def, NodeDef::Lent) {
+                node.def = def;
+            }
+        }
     }
 
     /// After a panic: the nodes above `base` are no longer under way; each keeps its dirt, so the next
@@ -199,29 +234,46 @@ impl State {
         self.eval().path = path;
     }
 
+    /// A read of `l`, which is under evaluation, closes a cycle. The nodes under evaluation have their
+    /// definitions lent out (see `recompute`), so the message naming them is made once the unwinding has
+    /// given them back: by [`refresh`](Self::refresh), which catches [`Cycle`].
     #[cold]
     fn cycle_panic(&self, l: u32) -> ! {
         let path = self.eval.as_ref().map_or(&[][..], |e| &e.path[..]);
         let start = path.iter().position(|&(n, _)| n == l).unwrap_or(0);
-        let cycle = &path[start..];
-        let names: Vec<String> = if cycle.len() <= CYCLE_NAMES {
-            cycle.iter().map(|&(n, _)| self.node_name(n)).collect()
+        let cycle = Cycle { nodes: path[start..].iter().map(|&(n, _)| n).collect(), closed_by: l };
+        if cfg!(panic = "unwind") {
+            resume_unwind(Box::new(cycle));
+        }
+        // Nothing unwinds: the names of the atoms being evaluated are not at hand.
+        panic!("{}", self.cycle_message(&cycle))
+    }
+
+    #[cold]
+    fn cycle_message(&self, cycle: &Cycle) -> String {
+        let name = |n: u32| match self.nodes.get(n as usize) {
+            Some(Some(_)) => self.node_name(n),
+            _ => "<dropped atom>".to_owned(),
+        };
+        let nodes = &cycle.nodes;
+        let names: Vec<String> = if nodes.len() <= CYCLE_NAMES {
+            nodes.iter().map(|&n| name(n)).collect()
         } else {
             // A cycle of thousands of atoms: the first few, how many more, and the last one.
-            let mut names: Vec<String> = cycle[..8].iter().map(|&(n, _)| self.node_name(n)).collect();
-            names.push(format!("… {} more …", cycle.len() - 9));
-            names.push(self.node_name(cycle[cycle.len() - 1].0));
+            let mut names: Vec<String> = nodes[..8].iter().map(|&n| name(n)).collect();
+            names.push(format!("… {} more …", nodes.len() - 9));
+            names.push(name(nodes[nodes.len() - 1]));
             names
         };
-        let count = match cycle.len() {
+        let count = match nodes.len() {
             1 => "1 atom".to_owned(),
             n => format!("{n} atoms"),
         };
-        panic!(
+        format!(
             "nexus: dependency cycle between derived atoms: {} -> {} ({count} in the cycle)",
             names.join(" -> "),
-            self.node_name(l)
-        );
+            name(cycle.closed_by)
+        )
     }
 
     /// Called by an evaluation right after its read function returned: a read function that caught the

@@ -197,7 +197,7 @@ impl State {
         if node.proxy {
             return None;
         }
-        let def = node.def.upgrade()?;
+        let def = node.def.live()?;
         let core = def.core();
         Some(AtomInfo {
             name: core.name_arc(),
@@ -405,9 +405,9 @@ impl State {
     }
 
     pub(crate) fn node_name(&self, l: u32) -> String {
-        match self.node(l).def.upgrade() {
+        match self.node(l).def.any() {
             Some(def) => def.core().path().to_string(),
-            None => "<dropped atom>".to_owned(),
+            None => "<atom under evaluation>".to_owned(),
         }
     }
 

@@ -48,7 +48,7 @@ impl HandleDyn for Entry {
         NodeDef::Static(self.def)
     }
 
-    fn keepalive(&self) -> Option<std::sync::Arc<dyn ErasedDef>> {
+    fn keepalive(&self) -> Option<crate::graph::access::KeepAlive> {
         None
     }
 }

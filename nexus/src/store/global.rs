@@ -249,7 +249,7 @@ pub fn atoms() -> Vec<AtomInfo> {
         .iter()
         .flatten()
         .filter_map(|e| {
-            let def = e.def.upgrade()?;
+            let def = e.def.guard()?;
             let core = def.core();
             Some((
                 e.seq,

@@ -38,7 +38,7 @@ impl StoreShared {
             for (id, value) in values {
                 let Some(l) = st.local(id) else { continue };
                 let node = st.node(l);
-                let Some(def) = node.def.upgrade() else { continue };
+                let Some(def) = node.def.guard() else { continue };
                 if node.proxy || node.is_derived() {
                     continue;
                 }
@@ -67,7 +67,7 @@ impl StoreShared {
         nodes
             .into_iter()
             .filter_map(|node| {
-                let def = node.def.upgrade()?;
+                let def = node.def.guard()?;
                 let value = node.value.share()?;
                 Some(Held { atom: node.id, name: def.core().name_arc(), def, value })
             })
@@ -115,7 +115,7 @@ impl StoreShared {
                 continue;
             }
             let node = st.node(l);
-            let rendered = match (node.def.upgrade(), node.value.get()) {
+            let rendered = match (node.def.guard(), node.value.get()) {
                 (Some(def), Some(v)) => Rendered(&*def, v).to_string(),
                 _ => "<no value>".to_owned(),
             };

@@ -5,7 +5,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-use crate::graph::access::{AtomRef, HandleDyn};
+use crate::graph::access::{AtomRef, HandleDyn, KeepAlive};
 use crate::graph::def::{ErasedDef, NodeDef};
 
 type Registry = HashMap<(TypeId, Arc<str>), Vec<Weak<dyn ErasedDef>>>;
@@ -36,31 +36,39 @@ pub(crate) fn find(owner: TypeId, name: &str) -> Vec<Named> {
     let Some(named) = named.as_ref() else { return Vec::new() };
     named
         .get(&(owner, Arc::from(name)))
-        .map(|atoms| atoms.iter().filter_map(Weak::upgrade).map(|def| Named { def }).collect())
+        .map(|atoms| {
+            atoms
+                .iter()
+                .filter_map(Weak::upgrade)
+                // Stores hold definitions too: only an atom still alive is found (and held meanwhile).
+                .filter(|def| def.core().revive())
+                .map(|def| Named { held: KeepAlive::adopt(def) })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// A named run-time atom found by [`find`], held for the length of a hydration.
 pub(crate) struct Named {
-    pub(crate) def: Arc<dyn ErasedDef>,
+    held: KeepAlive,
 }
 
 impl Named {
     pub(crate) fn atom_ref(&self) -> AtomRef<'_> {
-        AtomRef { id: self.def.core().runtime_id(), handle: self }
+        AtomRef { id: self.held.def().core().runtime_id(), handle: self }
     }
 }
 
 impl HandleDyn for Named {
     fn def(&self) -> &dyn ErasedDef {
-        &*self.def
+        &**self.held.def()
     }
 
     fn node_def(&self) -> NodeDef {
-        NodeDef::Runtime(Arc::downgrade(&self.def))
+        NodeDef::Runtime(self.held.def().clone())
     }
 
-    fn keepalive(&self) -> Option<Arc<dyn ErasedDef>> {
-        Some(self.def.clone())
+    fn keepalive(&self) -> Option<KeepAlive> {
+        Some(KeepAlive::hold(self.held.def().clone()))
     }
 }

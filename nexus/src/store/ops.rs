@@ -197,7 +197,7 @@ impl StoreShared {
         let old = st.node_mut(l).value.replace(new).expect("primitive nodes hold a value");
         if st.observed() {
             let node = st.node(l);
-            if let Some(def) = node.def.upgrade() {
+            if let Some(def) = node.def.guard() {
                 let new = node.value.shared().cloned().expect("just stored");
                 let key =
                     AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };

@@ -174,7 +174,7 @@ impl StoreShared {
             if node.proxy || node.is_derived() {
                 continue;
             }
-            let (Some(def), Some(value)) = (node.def.upgrade(), node.value.get()) else { continue };
+            let (Some(def), Some(value)) = (node.def.guard(), node.value.get()) else { continue };
             if !def.core().has_stable_path() {
                 continue;
             }

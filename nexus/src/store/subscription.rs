@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 
 use crate::core::info::AtomId;
-use crate::graph::def::ErasedDef;
+use crate::graph::access::KeepAlive;
 use crate::graph::state::Subscriber;
 use crate::store::instance::StoreShared;
 
@@ -22,7 +22,7 @@ pub struct Subscription {
     seq: u64,
     /// Weak: the store owns its subscribers' closures, so dropping the store frees them.
     sub: Weak<Subscriber>,
-    _keepalive: Option<Arc<dyn ErasedDef>>,
+    _keepalive: Option<KeepAlive>,
 }
 
 impl Subscription {
@@ -32,7 +32,7 @@ impl Subscription {
         _local: u32,
         seq: u64,
         sub: &Arc<Subscriber>,
-        keepalive: Option<Arc<dyn ErasedDef>>,
+        keepalive: Option<KeepAlive>,
     ) -> Self {
         Subscription { store, atom, seq, sub: Arc::downgrade(sub), _keepalive: keepalive }
     }
