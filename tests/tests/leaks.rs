@@ -177,8 +177,13 @@ fn a_store_costs_the_same_whatever_the_number_of_atoms_its_type_has() {
     let atoms: Vec<nexus::Atom<u64, Session>> = (0..1_000).map(|_| nexus::Atom::new(7)).collect();
     let first = store_bytes_after_touching(&atoms[0]);
     let last = store_bytes_after_touching(&atoms[999]);
-    // The per-instance index is sized by the atoms the instance holds, not by their slot numbers.
-    assert_eq!(first, last, "touching the 1,000th atom must not cost more than touching the first");
+    // The per-instance index is sized by the atoms the instance holds, not by their slot numbers. (The
+    // first atom's value also gets a cell for lock-free reads, ~0.5 KiB once per store; slots beyond the
+    // first 256 have none, so the 1,000th costs less.)
+    assert!(
+        last <= first,
+        "touching the 1,000th atom ({last} bytes) must not cost more than the first ({first})"
+    );
     assert!(first < 4 * 1024, "a store holding one u64 atom takes {first} bytes");
 }
 

@@ -10,3 +10,4 @@ pub(crate) mod space;
 pub(crate) mod teardown;
 pub(crate) mod value_ops;
 pub(crate) mod value_slot;
+pub(crate) mod words;

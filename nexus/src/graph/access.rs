@@ -26,10 +26,12 @@ impl KeepAlive {
     }
 
     /// For a holder already counted (see [`DefCore::revive`](crate::graph::def::DefCore::revive)).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // named atoms are found for hydration only
     pub(crate) fn adopt(def: Arc<dyn ErasedDef>) -> Self {
         KeepAlive(def)
     }
 
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn def(&self) -> &Arc<dyn ErasedDef> {
         &self.0
     }

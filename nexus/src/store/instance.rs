@@ -10,6 +10,7 @@ use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::core::info::{AtomId, AtomKind, Mode, StoreId};
 use crate::core::value_slot::ValueSlot;
+use crate::core::words::Words;
 use crate::graph::access::AtomRef;
 use crate::graph::def::{Forget, Holder};
 use crate::graph::host::{Host, StoreToken};
@@ -31,6 +32,8 @@ pub struct StoreShared {
     pub(super) deferred: Mutex<Vec<Deferred>>,
     pub(super) has_deferred: AtomicBool,
     pub(super) this: Weak<StoreShared>,
+    /// Word-sized primitive values, read without the lock (see `core::words`); written under it.
+    pub(super) words: Words,
 }
 
 /// An address unique to the current thread while it lives.
@@ -121,6 +124,7 @@ impl StoreShared {
             deferred: Mutex::new(Vec::new()),
             has_deferred: AtomicBool::new(false),
             this: this.clone(),
+            words: Words::default(),
         })
     }
 
@@ -143,6 +147,12 @@ impl StoreShared {
              functions; read other atoms through the function's `s` argument instead",
             self.name, self.id
         )
+    }
+
+    /// Whether this thread holds the write lock (it is inside one of the store's read functions).
+    #[inline]
+    pub(super) fn is_writer(&self) -> bool {
+        self.writer.load(Ordering::Relaxed) == thread_mark()
     }
 
     #[inline]
@@ -234,7 +244,9 @@ impl StoreShared {
             crate::store::global::add_watcher(r, self.weak());
             ValueSlot::from_shared(crate::store::global::value(r))
         } else if r.id.kind() == AtomKind::Primitive {
-            ValueSlot::from_owned(r.handle.def().init_owned())
+            let value = ValueSlot::from_owned(r.handle.def().init_owned());
+            self.words.publish_any(r.id, value.get().expect("just made"));
+            value
         } else {
             ValueSlot::empty()
         };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::core::info::{AtomId, AtomKey};
 use crate::core::value_slot::{Value, ValueSlot};
+use crate::core::words::{is_word, Read};
 use crate::graph::access::AtomRef;
 use crate::graph::def::ErasedDef;
 use crate::graph::observe::{ChangeOp, Event};
@@ -50,6 +51,29 @@ impl StoreShared {
     /// `get`: a clone of the current value.
     #[inline]
     pub(crate) fn get<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        if is_word::<T>() {
+            // A word-sized primitive value is read without the lock (`core::words`). Not from inside one
+            // of this store's read functions: that use is a mistake, reported when taking the lock.
+            return match self.words.read::<T>(r.id) {
+                Read::Value(v) if !self.is_writer() => v,
+                // A first touch: straight to the write lock that registers it.
+                Read::Unregistered => self.get_slow(r),
+                _ => self.get_word_locked(r),
+            };
+        }
+        self.get_locked(r)
+    }
+
+    /// `get` of a word-sized value without a cell (a first touch, a derived atom): out of line, so that
+    /// the lock-free path above is a handful of instructions with no stack frame.
+    #[inline(never)]
+    fn get_word_locked<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
+        self.get_locked(r)
+    }
+
+    /// `get` under the read lock.
+    #[inline]
+    fn get_locked<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
         let st = self.read();
         if let Some(v) = st.local(r.id).and_then(|l| st.node(l).fresh_value()) {
             return v.typed::<T>().expect("a fresh node has a value").clone();
@@ -85,6 +109,7 @@ impl StoreShared {
                 if node.observers.is_empty() && node.subs.is_empty() && !observed {
                     if let Some(v) = node.value.typed_mut::<T>() {
                         if !eq.is_some_and(|eq| eq(v, &new)) {
+                            self.words.publish(r.id, &new);
                             *v = new;
                             node.changed_at = epoch;
                             st.epoch = epoch;
@@ -116,6 +141,7 @@ impl StoreShared {
                 if eq.is_some_and(|eq| eq(v, &new)) {
                     return;
                 }
+                self.words.publish(r.id, &new);
                 *v = new;
                 st.touch(l);
                 st.propagate(l, round);
@@ -129,6 +155,7 @@ impl StoreShared {
                 self.replace(st, l, Arc::new(new), ChangeOp::Set, round);
             } else {
                 // Still shared by a note in flight: the store owns a new value outright.
+                self.words.publish(r.id, &new);
                 *slot = ValueSlot::owned(new);
                 st.touch(l);
                 st.propagate(l, round);
@@ -194,7 +221,11 @@ impl StoreShared {
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
     pub(super) fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
-        let old = st.node_mut(l).value.replace(new).expect("primitive nodes hold a value");
+        let node = st.node_mut(l);
+        if !node.proxy {
+            self.words.publish_any(node.id, &*new);
+        }
+        let old = node.value.replace(new).expect("primitive nodes hold a value");
         if st.observed() {
             let node = st.node(l);
             if let Some(def) = node.def.guard() {
