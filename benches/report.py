@@ -2,6 +2,13 @@
 """Prints the medians of one run as markdown: nexus, reactive_graph, alien-signals and the hand-written limit
 side by side with ratios, then issue 18's targets, each met or not.
 
+    report.py                      the medians of the last criterion run and target/alien-signals.json
+    report.py --save ROUND.json    saves those medians as one round (run.sh does this after each round)
+    report.py ROUND.json...        the rounds of one run.sh: each library's lowest median per workload
+
+This machine is a VM whose speed moves by up to 2x for seconds to minutes at a time; run.sh measures every
+library in several rounds, interleaved, and each figure is that library's best round (the same rule for all).
+
 Criterion's medians come from target/criterion/<group>/<bench>/new/estimates.json; alien-signals' from
 target/alien-signals.json (written by alien/bench.mjs), which maps the same group names (the workload ids)
 to median ns per iteration. A workload is one criterion group; its row joins the group's benches by name:
@@ -39,13 +46,36 @@ def fmt_ratio(r):
     return f"{r:.2f}" if r >= 0.1 else f"{r:.2g}"
 
 
-rows = {}
-for est in sorted(root.glob("*/*/new/estimates.json")):
-    group, bench = est.parts[-4], est.parts[-3]
-    rows.setdefault(group, {})[bench] = json.loads(est.read_text())["median"]["point_estimate"]
-if alien_json.exists():
-    for group, ns in json.loads(alien_json.read_text()).items():
-        rows.setdefault(group, {})[ALIEN] = ns
+def last_run():
+    """The medians of the last criterion run and of the last alien-signals run: {group: {bench: ns}}."""
+    found = {}
+    for est in sorted(root.glob("*/*/new/estimates.json")):
+        group, bench = est.parts[-4], est.parts[-3]
+        found.setdefault(group, {})[bench] = json.loads(est.read_text())["median"]["point_estimate"]
+    if alien_json.exists():
+        for group, ns in json.loads(alien_json.read_text()).items():
+            found.setdefault(group, {})[ALIEN] = ns
+    return found
+
+
+args = sys.argv[1:]
+if args[:1] == ["--save"]:
+    pathlib.Path(args[1]).parent.mkdir(parents=True, exist_ok=True)
+    pathlib.Path(args[1]).write_text(json.dumps(last_run(), indent=1) + "\n")
+    sys.exit(0)
+if args:
+    rounds = [json.loads(pathlib.Path(a).read_text()) for a in args]
+    rows = {}
+    for one in rounds:
+        for group, benches in one.items():
+            for bench, ns in benches.items():
+                best = rows.setdefault(group, {}).get(bench)
+                rows[group][bench] = ns if best is None else min(best, ns)
+    how = (f"best of {len(rounds)} rounds (each library's lowest median per workload; the rounds ran "
+           "criterion and node in turn)")
+else:
+    rows = last_run()
+    how = "one round"
 
 try:
     pin = json.loads((here / "alien" / "package.json").read_text())["dependencies"]["alien-signals"]
@@ -91,7 +121,7 @@ def limit_of(benches):
     return name, ns
 
 
-print(f"alien-signals {pin} on node (`benches/alien/bench.mjs`); the others in one criterion run. "
+print(f"alien-signals {pin} on node (`benches/alien/bench.mjs`); the others with criterion; {how}. "
       "A ratio below 1 means nexus is faster.\n")
 print("| workload | nexus | reactive_graph | alien-signals | hand-written limit | nexus / alien-signals | nexus / reactive_graph |")
 print("|---|---|---|---|---|---|---|")
