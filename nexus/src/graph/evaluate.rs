@@ -187,10 +187,10 @@ impl State {
         let node = self.node_mut(l);
         let id = node.id;
         let def = std::mem::replace(&mut node.def, NodeDef::Lent);
+        // (A run-time atom that died and whose node's removal is queued is evaluated all the same if
+        // something reads it before: a read function is pure, and the node goes with the queue.)
         let d: &dyn ErasedDef = match &def {
             NodeDef::Static(d) => *d,
-            // The atom died and its removal is queued: nothing can read it any more.
-            NodeDef::Runtime(d) if !d.core().is_alive() => return self.give_back(l, id, def),
             NodeDef::Runtime(d) => &**d,
             NodeDef::Lent => unreachable!("a node is evaluated once at a time (`computing`)"),
         };

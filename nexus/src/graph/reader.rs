@@ -56,14 +56,14 @@ impl<'a> ReadCtx<'a> {
         (self.st, read)
     }
 
-    /// Records `l` as the next source read.
+    /// Records `l` (not read before in this evaluation) as the next source read.
     #[inline]
     fn record(&mut self, l: u32) {
         if let Some(sources) = &mut self.sources {
             sources.push(l);
-        } else if self.st.node(self.node).sources.get(self.same) == Some(&l) {
-            self.same += 1;
         } else {
+            // The first read that differs from the previous evaluation's (`first_read` takes the matching
+            // ones on its fast path, so this one does not match).
             let mut sources = self.st.scratch();
             sources.extend_from_slice(&self.st.node(self.node).sources[..self.same]);
             sources.push(l);
@@ -89,19 +89,36 @@ impl<'a> ReadCtx<'a> {
     /// The first read of `r` in this evaluation: finds (or registers) its node, brings it up to date and
     /// records it as a source.
     fn first_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> u32 {
+        // Most evaluations read the same sources in the same order as the last one: while they do, the
+        // next previous source is the node, found without a lookup in the store's index, and recording it
+        // is counting it (no read mark: a list that matches so far has no repeats to weed out).
+        if self.sources.is_none() {
+            let prev = &self.st.node(self.node).sources;
+            if let Some(&h) = prev.get(self.same) {
+                if self.st.node(h).id == id {
+                    let node = self.st.node(h);
+                    if node.is_derived() && node.fresh_value().is_none() {
+                        self.st.refresh_nested(self.host, h);
+                    }
+                    self.same += 1;
+                    self.remember(id, h);
+                    return h;
+                }
+            }
+            // Leaving the matching prefix: its nodes get this evaluation's read mark now, so that a read
+            // of one of them again is not recorded twice.
+            let prefix = std::mem::take(&mut self.st.node_mut(self.node).sources);
+            for &p in &prefix[..self.same] {
+                if let Some(Some(n)) = self.st.nodes.get_mut(p as usize) {
+                    n.read_mark = self.mark;
+                }
+            }
+            self.st.node_mut(self.node).sources = prefix;
+        }
         let r = AtomRef { id, handle };
-        // Most evaluations read the same sources in the same order as the last one: the next previous
-        // source is the likely node, and checking it costs less than a lookup in the store's index.
-        let hint = match self.sources {
-            None => self.st.node(self.node).sources.get(self.same).copied(),
-            Some(_) => None,
-        };
-        let l = match hint {
-            Some(h) if self.st.node(h).id == id => h,
-            _ => match self.st.local(id) {
-                Some(l) => l,
-                None => self.host.register(self.st, r),
-            },
+        let l = match self.st.local(id) {
+            Some(l) => l,
+            None => self.host.register(self.st, r),
         };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
@@ -112,9 +129,14 @@ impl<'a> ReadCtx<'a> {
             node.read_mark = self.mark;
             self.record(l);
         }
+        self.remember(id, l);
+        l
+    }
+
+    #[inline]
+    fn remember(&mut self, id: AtomId, l: u32) {
         self.recent[self.next] = (id.bits(), l);
         self.next = (self.next + 1) % RECENT;
-        l
     }
 }
 
