@@ -13,7 +13,7 @@ use crate::core::value_ops::ValueOps;
 use crate::core::value_slot::{Owned, Value, ValueSlot};
 use crate::graph::def::{DefCore, ErasedDef};
 use crate::graph::host::Host;
-use crate::graph::reader::{ReadCtx, Reader};
+use crate::graph::reader::Reader;
 use crate::graph::state::State;
 use crate::store::writer::Writer;
 
@@ -193,7 +193,7 @@ where
             Body::Computed(r) | Body::Writable(r, _) => r,
             Body::Primitive(_) => unreachable!("only derived atoms are computed"),
         };
-        let mut reader = Reader::<S>::new(ReadCtx::new(st, host, l));
+        let mut reader = Reader::<S>::start(st, host, l);
         let new = match read {
             ReadFn::Fn(f) => f(&mut reader),
             ReadFn::Boxed(f) => f(&mut reader),

@@ -19,7 +19,6 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
-use crate::core::info::AtomId;
 use crate::graph::def::{ErasedDef, NodeDef};
 use crate::graph::host::Host;
 use crate::graph::state::{Dirt, State};
@@ -151,11 +150,13 @@ impl State {
                 },
             };
             if compute {
+                // Leaves `l` clean and off the evaluation.
                 self.recompute(host, l);
+            } else {
+                let node = self.node_mut(l);
+                node.dirt = Dirt::Clean;
+                node.computing = false;
             }
-            let node = self.node_mut(l);
-            node.dirt = Dirt::Clean;
-            node.computing = false;
             self.path().pop();
         }
     }
@@ -180,6 +181,8 @@ impl State {
         }
     }
 
+    /// Runs `l`'s read function and stores its result; leaves `l` clean and off the evaluation (unless the
+    /// read function unwinds: then `abandon` does that, and `l` keeps its dirt).
     fn recompute(&mut self, host: &dyn Host, l: u32) {
         // The definition is taken out of the node for the call (no reference-count traffic, where holding
         // it by a new `Arc` cost two atomic operations per evaluated node) and put back after it, also
@@ -198,26 +201,29 @@ impl State {
         eval.nesting += 1;
         let result = catch_unwind(AssertUnwindSafe(|| d.compute(self, host, l)));
         self.eval.as_deref_mut().expect("still there").nesting -= 1;
-        self.give_back(l, id, def);
+        // Unless the node went meanwhile (a dead atom's stale node removed by a registration in the read
+        // function): then the definition is dropped with it.
+        let node = match self.nodes.get_mut(l as usize) {
+            Some(Some(node)) if node.id == id && matches!(node.def, NodeDef::Lent) => node,
+            _ => {
+                if let Err(payload) = result {
+                    resume_unwind(payload);
+                }
+                return;
+            }
+        };
+        node.def = def;
         let changed = result.unwrap_or_else(|payload| resume_unwind(payload));
+        node.dirt = Dirt::Clean;
+        node.computing = false;
         if changed {
-            self.touch(l);
-            let observers = std::mem::take(&mut self.node_mut(l).observers);
+            self.epoch += 1;
+            node.changed_at = self.epoch;
+            let observers = std::mem::take(&mut node.observers);
             for &o in &observers {
                 self.node_mut(o).dirt = Dirt::Dirty;
             }
             self.node_mut(l).observers = observers;
-        }
-    }
-
-    /// Puts a lent definition back into node `l`, unless the node went meanwhile (a dead atom's stale
-    /// node removed by a registration in the read function): then the definition is dropped.
-    #[inline]
-    fn give_back(&mut self, l: u32, id: AtomId, def: NodeDef) {
-        if let Some(Some(node)) = self.nodes.get_mut(l as usize) {
-            if node.id == id && matches!(node.def, NodeDef::Lent) {
-                node.def = def;
-            }
         }
     }
 

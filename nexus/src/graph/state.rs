@@ -363,9 +363,20 @@ impl State {
     }
 
     /// Makes what an evaluation of `l` just read its sources, updating edges.
+    #[inline]
     pub(crate) fn finish_sources(&mut self, l: u32, read: SourcesRead) {
+        // The common case, in line: the same sources as last time.
+        if let SourcesRead::Prefix(n) = read {
+            if n == self.node(l).sources.len() {
+                return;
+            }
+        }
+        self.change_sources(l, read);
+    }
+
+    #[inline(never)]
+    fn change_sources(&mut self, l: u32, read: SourcesRead) {
         let new_sources = match read {
-            SourcesRead::Prefix(n) if n == self.node(l).sources.len() => return,
             SourcesRead::Prefix(n) => {
                 let mut new = self.scratch();
                 new.extend_from_slice(&self.node(l).sources[..n]);
