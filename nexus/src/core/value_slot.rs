@@ -1,6 +1,7 @@
 //! A node's value. Owned outright while nothing outside the store needs it, so that a write is a plain
-//! store through `&mut T` (no reference count to check); shared behind an `Arc` once a subscriber call,
-//! a plugin event or a borrow outside the lock needs it, and written in place again whenever that
+//! store through `&mut T` (no reference count to check), and a word-sized value (an integer, a float, a
+//! `bool`, a `char`) in the slot itself, with no allocation; shared behind an `Arc` once a subscriber
+//! call, a plugin event or a borrow outside the lock needs it, and written in place again whenever that
 //! sharing has ended.
 //!
 //! The slot also keeps the value's `TypeId` next to it. Typed access compares that field with
@@ -29,9 +30,111 @@ pub(crate) struct ValueSlot {
 enum Payload {
     /// A derived node never computed, or a proxy (its value is in the global registry).
     Empty,
+    /// A word-sized value (an integer, a float, a `bool` or a `char`) held in the slot itself: no
+    /// allocation, and no pointer to follow when an evaluation reads it (a cache miss per read in
+    /// graphs larger than the cache).
+    Inline(Inline),
     Owned(Owned),
     Shared(Value),
 }
+
+macro_rules! inline_types {
+    ($($variant:ident($t:ty)),* $(,)?) => {
+        /// A word-sized value by value (see [`Payload::Inline`]).
+        #[derive(Clone, Copy)]
+        enum Inline {
+            $($variant($t),)*
+        }
+
+        impl Inline {
+            /// `v` if its type is a word type (resolved at compile time for each `T`).
+            #[inline]
+            fn of<T: Any>(v: &T) -> Option<Inline> {
+                let ty = TypeId::of::<T>();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return (v as &dyn Any).downcast_ref::<$t>().map(|v| Inline::$variant(*v));
+                    }
+                )*
+                None
+            }
+
+            /// `v` if its type (known to the value only) is a word type.
+            fn of_dyn(v: &(dyn Any + Send + Sync)) -> Option<Inline> {
+                let ty = v.type_id();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return v.downcast_ref::<$t>().map(|v| Inline::$variant(*v));
+                    }
+                )*
+                None
+            }
+
+            /// The value as a `T`, if it is one: for a concrete `T` this compiles to one check of the
+            /// variant (no dispatch over all of them).
+            #[inline]
+            fn typed<T: Any>(&self) -> Option<&T> {
+                let ty = TypeId::of::<T>();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return match self {
+                            Inline::$variant(v) => (v as &dyn Any).downcast_ref::<T>(),
+                            #[allow(unreachable_patterns)]
+                            _ => None,
+                        };
+                    }
+                )*
+                None
+            }
+
+            #[inline]
+            fn typed_mut<T: Any>(&mut self) -> Option<&mut T> {
+                let ty = TypeId::of::<T>();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return match self {
+                            Inline::$variant(v) => (v as &mut dyn Any).downcast_mut::<T>(),
+                            #[allow(unreachable_patterns)]
+                            _ => None,
+                        };
+                    }
+                )*
+                None
+            }
+
+            #[inline]
+            fn as_any(&self) -> &(dyn Any + Send + Sync) {
+                match self {
+                    $(Inline::$variant(v) => v,)*
+                }
+            }
+
+            /// The value behind an `Arc`, to be shared.
+            fn to_shared(self) -> Value {
+                match self {
+                    $(Inline::$variant(v) => Arc::new(v),)*
+                }
+            }
+        }
+    };
+}
+
+inline_types!(
+    U8(u8),
+    U16(u16),
+    U32(u32),
+    U64(u64),
+    Usize(usize),
+    I8(i8),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    Isize(isize),
+    Bool(bool),
+    Char(char),
+    F32(f32),
+    F64(f64),
+);
 
 impl Default for ValueSlot {
     fn default() -> Self {
@@ -48,7 +151,11 @@ impl ValueSlot {
     /// An owned value of known type.
     #[inline]
     pub(crate) fn owned<T: Any + Send + Sync>(v: T) -> Self {
-        ValueSlot { ty: TypeId::of::<T>(), value: Payload::Owned(Box::new(v)) }
+        let value = match Inline::of(&v) {
+            Some(inline) => Payload::Inline(inline),
+            None => Payload::Owned(Box::new(v)),
+        };
+        ValueSlot { ty: TypeId::of::<T>(), value }
     }
 
     /// A shared value of a type known only to the value (a global-mode store's copy of a `Global` atom).
@@ -58,7 +165,11 @@ impl ValueSlot {
 
     /// An owned value of a type known only to the value.
     pub(crate) fn from_owned(v: Owned) -> Self {
-        ValueSlot { ty: (*v).type_id(), value: Payload::Owned(v) }
+        let value = match Inline::of_dyn(&*v) {
+            Some(inline) => Payload::Inline(inline),
+            None => Payload::Owned(v),
+        };
+        ValueSlot { ty: (*value_ref(&value).expect("a value")).type_id(), value }
     }
 
     #[inline]
@@ -69,16 +180,18 @@ impl ValueSlot {
     /// The value, to read without knowing its type.
     #[inline]
     pub(crate) fn get(&self) -> Option<&(dyn Any + Send + Sync)> {
-        match &self.value {
-            Payload::Empty => None,
-            Payload::Owned(v) => Some(&**v),
-            Payload::Shared(v) => Some(&**v),
-        }
+        value_ref(&self.value)
     }
 
     /// The value as a `T`; `None` if empty. Panics if the value is not a `T` (a bug in nexus).
     #[inline]
     pub(crate) fn typed<T: Any>(&self) -> Option<&T> {
+        if let Payload::Inline(v) = &self.value {
+            // Safe code: the variant says the type.
+            let v = v.typed::<T>();
+            assert!(v.is_some(), "an atom's value has the atom's type");
+            return v;
+        }
         let v = self.get()?;
         assert!(self.ty == TypeId::of::<T>(), "an atom's value has the atom's type");
         debug_assert!(v.is::<T>());
@@ -97,6 +210,11 @@ impl ValueSlot {
     pub(crate) fn typed_mut<T: Any>(&mut self) -> Option<&mut T> {
         let v: &mut (dyn Any + Send + Sync) = match &mut self.value {
             Payload::Empty => return None,
+            Payload::Inline(v) => {
+                let v = v.typed_mut::<T>();
+                assert!(v.is_some(), "an atom's value has the atom's type");
+                return v;
+            }
             Payload::Owned(v) => &mut **v,
             Payload::Shared(v) => Arc::get_mut(v)?,
         };
@@ -119,12 +237,12 @@ impl ValueSlot {
 
     /// A shared handle to the value, moving an owned value behind an `Arc` first (once).
     pub(crate) fn share(&mut self) -> Option<Value> {
-        if let Payload::Owned(_) = self.value {
-            let Payload::Owned(v) = std::mem::replace(&mut self.value, Payload::Empty) else {
-                unreachable!("matched above")
-            };
-            // The type does not change: `ty` stays valid.
-            self.value = Payload::Shared(Arc::from(v));
+        // The type does not change: `ty` stays valid.
+        match std::mem::replace(&mut self.value, Payload::Empty) {
+            Payload::Owned(v) => self.value = Payload::Shared(Arc::from(v)),
+            // Shared from now on (written in place again once the sharing ends, as an owned value is).
+            Payload::Inline(v) => self.value = Payload::Shared(v.to_shared()),
+            other => self.value = other,
         }
         self.shared().cloned()
     }
@@ -140,9 +258,20 @@ impl ValueSlot {
         self.ty = (*new).type_id();
         match std::mem::replace(&mut self.value, Payload::Shared(new)) {
             Payload::Empty => None,
+            Payload::Inline(v) => Some(v.to_shared()),
             Payload::Owned(v) => Some(Arc::from(v)),
             Payload::Shared(v) => Some(v),
         }
+    }
+}
+
+#[inline]
+fn value_ref(value: &Payload) -> Option<&(dyn Any + Send + Sync)> {
+    match value {
+        Payload::Empty => None,
+        Payload::Inline(v) => Some(v.as_any()),
+        Payload::Owned(v) => Some(&**v),
+        Payload::Shared(v) => Some(&**v),
     }
 }
 
@@ -221,6 +350,37 @@ mod tests {
         let shared = slot.share_typed().unwrap();
         assert_eq!(shared.clone().typed::<String>(), "four");
         assert_eq!(SharedValue::new(Arc::new(6u8)).typed::<u8>(), &6);
+    }
+
+    #[test]
+    fn word_values_are_held_in_the_slot_until_shared() {
+        let mut slot = ValueSlot::owned(-3i64);
+        assert!(matches!(slot.value, Payload::Inline(Inline::I64(-3))));
+        *slot.typed_mut::<i64>().unwrap() -= 1;
+        assert_eq!(slot.typed::<i64>(), Some(&-4));
+        let shared = slot.share_typed().unwrap();
+        assert_eq!(shared.typed::<i64>(), &-4);
+        assert!(slot.typed_mut::<i64>().is_none(), "shared and held elsewhere");
+        drop(shared);
+        *slot.typed_mut::<i64>().unwrap() = 9;
+        assert_eq!(slot.typed::<i64>(), Some(&9));
+        let from_box = ValueSlot::from_owned(Box::new('x'));
+        assert!(matches!(from_box.value, Payload::Inline(Inline::Char('x'))));
+        assert_eq!(from_box.typed::<char>(), Some(&'x'));
+        let mut float = ValueSlot::owned(0.5f32);
+        let old = float.replace(Arc::new(1.5f32)).unwrap();
+        assert_eq!(old.downcast_ref::<f32>(), Some(&0.5));
+        assert_eq!(float.typed::<f32>(), Some(&1.5));
+        assert!(matches!(ValueSlot::owned(String::new()).value, Payload::Owned(_)));
+        assert!(matches!(ValueSlot::from_owned(Box::new(vec![1u8])).value, Payload::Owned(_)));
+        for v in [
+            ValueSlot::owned(true),
+            ValueSlot::owned(7u8),
+            ValueSlot::owned(usize::MAX),
+            ValueSlot::owned(1.0f64),
+        ] {
+            assert!(matches!(v.value, Payload::Inline(_)));
+        }
     }
 
     #[test]
