@@ -42,7 +42,7 @@ macro_rules! inline_types {
     ($($variant:ident($t:ty)),* $(,)?) => {
         /// A word-sized value by value (see [`Payload::Inline`]).
         #[derive(Clone, Copy)]
-        enum Inline {
+        pub(crate) enum Inline {
             $($variant($t),)*
         }
 
@@ -247,10 +247,15 @@ impl ValueSlot {
         self.shared().cloned()
     }
 
-    /// A shared handle to the value with its type identity (for subscriber calls).
+    /// The value for subscriber calls made after the lock is released: a copy of a word-sized value (no
+    /// reference count to touch, and the slot stays as it is), else a shared handle with its type
+    /// identity.
     pub(crate) fn share_typed(&mut self) -> Option<SharedValue> {
+        if let Payload::Inline(v) = self.value {
+            return Some(SharedValue::Inline(v));
+        }
         let value = self.share()?;
-        Some(SharedValue { ty: self.ty, value })
+        Some(SharedValue::Shared { ty: self.ty, value })
     }
 
     /// Puts `new` in and hands back the old value as a shared one (for plugin events).
@@ -275,39 +280,39 @@ fn value_ref(value: &Payload) -> Option<&(dyn Any + Send + Sync)> {
     }
 }
 
-/// A shared value with its `TypeId` beside it, for typed reads after the store's lock is released
-/// (subscriber calls). Invariant: `ty` is the `TypeId` of `value`'s concrete type.
-pub(crate) struct SharedValue {
-    ty: TypeId,
-    value: Value,
+/// A value for typed reads after the store's lock is released (subscriber calls): a word-sized value
+/// by copy, or a shared value with its `TypeId` beside it (invariant: `ty` is the `TypeId` of `value`'s
+/// concrete type).
+#[derive(Clone)]
+pub(crate) enum SharedValue {
+    Inline(Inline),
+    Shared { ty: TypeId, value: Value },
 }
 
 impl SharedValue {
     /// Wraps a value whose type only the value knows (asked once, through its vtable).
     #[cfg(test)]
     pub(crate) fn new(value: Value) -> Self {
-        SharedValue { ty: (*value).type_id(), value }
+        SharedValue::Shared { ty: (*value).type_id(), value }
     }
 
     /// The value as a `T`. Panics if it is not a `T` (a bug in nexus).
     #[inline]
     pub(crate) fn typed<T: Any>(&self) -> &T {
-        assert!(self.ty == TypeId::of::<T>(), "an atom's value has the atom's type");
-        debug_assert!(self.value.is::<T>());
-        let ptr = std::ptr::from_ref::<dyn Any + Send + Sync>(&*self.value).cast::<T>();
+        let (ty, value) = match self {
+            SharedValue::Inline(v) => return v.typed::<T>().expect("an atom's value has the atom's type"),
+            SharedValue::Shared { ty, value } => (ty, value),
+        };
+        assert!(*ty == TypeId::of::<T>(), "an atom's value has the atom's type");
+        debug_assert!(value.is::<T>());
+        let ptr = std::ptr::from_ref::<dyn Any + Send + Sync>(&**value).cast::<T>();
         // SAFETY: as in `ValueSlot::typed`: `ty` is the value's concrete type (this type's invariant, set
-        // by its two constructors) and equals `TypeId::of::<T>()`; the `Arc` keeps the value alive for
-        // the borrow of `self`.
+        // where it is made) and equals `TypeId::of::<T>()`; the `Arc` keeps the value alive for the
+        // borrow of `self`.
         #[allow(unsafe_code)]
         unsafe {
             &*ptr
         }
-    }
-}
-
-impl Clone for SharedValue {
-    fn clone(&self) -> Self {
-        SharedValue { ty: self.ty, value: self.value.clone() }
     }
 }
 
@@ -358,8 +363,12 @@ mod tests {
         assert!(matches!(slot.value, Payload::Inline(Inline::I64(-3))));
         *slot.typed_mut::<i64>().unwrap() -= 1;
         assert_eq!(slot.typed::<i64>(), Some(&-4));
-        let shared = slot.share_typed().unwrap();
-        assert_eq!(shared.typed::<i64>(), &-4);
+        let copy = slot.share_typed().unwrap();
+        assert_eq!(copy.typed::<i64>(), &-4);
+        *slot.typed_mut::<i64>().unwrap() = 5;
+        assert_eq!(copy.typed::<i64>(), &-4, "subscribers get a copy: the slot stays in place");
+        let shared = slot.share().unwrap();
+        assert_eq!(shared.downcast_ref::<i64>(), Some(&5));
         assert!(slot.typed_mut::<i64>().is_none(), "shared and held elsewhere");
         drop(shared);
         *slot.typed_mut::<i64>().unwrap() = 9;
