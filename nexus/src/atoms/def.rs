@@ -10,7 +10,7 @@ use crate::core::info::AtomKind;
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::teardown::Teardown;
 use crate::core::value_ops::ValueOps;
-use crate::core::value_slot::{Owned, Value, ValueSlot};
+use crate::core::value_slot::{Value, ValueSlot};
 use crate::graph::def::{DefCore, ErasedDef};
 use crate::graph::host::Host;
 use crate::graph::reader::Reader;
@@ -168,11 +168,11 @@ where
         std::any::type_name::<T>()
     }
 
-    fn init_owned(&self) -> Owned {
+    fn init_slot(&self) -> ValueSlot {
         match &self.body {
-            Body::Primitive(Init::Fn(f)) => Box::new(f()),
-            Body::Primitive(Init::Value(v)) => Box::new(v.clone()),
-            Body::Primitive(Init::Boxed(f)) => Box::new(f()),
+            Body::Primitive(Init::Fn(f)) => ValueSlot::owned(f()),
+            Body::Primitive(Init::Value(v)) => ValueSlot::owned(v.clone()),
+            Body::Primitive(Init::Boxed(f)) => ValueSlot::owned(f()),
             Body::Computed(_) | Body::Writable(..) => unreachable!("derived atoms have no initial value"),
         }
     }

@@ -14,6 +14,8 @@
 use std::any::{Any, TypeId};
 use std::sync::Arc;
 
+use crate::core::words::Word;
+
 /// A value as stores hold it once it is shared: callbacks can see it after the store's lock is released.
 pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 
@@ -21,8 +23,10 @@ pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 pub(crate) type Owned = Box<dyn Any + Send + Sync>;
 
 /// Invariant: when `value` is not `Empty`, `ty` is the `TypeId` of its concrete type. Only this module
-/// writes the fields, and every write sets both from the same value.
-pub(crate) struct ValueSlot {
+/// writes the fields, and every write sets both from the same value. (`pub` only so that the hidden
+/// `ErasedDef` trait can name it; the module is private, so users cannot.)
+#[doc(hidden)]
+pub struct ValueSlot {
     ty: TypeId,
     value: Payload,
 }
@@ -59,16 +63,6 @@ macro_rules! inline_types {
                 None
             }
 
-            /// `v` if its type (known to the value only) is a word type.
-            fn of_dyn(v: &(dyn Any + Send + Sync)) -> Option<Inline> {
-                let ty = v.type_id();
-                $(
-                    if ty == TypeId::of::<$t>() {
-                        return v.downcast_ref::<$t>().map(|v| Inline::$variant(*v));
-                    }
-                )*
-                None
-            }
 
             /// The value as a `T`, if it is one: for a concrete `T` this compiles to one check of the
             /// variant (no dispatch over all of them).
@@ -106,6 +100,14 @@ macro_rules! inline_types {
             fn as_any(&self) -> &(dyn Any + Send + Sync) {
                 match self {
                     $(Inline::$variant(v) => v,)*
+                }
+            }
+
+            /// The value as the bits of a word (`core::words`).
+            #[inline]
+            fn bits(self) -> u64 {
+                match self {
+                    $(Inline::$variant(v) => Word::to_bits(v),)*
                 }
             }
 
@@ -163,13 +165,13 @@ impl ValueSlot {
         ValueSlot { ty: (*v).type_id(), value: Payload::Shared(v) }
     }
 
-    /// An owned value of a type known only to the value.
-    pub(crate) fn from_owned(v: Owned) -> Self {
-        let value = match Inline::of_dyn(&*v) {
-            Some(inline) => Payload::Inline(inline),
-            None => Payload::Owned(v),
-        };
-        ValueSlot { ty: (*value_ref(&value).expect("a value")).type_id(), value }
+    /// The value as the bits of a word, if it is a word-sized value held in the slot.
+    #[inline]
+    pub(crate) fn word_bits(&self) -> Option<u64> {
+        match self.value {
+            Payload::Inline(v) => Some(v.bits()),
+            _ => None,
+        }
     }
 
     #[inline]
@@ -348,8 +350,6 @@ mod tests {
         let old = slot.replace(Arc::new(String::from("four"))).unwrap();
         assert_eq!(old.downcast_ref::<u64>(), Some(&3));
         assert_eq!(slot.typed::<String>().map(String::as_str), Some("four"));
-        let boxed = ValueSlot::from_owned(Box::new(5i32));
-        assert_eq!(boxed.typed::<i32>(), Some(&5));
         assert!(ValueSlot::empty().get().is_none());
         assert!(ValueSlot::empty().typed::<u64>().is_none());
         let shared = slot.share_typed().unwrap();
@@ -373,15 +373,17 @@ mod tests {
         drop(shared);
         *slot.typed_mut::<i64>().unwrap() = 9;
         assert_eq!(slot.typed::<i64>(), Some(&9));
-        let from_box = ValueSlot::from_owned(Box::new('x'));
-        assert!(matches!(from_box.value, Payload::Inline(Inline::Char('x'))));
-        assert_eq!(from_box.typed::<char>(), Some(&'x'));
+        let letter = ValueSlot::owned('x');
+        assert!(matches!(letter.value, Payload::Inline(Inline::Char('x'))));
+        assert_eq!(letter.typed::<char>(), Some(&'x'));
+        assert_eq!(letter.word_bits(), Some(u64::from('x')));
         let mut float = ValueSlot::owned(0.5f32);
         let old = float.replace(Arc::new(1.5f32)).unwrap();
         assert_eq!(old.downcast_ref::<f32>(), Some(&0.5));
         assert_eq!(float.typed::<f32>(), Some(&1.5));
         assert!(matches!(ValueSlot::owned(String::new()).value, Payload::Owned(_)));
-        assert!(matches!(ValueSlot::from_owned(Box::new(vec![1u8])).value, Payload::Owned(_)));
+        assert!(matches!(ValueSlot::owned(vec![1u8]).value, Payload::Owned(_)));
+        assert_eq!(ValueSlot::owned(vec![1u8]).word_bits(), None);
         for v in [
             ValueSlot::owned(true),
             ValueSlot::owned(7u8),

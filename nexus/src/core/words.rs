@@ -111,6 +111,14 @@ impl Words {
         }
     }
 
+    /// [`publish`](Self::publish) of a value in a slot (a word-sized value is held in it by value).
+    #[inline]
+    pub(crate) fn publish_slot(&self, id: AtomId, value: &crate::core::value_slot::ValueSlot) {
+        if let Some(bits) = value.word_bits() {
+            self.put(id, bits);
+        }
+    }
+
     /// [`publish`](Self::publish) of a value whose type is known only at run time.
     #[inline]
     pub(crate) fn publish_any(&self, id: AtomId, value: &(dyn Any + Send + Sync)) {

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use crate::core::info::{AtomId, AtomKind};
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::space::{Slot, SlotSpace};
-use crate::core::value_slot::{Owned, Value};
+use crate::core::value_slot::{Value, ValueSlot};
 use crate::graph::host::Host;
 use crate::graph::state::State;
 
@@ -303,9 +303,9 @@ pub trait ErasedDef: Send + Sync + 'static {
     /// A primitive atom's initial value.
     #[doc(hidden)]
     fn init_value(&self) -> Value;
-    /// A primitive atom's initial value, owned (a store's first value of it).
+    /// A primitive atom's initial value, as a store's first value of it.
     #[doc(hidden)]
-    fn init_owned(&self) -> Owned;
+    fn init_slot(&self) -> ValueSlot;
     /// Runs derived node `l`'s read function, records the sources it read, and stores the result unless
     /// it equals the current value (in place when nothing else shares the old one). Returns whether it
     /// changed.

@@ -244,8 +244,8 @@ impl StoreShared {
             crate::store::global::add_watcher(r, self.weak());
             ValueSlot::from_shared(crate::store::global::value(r))
         } else if r.id.kind() == AtomKind::Primitive {
-            let value = ValueSlot::from_owned(r.handle.def().init_owned());
-            self.words.publish_any(r.id, value.get().expect("just made"));
+            let value = r.handle.def().init_slot();
+            self.words.publish_slot(r.id, &value);
             value
         } else {
             ValueSlot::empty()
