@@ -10,8 +10,8 @@ fn main() {
     let dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(dir.join("big_atoms.rs"), src).expect("write generated atoms");
     // A function touching all 1,000, so that each gets its slot in the store type's space.
-    let mut touch = String::from("fn big_rest(s: &Big) -> u64 {\n    0");
-    for i in 0..1_000 {
+    let mut touch = String::from("fn big_rest(s: &Big) -> u64 {\n    s.get(&BIG0)");
+    for i in 1..1_000 {
         let _ = write!(touch, " + s.get(&BIG{i})");
     }
     touch.push_str("\n}\n");
