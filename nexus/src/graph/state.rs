@@ -19,6 +19,7 @@ use crate::core::value_slot::{SharedValue, ValueSlot};
 use crate::graph::def::NodeDef;
 use crate::graph::evaluate::Eval;
 use crate::graph::host::Host;
+use crate::graph::notes::Notes;
 use crate::graph::observe::{Event, Plugins};
 use crate::graph::reader::SourcesRead;
 
@@ -41,6 +42,7 @@ pub(crate) struct Subscriber {
     pub(crate) alive: AtomicBool,
 }
 
+#[derive(Clone)]
 pub(crate) struct Sub {
     pub(crate) seq: u64,
     pub(crate) sub: Arc<Subscriber>,
@@ -81,10 +83,11 @@ const _: () = assert!(std::mem::size_of::<Option<Node>>() <= 168);
 /// memory for them (a cache miss each, beyond the cache: cellx with 1,000 layers).
 pub(crate) type Edges = smallvec::SmallVec<[u32; 4]>;
 
-/// A node's subscribers: boxed, since most nodes have none (8 bytes in the node instead of 24).
+/// A node's subscribers: behind one pointer, since most nodes have none (8 bytes in the node instead of
+/// 24), and shared, so that a round's subscriber calls hold the whole list by one reference count
+/// (copied on write if a subscription comes or goes while a round still holds it).
 #[derive(Default)]
-#[allow(clippy::box_collection)] // the box is the point: a thin pointer in every node
-pub(crate) struct Subs(Option<Box<Vec<Sub>>>);
+pub(crate) struct Subs(Option<Arc<Vec<Sub>>>);
 
 impl Subs {
     #[inline]
@@ -92,17 +95,18 @@ impl Subs {
         self.0.as_ref().is_none_or(|v| v.is_empty())
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Sub> {
-        self.0.iter().flat_map(|v| v.iter())
+    /// The list, for a round's subscriber calls.
+    pub(crate) fn shared(&self) -> Option<&Arc<Vec<Sub>>> {
+        self.0.as_ref()
     }
 
     pub(crate) fn push(&mut self, sub: Sub) {
-        self.0.get_or_insert_with(Box::default).push(sub);
+        Arc::make_mut(self.0.get_or_insert_with(Arc::default)).push(sub);
     }
 
     pub(crate) fn retain(&mut self, keep: impl FnMut(&Sub) -> bool) {
         if let Some(v) = &mut self.0 {
-            v.retain(keep);
+            Arc::make_mut(v).retain(keep);
             if v.is_empty() {
                 self.0 = None;
             }
@@ -171,13 +175,6 @@ pub(crate) struct Round {
     /// The `Global` atoms whose changes this round announces to their subscribers here (each change is
     /// announced once, by its own notice; a copy refreshed by another atom's notice is not).
     pub(crate) announced: Vec<AtomId>,
-}
-
-/// A subscriber call prepared under the lock and made after it is released.
-pub(crate) struct Note {
-    pub(crate) seq: u64,
-    pub(crate) sub: Arc<Subscriber>,
-    pub(crate) value: SharedValue,
 }
 
 impl State {
@@ -434,8 +431,8 @@ impl State {
         &mut self,
         host: &dyn Host,
         round: &mut Round,
-    ) -> (Vec<Note>, Option<Box<dyn Any + Send>>) {
-        let mut notes = crate::graph::notes::take_pool();
+    ) -> (Notes, Option<Box<dyn Any + Send>>) {
+        let mut notes = Notes::take();
         let mut first_panic = None;
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(Option::is_none) {
@@ -451,16 +448,11 @@ impl State {
             if node.changed_at <= round.start_epoch || (node.proxy && !round.announced.contains(&node.id)) {
                 continue;
             }
+            let Some(subs) = node.subs.shared() else { continue };
             let Some(value) = node.value.share_typed() else { continue };
-            notes.extend(node.subs.iter().map(|s| Note {
-                seq: s.seq,
-                sub: s.sub.clone(),
-                value: value.clone(),
-            }));
+            notes.add(subs, value);
         }
-        if notes.len() > 1 {
-            notes.sort_by_key(|n| n.seq);
-        }
+        notes.sort();
         (notes, first_panic)
     }
 }

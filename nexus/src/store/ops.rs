@@ -11,8 +11,9 @@ use crate::core::value_slot::{Value, ValueSlot};
 use crate::core::words::{is_word, Read};
 use crate::graph::access::AtomRef;
 use crate::graph::def::ErasedDef;
+use crate::graph::notes::Notes;
 use crate::graph::observe::{ChangeOp, Event};
-use crate::graph::state::{Callback, Note, Round, State, Sub, Subscriber};
+use crate::graph::state::{Callback, Round, State, Sub, Subscriber};
 use crate::store::instance::StoreShared;
 use crate::store::subscription::Subscription;
 
@@ -254,7 +255,7 @@ impl StoreShared {
         let mut round = st.new_round();
         f(&mut st, &mut round);
         let (notes, panic) =
-            if round.candidates.is_empty() { (Vec::new(), None) } else { st.flush(self, &mut round) };
+            if round.candidates.is_empty() { (Notes::default(), None) } else { st.flush(self, &mut round) };
         st.recycle(std::mem::take(&mut round.candidates));
         drop(st);
         finish(self, round.global_changes, notes, panic);
@@ -364,7 +365,7 @@ impl StoreShared {
 fn finish(
     origin: &StoreShared,
     global_changes: Vec<AtomId>,
-    notes: Vec<Note>,
+    notes: Notes,
     panic: Option<Box<dyn Any + Send>>,
 ) {
     for id in global_changes {
@@ -374,7 +375,7 @@ fn finish(
 }
 
 /// Calls every subscriber even if one panics; the first panic is raised again after all have run.
-fn run_notes(notes: Vec<Note>, panic: Option<Box<dyn Any + Send>>) {
+fn run_notes(notes: Notes, panic: Option<Box<dyn Any + Send>>) {
     crate::graph::notes::run(notes, panic);
 }
 
