@@ -14,7 +14,7 @@ use crate::graph::def::ErasedDef;
 use crate::graph::notes::Notes;
 use crate::graph::observe::{ChangeOp, Event};
 use crate::graph::state::{Callback, Round, State, Sub, Subscriber};
-use crate::store::instance::StoreShared;
+use crate::store::instance::{StoreShared, WriteGuard};
 use crate::store::subscription::Subscription;
 
 impl StoreShared {
@@ -119,11 +119,29 @@ impl StoreShared {
                     }
                 }
             }
+            // Observed or downstream of something: a round, under the lock already held.
+            return self.set_round(st, r, new, eq);
         }
         self.set_slow(r, new, eq);
     }
 
-    /// Every other `set`: out of line, so that the fast path stays small.
+    /// A `set` that is a change round of its own, with the lock `st` the fast path took (taking it again
+    /// would cost two more atomic operations). Out of line, so that the fast path stays small.
+    #[inline(never)]
+    fn set_round<T: Send + Sync + 'static>(
+        &self,
+        mut st: WriteGuard<'_>,
+        r: AtomRef<'_>,
+        new: T,
+        eq: Option<fn(&T, &T) -> bool>,
+    ) {
+        let mut round = st.new_round();
+        self.set_in(&mut st, &mut round, r, new, eq);
+        self.end_locked(st, round);
+    }
+
+    /// Every other `set` (in a batch, or of a `Global` atom in the registry): out of line, so that the
+    /// fast path stays small.
     #[inline(never)]
     fn set_slow<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
         if self.in_global_registry(r) {
@@ -132,7 +150,19 @@ impl StoreShared {
             }
             return;
         }
-        self.change(|st, round| {
+        self.change(|st, round| self.set_in(st, round, r, new, eq));
+    }
+
+    /// The write of a `set` in a round.
+    fn set_in<T: Send + Sync + 'static>(
+        &self,
+        st: &mut State,
+        round: &mut Round,
+        r: AtomRef<'_>,
+        new: T,
+        eq: Option<fn(&T, &T) -> bool>,
+    ) {
+        {
             let (l, _) = self.resolve(st, r);
             let observed = st.observed();
             let slot = &mut st.node_mut(l).value;
@@ -161,7 +191,7 @@ impl StoreShared {
                 st.touch(l);
                 st.propagate(l, round);
             }
-        });
+        }
     }
 
     /// `update` of a primitive atom: read, modify and write under one lock, so no update is lost.
@@ -254,6 +284,12 @@ impl StoreShared {
         let mut st = self.write();
         let mut round = st.new_round();
         f(&mut st, &mut round);
+        self.end_locked(st, round);
+    }
+
+    /// Ends a round made under the lock `st`: brings observed atoms up to date, releases the lock and
+    /// notifies.
+    fn end_locked(&self, mut st: WriteGuard<'_>, mut round: Round) {
         let (notes, panic) =
             if round.candidates.is_empty() { (Notes::default(), None) } else { st.flush(self, &mut round) };
         st.recycle(std::mem::take(&mut round.candidates));
