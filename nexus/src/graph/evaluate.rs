@@ -17,6 +17,7 @@
 //!
 //! Without unwinding (`panic = "abort"`), reads cannot suspend and nest as deep as the graph.
 
+use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use crate::graph::def::{ErasedDef, NodeDef};
@@ -66,17 +67,28 @@ impl State {
     /// derived value. A panic in a read function (or a cycle) leaves every node it interrupted to be
     /// evaluated again by the next read, and reaches the caller.
     pub(crate) fn refresh(&mut self, host: &dyn Host, l: u32) {
+        if let Err(payload) = self.try_refresh(host, l) {
+            resume_unwind(payload);
+        }
+    }
+
+    /// [`refresh`](Self::refresh), returning a panic of a read function (or of a cycle, whose message
+    /// the panic hook has shown) instead of raising it: a round's flush goes on with the other atoms.
+    pub(crate) fn try_refresh(&mut self, host: &dyn Host, l: u32) -> Result<(), Box<dyn Any + Send>> {
         if self.node(l).fresh_value().is_some() {
-            return;
+            return Ok(());
         }
         if self.node(l).computing {
-            self.cycle_panic(l);
+            let message = self.cycle_message(&self.cycle_at(l));
+            return Err(catch_unwind(|| panic!("{message}")).expect_err("panics"));
         }
         let base = self.eval().path.len();
         let nesting = self.eval().nesting;
         self.enter(l);
         loop {
-            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(host, base))) else { return };
+            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(host, base))) else {
+                return Ok(());
+            };
             let eval = self.eval();
             eval.nesting = nesting;
             match eval.suspended.take() {
@@ -86,11 +98,12 @@ impl State {
                 _ => {
                     self.abandon(base);
                     if let Some(cycle) = payload.downcast_ref::<Cycle>() {
-                        // Every definition lent on the way is back: the cycle's atoms can be named.
+                        // Every definition lent on the way is back: the cycle's atoms can be named. Raised
+                        // (and caught) as a panic of its own, so that the panic hook shows the message.
                         let message = self.cycle_message(cycle);
-                        panic!("{message}");
+                        return Err(catch_unwind(|| panic!("{message}")).expect_err("panics"));
                     }
-                    resume_unwind(payload);
+                    return Err(payload);
                 }
             }
         }
@@ -245,14 +258,20 @@ impl State {
     /// given them back: by [`refresh`](Self::refresh), which catches [`Cycle`].
     #[cold]
     fn cycle_panic(&self, l: u32) -> ! {
-        let path = self.eval.as_ref().map_or(&[][..], |e| &e.path[..]);
-        let start = path.iter().position(|&(n, _)| n == l).unwrap_or(0);
-        let cycle = Cycle { nodes: path[start..].iter().map(|&(n, _)| n).collect(), closed_by: l };
+        let cycle = self.cycle_at(l);
         if cfg!(panic = "unwind") {
             resume_unwind(Box::new(cycle));
         }
         // Nothing unwinds: the names of the atoms being evaluated are not at hand.
         panic!("{}", self.cycle_message(&cycle))
+    }
+
+    /// The cycle that a read of `l` (under evaluation) closes: the path from `l` up.
+    #[cold]
+    fn cycle_at(&self, l: u32) -> Cycle {
+        let path = self.eval.as_ref().map_or(&[][..], |e| &e.path[..]);
+        let start = path.iter().position(|&(n, _)| n == l).unwrap_or(0);
+        Cycle { nodes: path[start..].iter().map(|&(n, _)| n).collect(), closed_by: l }
     }
 
     #[cold]

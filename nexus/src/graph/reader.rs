@@ -84,7 +84,9 @@ impl<'a> ReadCtx<'a> {
     }
 
     /// Brings `r` up to date, records it as a source and hands its value to `f` (without cloning it).
-    #[inline]
+    /// Always in line: a read of an atom read before in this evaluation is a handful of instructions
+    /// (a read function reading one atom fifty times spent a tenth of its time on this call).
+    #[inline(always)]
     fn read<T: Any, R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&T) -> R) -> R {
         let key = r.id.bits();
         // Read before in this evaluation: already recorded and up to date, since nothing the store holds
@@ -188,6 +190,7 @@ impl<S> Reader<'_, S> {
 
 impl<S: Owner> Reader<'_, S> {
     /// The current value of `atom` (computed if derived), recorded as a dependency.
+    #[inline]
     pub fn get<A>(&mut self, atom: &A) -> A::Value
     where
         A: Readable,
@@ -197,6 +200,7 @@ impl<S: Owner> Reader<'_, S> {
     }
 
     /// Calls `f` with a borrow of `atom`'s current value, recorded as a dependency.
+    #[inline]
     pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
     where
         A: Readable,

@@ -8,7 +8,6 @@
 //! inputs. Marking is a loop over a reused stack: no walk here recurses by the depth of the graph.
 
 use std::any::Any;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -439,7 +438,7 @@ impl State {
                 continue;
             }
             if self.node(l).is_derived() {
-                if let Err(p) = catch_unwind(AssertUnwindSafe(|| self.refresh(host, l))) {
+                if let Err(p) = self.try_refresh(host, l) {
                     first_panic.get_or_insert(p);
                     continue;
                 }
