@@ -87,6 +87,7 @@ impl<'a> ReadCtx<'a> {
     /// Always in line: a read of an atom read before in this evaluation is a handful of instructions
     /// (a read function reading one atom fifty times spent a tenth of its time on this call).
     #[inline(always)]
+    #[allow(clippy::inline_always)] // measured, as said above
     fn read<T: Any, R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&T) -> R) -> R {
         let key = r.id.bits();
         // Read before in this evaluation: already recorded and up to date, since nothing the store holds
