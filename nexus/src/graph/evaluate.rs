@@ -232,11 +232,11 @@ impl State {
         if changed {
             self.epoch += 1;
             node.changed_at = self.epoch;
-            let observers = std::mem::take(&mut node.observers);
-            for &o in &observers {
+            // By index: most nodes have one or two observers, kept in the node (no list to move out).
+            for i in 0..node.observers.len() {
+                let o = self.node(l).observers[i];
                 self.node_mut(o).dirt = Dirt::Dirty;
             }
-            self.node_mut(l).observers = observers;
         }
     }
 
