@@ -44,16 +44,24 @@ enum Payload {
 
 macro_rules! inline_types {
     ($($variant:ident($t:ty)),* $(,)?) => {
-        /// A word-sized value by value (see [`Payload::Inline`]).
+        /// A word-sized value by value (see [`Payload::Inline`]). Its variants are *the* word types: the
+        /// word cells of `core::words` take the same ones, through the functions below.
         #[derive(Clone, Copy)]
         pub(crate) enum Inline {
             $($variant($t),)*
         }
 
         impl Inline {
+            /// Whether `T` is a word type (resolved at compile time for each `T`).
+            #[inline]
+            pub(crate) fn is<T: Any>() -> bool {
+                let ty = TypeId::of::<T>();
+                $(ty == TypeId::of::<$t>())||*
+            }
+
             /// `v` if its type is a word type (resolved at compile time for each `T`).
             #[inline]
-            fn of<T: Any>(v: &T) -> Option<Inline> {
+            pub(crate) fn of<T: Any>(v: &T) -> Option<Inline> {
                 let ty = TypeId::of::<T>();
                 $(
                     if ty == TypeId::of::<$t>() {
@@ -103,12 +111,37 @@ macro_rules! inline_types {
                 }
             }
 
+            /// `v` if its type (known to the value only) is a word type.
+            #[inline]
+            pub(crate) fn of_any(v: &dyn Any) -> Option<Inline> {
+                let ty = v.type_id();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return v.downcast_ref::<$t>().map(|v| Inline::$variant(*v));
+                    }
+                )*
+                None
+            }
+
             /// The value as the bits of a word (`core::words`).
             #[inline]
-            fn bits(self) -> u64 {
+            pub(crate) fn bits(self) -> u64 {
                 match self {
                     $(Inline::$variant(v) => Word::to_bits(v),)*
                 }
+            }
+
+            /// A `T` from the bits [`bits`](Self::bits) made of one, if `T` is a word type (resolved
+            /// at compile time for each `T`).
+            #[inline]
+            pub(crate) fn from_bits<T: Any + Clone>(bits: u64) -> Option<T> {
+                let ty = TypeId::of::<T>();
+                $(
+                    if ty == TypeId::of::<$t>() {
+                        return (&<$t as Word>::from_bits(bits) as &dyn Any).downcast_ref::<T>().cloned();
+                    }
+                )*
+                None
             }
 
             /// The value behind an `Arc`, to be shared.

@@ -21,14 +21,16 @@
 //! - As with the lock, a read on another thread may see part of a batch that is still running: a batch
 //!   defers notifications and is one step of history, not a transaction across threads.
 //!
-//! No `unsafe`: values go to and from bits through the [`Word`] conversions, chosen by `TypeId`, which
+//! No `unsafe`: values go to and from bits through the [`Word`] conversions of the word types (the
+//! variants of `value_slot::Inline`, one list for both), chosen by `TypeId`, which
 //! the compiler resolves for each concrete type (a `get` of a `String` has no trace of this path).
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use crate::core::info::{AtomId, AtomKind};
+use crate::core::value_slot::Inline;
 
 /// How many slots of an owner's space have cells: the first [`CHUNK`] in the table itself (made on the
 /// first publish, behind one pointer: an empty store stays within its 256 bytes, and a store that holds
@@ -146,7 +148,7 @@ impl Words {
     }
 }
 
-/// A value type stored in a cell as a `u64` (losslessly both ways).
+/// How a word type ([`Inline`]'s variants) is stored in a cell: as a `u64`, losslessly both ways.
 pub(crate) trait Word: Copy + 'static {
     fn to_bits(self) -> u64;
     fn from_bits(bits: u64) -> Self;
@@ -217,64 +219,25 @@ impl Word for f64 {
     }
 }
 
-/// Calls `$then!(type)` for the word type that `$ty` (a `TypeId`) is, in a chain of `if`s.
-macro_rules! each_word {
-    ($ty:expr, $then:ident) => {
-        each_word!(@ $ty, $then, u64, i64, u32, i32, usize, isize, bool, f64, f32, u8, u16, i8, i16, char)
-    };
-    (@ $ty:expr, $then:ident, $($w:ty),*) => {{
-        let ty = $ty;
-        $(
-            if ty == TypeId::of::<$w>() {
-                $then!($w)
-            }
-        )*
-    }};
-}
-
-/// Whether `T` is a word type (resolved at compile time for each `T`).
+/// Whether `T` is a word type: one of [`Inline`]'s (resolved at compile time for each `T`).
 #[inline]
 pub(crate) fn is_word<T: 'static>() -> bool {
-    macro_rules! yes {
-        ($w:ty) => {
-            return true
-        };
-    }
-    each_word!(TypeId::of::<T>(), yes);
-    false
+    Inline::is::<T>()
 }
 
 #[inline]
 fn to_word<T: 'static>(value: &T) -> Option<u64> {
-    macro_rules! bits {
-        ($w:ty) => {
-            return (value as &dyn Any).downcast_ref::<$w>().map(|v| Word::to_bits(*v))
-        };
-    }
-    each_word!(TypeId::of::<T>(), bits);
-    None
+    Inline::of(value).map(Inline::bits)
 }
 
 #[inline]
 fn any_to_word(value: &dyn Any) -> Option<u64> {
-    macro_rules! bits {
-        ($w:ty) => {
-            return value.downcast_ref::<$w>().map(|v| Word::to_bits(*v))
-        };
-    }
-    each_word!(value.type_id(), bits);
-    None
+    Inline::of_any(value).map(Inline::bits)
 }
 
 #[inline]
 fn from_word<T: 'static + Clone>(bits: u64) -> Option<T> {
-    macro_rules! value {
-        ($w:ty) => {
-            return (&<$w as Word>::from_bits(bits) as &dyn Any).downcast_ref::<T>().cloned()
-        };
-    }
-    each_word!(TypeId::of::<T>(), value);
-    None
+    Inline::from_bits(bits)
 }
 
 #[cfg(test)]

@@ -357,16 +357,7 @@ impl NodeDef {
             NodeDef::Lent => None,
         }
     }
-}
 
-/// A definition held for the length of an operation, or inside an event told to plugins.
-#[derive(Clone)]
-pub(crate) enum DefGuard {
-    Static(&'static dyn ErasedDef),
-    Runtime(Arc<dyn ErasedDef>),
-}
-
-impl NodeDef {
     /// The definition of a live atom, held (see [`live`](Self::live)).
     pub(crate) fn guard(&self) -> Option<DefGuard> {
         match self {
@@ -375,6 +366,13 @@ impl NodeDef {
             NodeDef::Runtime(_) | NodeDef::Lent => None,
         }
     }
+}
+
+/// A definition held for the length of an operation, or inside an event told to plugins.
+#[derive(Clone)]
+pub(crate) enum DefGuard {
+    Static(&'static dyn ErasedDef),
+    Runtime(Arc<dyn ErasedDef>),
 }
 
 impl std::ops::Deref for DefGuard {
