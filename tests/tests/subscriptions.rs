@@ -124,6 +124,28 @@ fn dropping_or_unsubscribing_stops_calls() {
 }
 
 #[test]
+fn a_subscriber_dropped_by_an_earlier_one_of_the_same_change_is_not_called() {
+    // A `set` of an atom nothing derives from calls its subscribers straight from its own list (no
+    // round): the list is the one of the change, and a subscriber dropped meanwhile is skipped.
+    let s = Feed::new();
+    let seen = log();
+    let later: Arc<Mutex<Option<nexus::Subscription>>> = Arc::default();
+    let (sink, victim) = (seen.clone(), later.clone());
+    let _first = s.subscribe(&COUNT, move |v| {
+        sink.lock().unwrap().push(format!("first {v}"));
+        victim.lock().unwrap().take();
+    });
+    let sink = seen.clone();
+    *later.lock().unwrap() =
+        Some(s.subscribe(&COUNT, move |v| sink.lock().unwrap().push(format!("second {v}"))));
+    let sink = seen.clone();
+    let _third = s.subscribe(&COUNT, move |v| sink.lock().unwrap().push(format!("third {v}")));
+    s.set(&COUNT, 1);
+    s.set(&COUNT, 2);
+    assert_eq!(entries(&seen), ["first 1", "third 1", "first 2", "third 2"]);
+}
+
+#[test]
 fn batches_notify_once_at_the_end_of_the_outermost_batch() {
     let s = Feed::new();
     let seen = log();

@@ -431,7 +431,7 @@ impl State {
         host: &dyn Host,
         round: &mut Round,
     ) -> (Notes, Option<Box<dyn Any + Send>>) {
-        let mut notes = Notes::take();
+        let mut notes = Notes::None;
         let mut first_panic = None;
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(Option::is_none) {
