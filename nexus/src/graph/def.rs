@@ -333,9 +333,6 @@ pub(crate) enum NodeDef {
     /// Held strongly: the atom's life ends with its last handle (see [`DefCore::release`]), after
     /// which its holders drop their nodes and with them this.
     Runtime(Arc<dyn ErasedDef>),
-    /// Lent to the evaluation of the node under way (taken out so that the read function runs with no
-    /// reference-count traffic; put back when it returns or unwinds).
-    Lent,
 }
 
 impl NodeDef {
@@ -345,16 +342,24 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(*d),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(&**d),
-            NodeDef::Runtime(_) | NodeDef::Lent => None,
+            NodeDef::Runtime(_) => None,
         }
     }
 
-    /// The definition, even of an atom that died (for names), unless lent.
-    pub(crate) fn any(&self) -> Option<&dyn ErasedDef> {
+    /// The definition, even of an atom that died (for names).
+    pub(crate) fn any(&self) -> &dyn ErasedDef {
         match self {
-            NodeDef::Static(d) => Some(*d),
-            NodeDef::Runtime(d) => Some(&**d),
-            NodeDef::Lent => None,
+            NodeDef::Static(d) => *d,
+            NodeDef::Runtime(d) => &**d,
+        }
+    }
+
+    /// The definition, to call while the node stays (see `State::recompute`).
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *const dyn ErasedDef {
+        match self {
+            NodeDef::Static(d) => *d,
+            NodeDef::Runtime(d) => Arc::as_ptr(d),
         }
     }
 
@@ -363,7 +368,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(DefGuard::Static(*d)),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(DefGuard::Runtime(d.clone())),
-            NodeDef::Runtime(_) | NodeDef::Lent => None,
+            NodeDef::Runtime(_) => None,
         }
     }
 }

@@ -242,8 +242,16 @@ impl State {
     /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
     pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
-        if let Some((stale, _)) = self.index.same_place(id) {
-            self.remove(stale);
+        if let Some((stale, at)) = self.index.same_place(id) {
+            if self.node(at).computing {
+                // Registered by a read function that runs inside the stale node's evaluation (its own, or
+                // one it waits for): the node stays where it is until the evaluation ends (see
+                // `State::doom`); its place in the index goes now.
+                self.index.remove(stale);
+                self.doom(at);
+            } else {
+                self.remove(stale);
+            }
         }
         let seq = self.next_seq();
         let node = Node {
@@ -289,11 +297,16 @@ impl State {
     /// Drops a dead atom's node and everything it held; its observers will re-read.
     pub(crate) fn remove(&mut self, id: AtomId) -> Option<Node> {
         let l = self.local(id)?;
-        let node = self.nodes[l as usize].take().expect("local() returned a live node");
         self.index.remove(id);
+        Some(self.remove_at(l))
+    }
+
+    /// [`remove`](Self::remove) of node `l`, already out of the index.
+    pub(crate) fn remove_at(&mut self, l: u32) -> Node {
+        let node = self.nodes[l as usize].take().expect("a live node");
         self.free.push(l);
         if let Some(tools) = self.tools.as_mut() {
-            tools.registered.remove(&id);
+            tools.registered.remove(&node.id);
         }
         if node.proxy {
             self.proxies.retain(|&p| p != l);
@@ -309,7 +322,7 @@ impl State {
                 obs.dirt = Dirt::Dirty;
             }
         }
-        Some(node)
+        node
     }
 
     /// Marks everything downstream of `l` (whose value just changed) and queues nodes with subscribers.
@@ -418,10 +431,7 @@ impl State {
     }
 
     pub(crate) fn node_name(&self, l: u32) -> String {
-        match self.node(l).def.any() {
-            Some(def) => def.core().path().to_string(),
-            None => "<atom under evaluation>".to_owned(),
-        }
+        self.node(l).def.any().core().path().to_string()
     }
 
     /// Brings queued derived nodes up to date and prepares the subscriber calls of the round.
