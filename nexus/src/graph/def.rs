@@ -333,6 +333,8 @@ pub(crate) enum NodeDef {
     /// Held strongly: the atom's life ends with its last handle (see [`DefCore::release`]), after
     /// which its holders drop their nodes and with them this.
     Runtime(Arc<dyn ErasedDef>),
+    /// The place of a node that was removed (see `State::nodes`).
+    Vacant,
 }
 
 impl NodeDef {
@@ -342,15 +344,16 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(*d),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(&**d),
-            NodeDef::Runtime(_) => None,
+            NodeDef::Runtime(_) | NodeDef::Vacant => None,
         }
     }
 
-    /// The definition, even of an atom that died (for names).
+    /// The definition, even of an atom that died (for names), of a node in place.
     pub(crate) fn any(&self) -> &dyn ErasedDef {
         match self {
             NodeDef::Static(d) => *d,
             NodeDef::Runtime(d) => &**d,
+            NodeDef::Vacant => unreachable!("a removed node is not named"),
         }
     }
 
@@ -360,6 +363,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => *d,
             NodeDef::Runtime(d) => Arc::as_ptr(d),
+            NodeDef::Vacant => unreachable!("a removed node is not evaluated"),
         }
     }
 
@@ -368,7 +372,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(DefGuard::Static(*d)),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(DefGuard::Runtime(d.clone())),
-            NodeDef::Runtime(_) => None,
+            NodeDef::Runtime(_) | NodeDef::Vacant => None,
         }
     }
 }

@@ -252,7 +252,7 @@ impl State {
     fn abandon(&mut self, base: usize) {
         let mut path = std::mem::take(&mut self.eval().path);
         for &(l, _) in &path[base..] {
-            if let Some(Some(node)) = self.nodes.get_mut(l as usize) {
+            if let Some(node) = self.nodes.get_mut(l as usize).filter(|n| n.is_live()) {
                 node.computing = false;
             }
         }
@@ -277,7 +277,7 @@ impl State {
     #[cold]
     fn cycle_message(&self, cycle: &Cycle) -> String {
         let name = |n: u32| match self.nodes.get(n as usize) {
-            Some(Some(_)) => self.node_name(n),
+            Some(node) if node.is_live() => self.node_name(n),
             _ => "<dropped atom>".to_owned(),
         };
         let nodes = &cycle.nodes;

@@ -124,7 +124,7 @@ impl<'a> ReadCtx<'a> {
             // of one of them again is not recorded twice.
             let prefix = std::mem::take(&mut self.st.node_mut(self.node).sources);
             for &p in &prefix[..self.same] {
-                if let Some(Some(n)) = self.st.nodes.get_mut(p as usize) {
+                if let Some(n) = self.st.nodes.get_mut(p as usize).filter(|n| n.is_live()) {
                     n.read_mark = self.mark;
                 }
             }

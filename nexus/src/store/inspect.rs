@@ -62,7 +62,7 @@ impl StoreShared {
         // The write lock: values owned by the store are moved behind an `Arc` to be handed out.
         let mut st = self.write();
         let mut nodes: Vec<&mut crate::graph::state::Node> =
-            st.nodes.iter_mut().flatten().filter(|n| !n.proxy && !n.is_derived()).collect();
+            st.nodes.iter_mut().filter(|n| n.is_live() && !n.proxy && !n.is_derived()).collect();
         nodes.sort_by_key(|n| n.seq);
         nodes
             .into_iter()
@@ -106,7 +106,7 @@ impl StoreShared {
         let mut st = self.write();
         let mut out: Vec<(u64, AtomInfo, String)> = Vec::new();
         for l in 0..u32::try_from(st.nodes.len()).expect("fewer than u32::MAX nodes") {
-            if st.nodes[l as usize].as_ref().is_none_or(|n| n.proxy) {
+            if !st.nodes[l as usize].is_live() || st.nodes[l as usize].proxy {
                 continue;
             }
             let Some(info) = st.info(l, (self.id, self.name)) else { continue };
@@ -129,7 +129,7 @@ impl StoreShared {
     pub(crate) fn atoms(&self) -> Vec<AtomInfo> {
         let st = self.read();
         let mut infos: Vec<(u64, AtomInfo)> = (0..st.nodes.len())
-            .filter(|&l| st.nodes[l].is_some())
+            .filter(|&l| st.nodes[l].is_live())
             .filter_map(|l| {
                 let l = u32::try_from(l).expect("fewer than u32::MAX nodes");
                 Some((st.node(l).seq, st.info(l, (self.id, self.name))?))
@@ -140,7 +140,7 @@ impl StoreShared {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.read().nodes.iter().flatten().filter(|n| !n.proxy).count()
+        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy).count()
     }
 }
 

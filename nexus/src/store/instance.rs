@@ -296,7 +296,7 @@ impl Drop for StoreShared {
         // Leave no trace in the global registry: stop watching the `Global` atoms we had proxies for.
         let me: *const StoreShared = self;
         let st = self.state.get_mut();
-        for node in st.nodes.iter().flatten().filter(|n| n.proxy) {
+        for node in st.nodes.iter().filter(|n| n.is_live() && n.proxy) {
             crate::store::global::remove_watcher(node.id, me);
         }
     }

@@ -170,7 +170,7 @@ impl StoreShared {
     pub(crate) fn snapshot<S: Owner>(&self) -> Snapshot {
         let st = self.read();
         let mut values = BTreeMap::new();
-        for node in st.nodes.iter().flatten() {
+        for node in st.nodes.iter().filter(|n| n.is_live()) {
             if node.proxy || node.is_derived() {
                 continue;
             }
