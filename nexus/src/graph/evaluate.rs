@@ -34,11 +34,6 @@ pub(crate) const MAX_NESTING: u32 = 64;
 /// Evaluation bookkeeping of one store, boxed on first use: stores that hold no derived atom stay small.
 #[derive(Default)]
 pub(crate) struct Eval {
-    /// The nodes under way, outermost first, each with the index of the next source to check (`Check`
-    /// nodes walk their sources in order).
-    path: Vec<(u32, u32)>,
-    /// Read functions running now, nested in one another.
-    nesting: u32,
     /// The node a suspended read function wants first.
     suspended: Option<u32>,
     /// Cleared vectors for evaluations to record their sources in, so that they do not allocate.
@@ -47,6 +42,8 @@ pub(crate) struct Eval {
     pub(crate) marks: Vec<(u32, Dirt)>,
     /// A round's candidate list, kept between rounds.
     pub(crate) candidates: Vec<u32>,
+    /// Local slots of removed nodes, for new ones (here, not in `State`: most stores never remove one).
+    pub(crate) free: Vec<u32>,
     /// Nodes to remove when the outermost evaluation ends (see [`State::doom`]).
     doomed: Vec<u32>,
 }
@@ -84,8 +81,8 @@ impl State {
             let message = self.cycle_message(&self.cycle_at(l));
             return Err(catch_unwind(|| panic!("{message}")).expect_err("panics"));
         }
-        let base = self.eval().path.len();
-        let nesting = self.eval().nesting;
+        let base = self.path.len();
+        let nesting = self.nesting;
         self.enter(l);
         let result = self.try_drive(host, base, nesting);
         // The outermost evaluation is over: no doomed node's definition is in use any more.
@@ -104,9 +101,8 @@ impl State {
             let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(host, base))) else {
                 return Ok(());
             };
-            let eval = self.eval();
-            eval.nesting = nesting;
-            match eval.suspended.take() {
+            self.nesting = nesting;
+            match self.eval().suspended.take() {
                 // The node the innermost read function wanted goes on the path; that read function (still
                 // on the path below it) runs again once it is fresh.
                 Some(wanted) if payload.is::<Suspend>() => self.enter(wanted),
@@ -123,11 +119,11 @@ impl State {
         if self.node(l).computing {
             self.cycle_panic(l);
         }
-        if cfg!(panic = "unwind") && self.eval().nesting >= MAX_NESTING {
+        if cfg!(panic = "unwind") && self.nesting >= MAX_NESTING {
             self.eval().suspended = Some(l);
             resume_unwind(Box::new(Suspend));
         }
-        let base = self.eval().path.len();
+        let base = self.path.len();
         self.enter(l);
         self.drive(host, base);
     }
@@ -135,26 +131,15 @@ impl State {
     #[inline]
     fn enter(&mut self, l: u32) {
         self.node_mut(l).computing = true;
-        self.path().push((l, 0));
-    }
-
-    /// The evaluation path (every caller made the evaluation state first).
-    #[inline]
-    fn path(&mut self) -> &mut Vec<(u32, u32)> {
-        match &mut self.eval {
-            Some(eval) => &mut eval.path,
-            None => unreachable!("an evaluation made its state before using the path"),
-        }
+        self.path.push((l, 0));
     }
 
     /// Evaluates the path above `base`, topmost node first, until it is back at `base`.
     fn drive(&mut self, host: &dyn Host, base: usize) {
         loop {
-            let path = self.path();
-            if path.len() <= base {
+            let Some(&(l, next)) = self.path.last().filter(|_| self.path.len() > base) else {
                 return;
-            }
-            let (l, next) = path[path.len() - 1];
+            };
             let node = self.node(l);
             let compute = match node.dirt {
                 _ if node.value.is_empty() => true,
@@ -179,7 +164,7 @@ impl State {
                 node.dirt = Dirt::Clean;
                 node.computing = false;
             }
-            self.path().pop();
+            self.path.pop();
         }
     }
 
@@ -197,7 +182,7 @@ impl State {
             let s = self.node(source);
             if s.is_derived() && s.fresh_value().is_none() {
                 // When it is done, checking goes on after it (unless it changed and made `l` dirty).
-                self.path().last_mut().expect("`l` is on the path").1 = next;
+                self.path.last_mut().expect("`l` is on the path").1 = next;
                 return Some(source);
             }
         }
@@ -210,8 +195,7 @@ impl State {
         // evaluated node) nor by taking it out of the node and putting it back (a catch of unwinds per
         // node to put it back, ~7 % of a deep chain's instructions).
         let def: *const dyn ErasedDef = self.node(l).def.as_ptr();
-        let eval = self.eval.as_deref_mut().expect("an evaluation made its state");
-        eval.nesting += 1;
+        self.nesting += 1;
         // SAFETY: `def` points into a `&'static` definition or into the allocation of the node's `Arc`.
         // That allocation lives while some `Arc` of it does, and the node's `Arc` is dropped only with
         // the node, by `State::remove_at`, which does not run on a node under evaluation (`computing`, as
@@ -223,7 +207,7 @@ impl State {
         #[allow(unsafe_code)]
         let changed = unsafe { &*def }.compute(self, host, l);
         // On unwind, `try_refresh` resets the nesting and `abandon` the path's `computing` flags.
-        self.eval.as_deref_mut().expect("still there").nesting -= 1;
+        self.nesting -= 1;
         let epoch = self.epoch + u64::from(changed);
         self.epoch = epoch;
         let node = self.node_mut(l);
@@ -250,14 +234,14 @@ impl State {
     /// After a panic: the nodes above `base` are no longer under way; each keeps its dirt, so the next
     /// read evaluates it again (its sources are still the ones of its last complete evaluation).
     fn abandon(&mut self, base: usize) {
-        let mut path = std::mem::take(&mut self.eval().path);
+        let mut path = std::mem::take(&mut self.path);
         for &(l, _) in &path[base..] {
             if let Some(node) = self.nodes.get_mut(l as usize).filter(|n| n.is_live()) {
                 node.computing = false;
             }
         }
         path.truncate(base);
-        self.eval().path = path;
+        self.path = path;
     }
 
     /// A read of `l`, which is under evaluation, closes a cycle: a panic naming its atoms.
@@ -269,7 +253,7 @@ impl State {
     /// The cycle that a read of `l` (under evaluation) closes: the path from `l` up.
     #[cold]
     fn cycle_at(&self, l: u32) -> Cycle {
-        let path = self.eval.as_ref().map_or(&[][..], |e| &e.path[..]);
+        let path = &self.path[..];
         let start = path.iter().position(|&(n, _)| n == l).unwrap_or(0);
         Cycle { nodes: path[start..].iter().map(|&(n, _)| n).collect(), closed_by: l }
     }

@@ -164,13 +164,18 @@ pub struct State {
     /// next registration. Not an `Option`: reaching a node by its local slot is the evaluation's most
     /// frequent step, and a check of the variant on each one was ~8 % of a deep chain's instructions.
     pub(crate) nodes: Vec<Node>,
-    free: Vec<u32>,
     /// Atom id -> local slot, for the atoms this instance holds.
     index: SlotIndex,
     /// Registration and subscription order.
     pub(crate) seq: u64,
     /// Bumped on every value change; a node changed in a round if `changed_at > round.start_epoch`.
     pub(crate) epoch: u64,
+    /// The nodes under evaluation, outermost first, each with the index of the next source to check
+    /// (`Check` nodes walk their sources in order): see `graph::evaluate`. Not in [`Eval`]: every
+    /// evaluated node uses it several times, and reaching it through the box cost ~12 instructions a node.
+    pub(crate) path: Vec<(u32, u32)>,
+    /// Read functions running now, nested in one another.
+    pub(crate) nesting: u32,
     /// Evaluation bookkeeping, boxed on first use: stores that hold no derived atom stay small.
     pub(crate) eval: Option<Box<Eval>>,
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
@@ -305,7 +310,7 @@ impl State {
             let tools = self.tools.as_mut().expect("observed: tools are there");
             tools.registered.insert(id, crate::core::clock::now());
         }
-        let l = if let Some(l) = self.free.pop() {
+        let l = if let Some(l) = self.eval.as_mut().and_then(|e| e.free.pop()) {
             self.nodes[l as usize] = node;
             l
         } else {
@@ -336,7 +341,7 @@ impl State {
     pub(crate) fn remove_at(&mut self, l: u32) -> Node {
         let node = std::mem::replace(&mut self.nodes[l as usize], Node::vacant());
         assert!(node.is_live(), "a node is removed once");
-        self.free.push(l);
+        self.eval().free.push(l);
         if let Some(tools) = self.tools.as_mut() {
             tools.registered.remove(&node.id);
         }
