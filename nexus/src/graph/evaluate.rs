@@ -123,9 +123,17 @@ impl State {
             self.eval().suspended = Some(l);
             resume_unwind(Box::new(Suspend));
         }
-        let base = self.path.len();
         self.enter(l);
-        self.drive(host, base);
+        let node = self.node(l);
+        if node.dirt == Dirt::Dirty || node.value.is_empty() {
+            // Nothing to check first (a branch read inside a read function that a change made dirty, or
+            // a first read): evaluated right here, without the walk's loop.
+            self.recompute(host, l);
+            self.path.pop();
+        } else {
+            let base = self.path.len() - 1;
+            self.drive(host, base);
+        }
     }
 
     #[inline]
@@ -190,6 +198,8 @@ impl State {
 
     /// Runs `l`'s read function and stores its result; leaves `l` clean and off the evaluation (unless the
     /// read function unwinds: then `abandon` does that, and `l` keeps its dirt).
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // in line in the walk's loop (measured: ~4 % of a deep chain's instructions)
     fn recompute(&mut self, host: &dyn Host, l: u32) {
         // The definition is called through a pointer, not a new `Arc` (two atomic operations per
         // evaluated node) nor by taking it out of the node and putting it back (a catch of unwinds per
