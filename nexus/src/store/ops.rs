@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::core::info::{AtomId, AtomKey};
 use crate::core::value_slot::{Value, ValueSlot};
 use crate::core::words::{is_word, Read};
-use crate::graph::access::AtomRef;
+use crate::graph::access::{AtomRef, HandleDyn};
 use crate::graph::def::ErasedDef;
 use crate::graph::notes::Notes;
 use crate::graph::observe::{ChangeOp, Event};
@@ -58,18 +58,25 @@ impl StoreShared {
             return match self.words.read::<T>(r.id) {
                 Read::Value(v) if !self.is_writer() => v,
                 // A first touch: straight to the write lock that registers it.
-                Read::Unregistered => self.get_slow(r),
-                _ => self.get_word_locked(r),
+                Read::Unregistered => self.get_first(r.id, r.handle),
+                _ => self.get_word_locked(r.id, r.handle),
             };
         }
         self.get_locked(r)
     }
 
-    /// `get` of a word-sized value without a cell (a first touch, a derived atom): out of line, so that
-    /// the lock-free path above is a handful of instructions with no stack frame.
+    /// `get` of a word-sized value without a cell (a derived atom, a cell beyond the table): out of
+    /// line, so that the lock-free path above is a handful of instructions with no stack frame (the
+    /// atom's parts go in registers: an `AtomRef` passed whole would go through the stack).
     #[inline(never)]
-    fn get_word_locked<T: Clone + 'static>(&self, r: AtomRef<'_>) -> T {
-        self.get_locked(r)
+    fn get_word_locked<T: Clone + 'static>(&self, id: AtomId, handle: &dyn HandleDyn) -> T {
+        self.get_locked(AtomRef { id, handle })
+    }
+
+    /// [`get_slow`](Self::get_slow) from the lock-free path (parts in registers, as above).
+    #[inline(never)]
+    fn get_first<T: Clone + 'static>(&self, id: AtomId, handle: &dyn HandleDyn) -> T {
+        self.get_slow(AtomRef { id, handle })
     }
 
     /// `get` under the read lock.
@@ -125,9 +132,9 @@ impl StoreShared {
                 }
             }
             // Observed or downstream of something: a round, under the lock already held.
-            return self.set_round(st, r, new, eq);
+            return self.set_round(st, r.id, r.handle, new, eq);
         }
-        self.set_slow(r, new, eq);
+        self.set_slow(r.id, r.handle, new, eq);
     }
 
     /// The round of a `set` that changed `l`, a primitive atom with subscribers and nothing derived from
@@ -150,10 +157,12 @@ impl StoreShared {
     fn set_round<T: Send + Sync + 'static>(
         &self,
         mut st: WriteGuard<'_>,
-        r: AtomRef<'_>,
+        id: AtomId,
+        handle: &dyn HandleDyn,
         new: T,
         eq: Option<fn(&T, &T) -> bool>,
     ) {
+        let r = AtomRef { id, handle };
         let mut round = st.new_round();
         self.set_in(&mut st, &mut round, r, new, eq);
         self.end_locked(st, round);
@@ -162,7 +171,14 @@ impl StoreShared {
     /// Every other `set` (in a batch, or of a `Global` atom in the registry): out of line, so that the
     /// fast path stays small.
     #[inline(never)]
-    fn set_slow<T: Send + Sync + 'static>(&self, r: AtomRef<'_>, new: T, eq: Option<fn(&T, &T) -> bool>) {
+    fn set_slow<T: Send + Sync + 'static>(
+        &self,
+        id: AtomId,
+        handle: &dyn HandleDyn,
+        new: T,
+        eq: Option<fn(&T, &T) -> bool>,
+    ) {
+        let r = AtomRef { id, handle };
         if self.in_global_registry(r) {
             if crate::store::global::set(r, new) {
                 self.global_change(r.id);
