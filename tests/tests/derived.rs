@@ -314,3 +314,55 @@ fn run_time_writable_atoms_capture_their_targets() {
     s.set(&euros, (2, 25));
     assert_eq!(s.get(&cents), 225);
 }
+
+#[test]
+fn atoms_read_again_in_one_evaluation_are_one_dependency_each() {
+    // Reads again of atoms read before in the same evaluation, in the patterns a read function makes:
+    // the same one in a row, alternating between two, one of many read long before, and after a
+    // dependency changed. Each stays one dependency: a change re-evaluates once, and an atom no longer
+    // read is no dependency.
+    let s = Calc::new();
+    let atoms: Vec<nexus::Atom<u64, Calc>> = (1..=12).map(nexus::Atom::new).collect();
+    let runs = Arc::new(AtomicUsize::new(0));
+    let use_last = nexus::Atom::<bool, Calc>::new(true);
+    let sum = {
+        let (atoms, runs, use_last) = (atoms.clone(), runs.clone(), use_last.clone());
+        nexus::Computed::<u64, Calc>::new(move |r| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            let (a, b) = (&atoms[0], &atoms[1]);
+            // a a b a b: in a row, then alternating.
+            let mut total = r.get(a) + r.get(a) + r.get(b) + r.get(a) + r.get(b);
+            // Ten more, then the first again (beyond the ones looked for among the sources so far).
+            for x in &atoms[2..11] {
+                total += r.get(x);
+            }
+            total += r.get(a);
+            if r.get(&use_last) {
+                total += r.get(&atoms[11]) + r.get(b);
+            }
+            total
+        })
+    };
+    let expected = |v: &[u64], last: bool| {
+        3 * v[0] + 2 * v[1] + v[2..11].iter().sum::<u64>() + v[0] + if last { v[11] + v[1] } else { 0 }
+    };
+    let mut values: Vec<u64> = (1..=12).collect();
+    assert_eq!(s.get(&sum), expected(&values, true));
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    for (i, atom) in atoms.iter().enumerate() {
+        values[i] += 100;
+        s.set(atom, values[i]);
+        assert_eq!(s.get(&sum), expected(&values, true), "after a change of atom {i}");
+        assert_eq!(runs.load(Ordering::SeqCst), 2 + i, "one evaluation per change of atom {i}");
+    }
+    s.set(&use_last, false);
+    assert_eq!(s.get(&sum), expected(&values, false));
+    let before = runs.load(Ordering::SeqCst);
+    s.set(&atoms[11], 0);
+    assert_eq!(s.get(&sum), expected(&values, false));
+    assert_eq!(runs.load(Ordering::SeqCst), before, "an atom no longer read is no dependency");
+    s.set(&atoms[0], 7);
+    values[0] = 7;
+    assert_eq!(s.get(&sum), expected(&values, false));
+    assert_eq!(runs.load(Ordering::SeqCst), before + 1);
+}

@@ -129,6 +129,7 @@ impl Words {
         }
     }
 
+    #[inline]
     fn put(&self, id: AtomId, bits: u64) {
         let i = id.index() as usize;
         if id.global() || i >= CAPACITY {

@@ -22,13 +22,13 @@ pub struct ReadCtx<'a> {
     same: usize,
     /// Sources read so far, once they differ from the previous ones (a vector from the state's pool).
     sources: Option<Vec<u32>>,
-    /// Marks nodes already recorded by this evaluation, so that recording is O(1).
+    /// Marks nodes already recorded by this evaluation, so that recording is O(1); taken when the
+    /// evaluation leaves its previous sources (0 until then: most evaluations never do).
     mark: u64,
-    /// The last atoms this evaluation read (packed ids; 0 = empty) and their local slots. A read
-    /// function that reads an atom again (in a loop, or switching between a few) finds it here.
-    recent: [u64; RECENT],
-    recent_local: [u32; RECENT],
-    next: usize,
+    /// The last atom this evaluation read (packed id; 0 = none) and its local slot: a read function that
+    /// reads an atom again and again (in a loop) finds it here.
+    last: u64,
+    last_local: u32,
 }
 
 /// What an evaluation read, for [`State::finish_sources`].
@@ -39,24 +39,14 @@ pub(crate) enum SourcesRead {
     Changed(Vec<u32>),
 }
 
-/// How many recent reads an evaluation remembers.
-const RECENT: usize = 4;
+/// Up to how many previous sources a read that is not the next one is looked for among those read
+/// already (a read of an atom read before, not the last one), before leaving them.
+const REREAD_SCAN: usize = 8;
 
 impl<'a> ReadCtx<'a> {
     #[inline]
     fn new(st: &'a mut State, host: &'a dyn Host, node: u32) -> Self {
-        let mark = st.next_seq();
-        ReadCtx {
-            st,
-            host,
-            node,
-            same: 0,
-            sources: None,
-            mark,
-            recent: [0; RECENT],
-            recent_local: [0; RECENT],
-            next: 0,
-        }
+        ReadCtx { st, host, node, same: 0, sources: None, mark: 0, last: 0, last_local: 0 }
     }
 
     /// The state back, with what this evaluation read.
@@ -92,11 +82,12 @@ impl<'a> ReadCtx<'a> {
         let key = r.id.bits();
         // Read before in this evaluation: already recorded and up to date, since nothing the store holds
         // changes while a read function runs (values in the global registry are never remembered here).
-        let l = match self.recent.iter().position(|&k| k == key) {
-            Some(i) => self.recent_local[i],
+        let l = if key == self.last {
+            self.last_local
+        } else {
             // The parts go separately: an `AtomRef` passed whole is copied through memory in a way that
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
-            None => self.first_read(r.id, r.handle),
+            self.first_read(r.id, r.handle)
         };
         f(self.st.node(l).value.typed::<T>().expect("a refreshed or primitive node has a value"))
     }
@@ -130,8 +121,18 @@ impl<'a> ReadCtx<'a> {
     #[inline(never)]
     fn other_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> u32 {
         if self.sources.is_none() {
+            // A read again of an atom read before (not the last one: `read` has that), among a few
+            // sources so far: still the previous sources, nothing to record.
+            if self.same <= REREAD_SCAN {
+                let prev = &self.st.node(self.node).sources[..self.same];
+                if let Some(&p) = prev.iter().find(|&&p| self.st.node(p).id == id) {
+                    self.remember(id, p);
+                    return p;
+                }
+            }
             // Leaving the matching prefix: its nodes get this evaluation's read mark now, so that a read
             // of one of them again is not recorded twice.
+            self.mark = self.st.next_seq();
             let prefix = std::mem::take(&mut self.st.node_mut(self.node).sources);
             for &p in &prefix[..self.same] {
                 if let Some(n) = self.st.nodes.get_mut(p as usize).filter(|n| n.is_live()) {
@@ -160,9 +161,8 @@ impl<'a> ReadCtx<'a> {
 
     #[inline]
     fn remember(&mut self, id: AtomId, l: u32) {
-        self.recent[self.next] = id.bits();
-        self.recent_local[self.next] = l;
-        self.next = (self.next + 1) % RECENT;
+        self.last = id.bits();
+        self.last_local = l;
     }
 }
 
