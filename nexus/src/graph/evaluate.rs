@@ -22,7 +22,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
 use crate::graph::def::ErasedDef;
 use crate::graph::host::Host;
-use crate::graph::state::{Dirt, State};
+use crate::graph::state::{Dirt, Node, State};
 
 /// How many read functions may run nested before a read suspends them. A level costs 592 bytes of stack
 /// in a release build and 2,192 in a debug build (measured with a chain of plain `get`s), so 64 levels
@@ -144,24 +144,28 @@ impl State {
 
     /// Evaluates the path above `base`, topmost node first, until it is back at `base`.
     fn drive(&mut self, host: &dyn Host, base: usize) {
-        loop {
-            let Some(&(l, next)) = self.path.last().filter(|_| self.path.len() > base) else {
-                return;
-            };
+        while self.path.len() > base {
+            let top = self.path.len() - 1;
+            let (l, next) = self.path[top];
             let node = self.node(l);
             let compute = match node.dirt {
                 _ if node.value.is_empty() => true,
                 Dirt::Clean => false,
                 Dirt::Dirty => true,
-                Dirt::Check => match self.stale_source(l, next) {
-                    Some(source) => {
+                // (Checked sources that changed made `l` dirty: it is `Dirty` then, above.)
+                Dirt::Check => match stale_source(&self.nodes, node, next) {
+                    Some((source, after)) => {
                         if self.node(source).computing {
                             self.cycle_panic(source);
                         }
+                        // When it is done, checking goes on after it (unless it changed and made `l`
+                        // dirty).
+                        self.path[top].1 = after;
                         self.enter(source);
                         continue;
                     }
-                    None => self.node(l).dirt == Dirt::Dirty,
+                    // Every source is fresh and none changed.
+                    None => false,
                 },
             };
             if compute {
@@ -173,26 +177,6 @@ impl State {
                 node.computing = false;
             }
             self.path.pop();
-        }
-    }
-
-    /// The next derived source of the `Check` node `l` (from its source `next` on) that is not fresh, to
-    /// bring up to date before `l`; `None` once `l` is known dirty or every source is checked.
-    #[inline]
-    fn stale_source(&mut self, l: u32, mut next: u32) -> Option<u32> {
-        loop {
-            let node = self.node(l);
-            if node.dirt == Dirt::Dirty {
-                return None;
-            }
-            let &source = node.sources.get(next as usize)?;
-            next += 1;
-            let s = self.node(source);
-            if s.is_derived() && s.fresh_value().is_none() {
-                // When it is done, checking goes on after it (unless it changed and made `l` dirty).
-                self.path.last_mut().expect("`l` is on the path").1 = next;
-                return Some(source);
-            }
         }
     }
 
@@ -308,4 +292,19 @@ impl State {
     pub(crate) fn eval(&mut self) -> &mut Eval {
         self.eval.get_or_insert_with(Box::default)
     }
+}
+
+/// The next derived source of the `Check` node `node` (from its source `next` on) that is not fresh, to
+/// bring up to date before it, with the index of the source after it; `None` once every source is
+/// checked. (A function of the node list, not of the state: the node is borrowed once per visit.)
+#[inline]
+fn stale_source(nodes: &[Node], node: &Node, mut next: u32) -> Option<(u32, u32)> {
+    while let Some(&source) = node.sources.get(next as usize) {
+        next += 1;
+        let s = &nodes[source as usize];
+        if s.is_derived() && s.fresh_value().is_none() {
+            return Some((source, next));
+        }
+    }
+    None
 }
