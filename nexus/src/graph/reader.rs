@@ -25,10 +25,13 @@ pub struct ReadCtx<'a> {
     /// Marks nodes already recorded by this evaluation, so that recording is O(1); taken when the
     /// evaluation leaves its previous sources (0 until then: most evaluations never do).
     mark: u64,
-    /// The last atom this evaluation read (packed id; 0 = none) and its local slot: a read function that
-    /// reads an atom again and again (in a loop) finds it here.
-    last: u64,
-    last_local: u32,
+    /// The last two atoms this evaluation read, newest first (packed ids; 0 = empty), and their local
+    /// slots. A read function that reads an atom again and again, or switches between two (a condition
+    /// and a branch), finds it here. (Two, not four: remembering a read is then two moves, not a ring's
+    /// update, ~4 % of a deep chain's instructions; other reads again find their atom among the
+    /// sources read so far, see `other_read`.)
+    recent: [u64; 2],
+    recent_local: [u32; 2],
 }
 
 /// What an evaluation read, for [`State::finish_sources`].
@@ -46,7 +49,7 @@ const REREAD_SCAN: usize = 8;
 impl<'a> ReadCtx<'a> {
     #[inline]
     fn new(st: &'a mut State, host: &'a dyn Host, node: u32) -> Self {
-        ReadCtx { st, host, node, same: 0, sources: None, mark: 0, last: 0, last_local: 0 }
+        ReadCtx { st, host, node, same: 0, sources: None, mark: 0, recent: [0; 2], recent_local: [0; 2] }
     }
 
     /// The state back, with what this evaluation read.
@@ -82,8 +85,10 @@ impl<'a> ReadCtx<'a> {
         let key = r.id.bits();
         // Read before in this evaluation: already recorded and up to date, since nothing the store holds
         // changes while a read function runs (values in the global registry are never remembered here).
-        let l = if key == self.last {
-            self.last_local
+        let l = if key == self.recent[0] {
+            self.recent_local[0]
+        } else if key == self.recent[1] {
+            self.recent_local[1]
         } else {
             // The parts go separately: an `AtomRef` passed whole is copied through memory in a way that
             // stalls the loads right after the call (measured: a quarter of a small graph's time).
@@ -121,7 +126,7 @@ impl<'a> ReadCtx<'a> {
     #[inline(never)]
     fn other_read(&mut self, id: AtomId, handle: &dyn HandleDyn) -> u32 {
         if self.sources.is_none() {
-            // A read again of an atom read before (not the last one: `read` has that), among a few
+            // A read again of an atom read before (not one of the last few: `read` has those), among a few
             // sources so far: still the previous sources, nothing to record.
             if self.same <= REREAD_SCAN {
                 let prev = &self.st.node(self.node).sources[..self.same];
@@ -161,8 +166,8 @@ impl<'a> ReadCtx<'a> {
 
     #[inline]
     fn remember(&mut self, id: AtomId, l: u32) {
-        self.last = id.bits();
-        self.last_local = l;
+        self.recent = [id.bits(), self.recent[0]];
+        self.recent_local = [l, self.recent_local[0]];
     }
 }
 
