@@ -119,23 +119,29 @@ impl Node {
         self.id.kind() != AtomKind::Primitive
     }
 
-    /// The place of a removed node.
-    fn vacant() -> Node {
+    /// A node for atom `id`, registered `seq`-th: a primitive holds `value`, a derived atom is dirty.
+    #[inline]
+    fn new(def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool, seq: u64) -> Node {
         Node {
-            def: NodeDef::Vacant,
-            id: AtomId::from_bits(0),
-            dirt: Dirt::Clean,
-            value: ValueSlot::empty(),
+            def,
+            id,
+            dirt: if id.kind() == AtomKind::Primitive { Dirt::Clean } else { Dirt::Dirty },
+            value,
             computing: false,
-            proxy: false,
+            proxy,
             queued: 0,
             read_mark: 0,
             changed_at: 0,
             sources: Edges::new(),
             observers: Edges::new(),
             subs: Subs::default(),
-            seq: 0,
+            seq,
         }
+    }
+
+    /// The place of a removed node.
+    fn vacant() -> Node {
+        Node::new(NodeDef::Vacant, AtomId::from_bits(0), ValueSlot::empty(), false, 0)
     }
 
     /// Whether this is a node in place (not the place of a removed one).
@@ -290,21 +296,7 @@ impl State {
             }
         }
         let seq = self.next_seq();
-        let node = Node {
-            def,
-            id,
-            dirt: if id.kind() == AtomKind::Primitive { Dirt::Clean } else { Dirt::Dirty },
-            value,
-            computing: false,
-            proxy,
-            queued: 0,
-            read_mark: 0,
-            changed_at: 0,
-            sources: Edges::new(),
-            observers: Edges::new(),
-            subs: Subs::default(),
-            seq,
-        };
+        let node = Node::new(def, id, value, proxy, seq);
         if self.observed() {
             // A clock read costs more than the rest of a first touch (~40 ns on some VMs): only for tools.
             let tools = self.tools.as_mut().expect("observed: tools are there");
