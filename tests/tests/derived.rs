@@ -330,8 +330,8 @@ fn atoms_read_again_in_one_evaluation_are_one_dependency_each() {
         nexus::Computed::<u64, Calc>::new(move |r| {
             runs.fetch_add(1, Ordering::SeqCst);
             let (a, b) = (&atoms[0], &atoms[1]);
-            // a a b a b: in a row, then alternating.
-            let mut total = r.get(a) + r.get(a) + r.get(b) + r.get(a) + r.get(b);
+            // a a a b a b: in a row (the third from the copy the second kept), then alternating.
+            let mut total = r.get(a) + r.get(a) + r.get(a) + r.get(b) + r.get(a) + r.get(b);
             // Ten more, then the first again (beyond the ones looked for among the sources so far).
             for x in &atoms[2..11] {
                 total += r.get(x);
@@ -344,7 +344,7 @@ fn atoms_read_again_in_one_evaluation_are_one_dependency_each() {
         })
     };
     let expected = |v: &[u64], last: bool| {
-        3 * v[0] + 2 * v[1] + v[2..11].iter().sum::<u64>() + v[0] + if last { v[11] + v[1] } else { 0 }
+        4 * v[0] + 2 * v[1] + v[2..11].iter().sum::<u64>() + v[0] + if last { v[11] + v[1] } else { 0 }
     };
     let mut values: Vec<u64> = (1..=12).collect();
     assert_eq!(s.get(&sum), expected(&values, true));

@@ -75,7 +75,7 @@ macro_rules! inline_types {
             /// The value as a `T`, if it is one: for a concrete `T` this compiles to one check of the
             /// variant (no dispatch over all of them).
             #[inline]
-            fn typed<T: Any>(&self) -> Option<&T> {
+            pub(crate) fn typed<T: Any>(&self) -> Option<&T> {
                 let ty = TypeId::of::<T>();
                 $(
                     if ty == TypeId::of::<$t>() {
@@ -196,6 +196,15 @@ impl ValueSlot {
     /// A shared value of a type known only to the value (a global-mode store's copy of a `Global` atom).
     pub(crate) fn from_shared(v: Value) -> Self {
         ValueSlot { ty: (*v).type_id(), value: Payload::Shared(v) }
+    }
+
+    /// A copy of the value, if it is a word-sized value held in the slot.
+    #[inline]
+    pub(crate) fn inline(&self) -> Option<Inline> {
+        match self.value {
+            Payload::Inline(v) => Some(v),
+            _ => None,
+        }
     }
 
     /// The value as the bits of a word, if it is a word-sized value held in the slot.
