@@ -296,23 +296,23 @@ impl State {
             }
         }
         let seq = self.next_seq();
-        let node = Node::new(def, id, value, proxy, seq);
         if self.observed() {
             // A clock read costs more than the rest of a first touch (~40 ns on some VMs): only for tools.
             let tools = self.tools.as_mut().expect("observed: tools are there");
             tools.registered.insert(id, crate::core::clock::now());
         }
+        // (The node is made where it goes, not first on the stack and then copied there.)
         let l = if let Some(l) = self.eval.as_mut().and_then(|e| e.free.pop()) {
-            self.nodes[l as usize] = node;
+            self.nodes[l as usize] = Node::new(def, id, value, proxy, seq);
             l
         } else {
-            if self.nodes.capacity() == 0 {
+            if self.nodes.len() == self.nodes.capacity() {
                 // Most stores hold a handful of atoms: one allocation instead of several doublings, each
                 // copying every node (12, as the index holds without growing: a request's store of ten
                 // atoms spent 13 % of its time growing from 8 to 16).
-                self.nodes.reserve(12);
+                self.nodes.reserve(if self.nodes.is_empty() { 12 } else { 1 });
             }
-            self.nodes.push(node);
+            self.nodes.push(Node::new(def, id, value, proxy, seq));
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
         self.index.insert(id, l);
