@@ -12,7 +12,7 @@ use crate::core::info::{AtomId, AtomKind, Mode, StoreId};
 use crate::core::value_slot::ValueSlot;
 use crate::core::words::Words;
 use crate::graph::access::AtomRef;
-use crate::graph::def::{Forget, Holder};
+use crate::graph::def::{Forget, Holder, NodeDef};
 use crate::graph::host::{Host, StoreToken};
 use crate::graph::observe::Event;
 use crate::graph::state::State;
@@ -250,8 +250,10 @@ impl StoreShared {
         } else {
             ValueSlot::empty()
         };
-        let l = st.insert(r.handle.node_def(), r.id, value, proxy);
-        if r.handle.def().core().is_runtime() {
+        let def = r.handle.node_def();
+        let runtime = matches!(def, NodeDef::Runtime(_));
+        let l = st.insert(def, r.id, value, proxy);
+        if runtime {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
         }
         if !proxy && st.observed() {
