@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Instructions per iteration of each workload (valgrind --tool=callgrind on `examples/workloads.rs`, a
+# release build): the same count on every run of a binary, whatever this VM's speed does at the time, so
+# two versions of the runtime compare exactly. Needs valgrind (`apt-get install valgrind`); not run by CI.
+#   ./instructions.sh                 # every workload
+#   ./instructions.sh deep diamond    # some
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+cargo build --release --example workloads --quiet
+bin=target/release/examples/workloads
+declare -A runs=([get]=2000000 [set]=2000000 [set1]=200000 [new10]=20000 [deep]=20000 [broad]=4000
+    [diamond]=100000 [repeated]=50000 [unstable]=50000 [cellx]=200)
+workloads=("$@")
+[ ${#workloads[@]} -eq 0 ] && workloads=(get set set1 new10 deep broad diamond repeated unstable cellx)
+for w in "${workloads[@]}"; do
+    n=${runs[$w]:?unknown workload $w}
+    # The program's start-up is a few hundred thousand instructions: negligible over these many iterations.
+    total=$(LAYERS=100 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$w" "$n" 2>&1 \
+        | awk '/refs:/ {gsub(",", "", $4); print $4}')
+    echo "$w: $((total / n)) instructions per iteration"
+done
