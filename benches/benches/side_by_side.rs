@@ -14,11 +14,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use reactive_graph::computed::ArcMemo;
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use futures::executor::{LocalPool, LocalSpawner};
 use futures::task::LocalSpawnExt;
+use reactive_graph::computed::ArcMemo;
 use reactive_graph::effect::Effect;
 use reactive_graph::owner::Owner;
 use reactive_graph::prelude::*;
@@ -106,7 +106,8 @@ impl CustomExecutor for LocalExecutor {
 fn init_reactive_graph() {
     let pool = LocalPool::new();
     let spawner = pool.spawner();
-    let _ = Executor::init_local_custom_executor(LocalExecutor { pool: std::cell::RefCell::new(pool), spawner });
+    let _ =
+        Executor::init_local_custom_executor(LocalExecutor { pool: std::cell::RefCell::new(pool), spawner });
     Owner::new().set();
 }
 
@@ -587,7 +588,15 @@ fn unstable_rg() -> Box<dyn Workload> {
 }
 
 fn kairo(c: &mut Criterion) {
-    run(c, "deep_chain_50", vec![("nexus", deep_chain_nexus(50)), ("reactive_graph", deep_chain_rg(50)), ("baseline", deep_chain_baseline(50))]);
+    run(
+        c,
+        "deep_chain_50",
+        vec![
+            ("nexus", deep_chain_nexus(50)),
+            ("reactive_graph", deep_chain_rg(50)),
+            ("baseline", deep_chain_baseline(50)),
+        ],
+    );
     run(c, "broad_50", vec![("nexus", broad_nexus(50)), ("reactive_graph", broad_rg(50))]);
     run(c, "diamond_5", vec![("nexus", diamond_nexus(5)), ("reactive_graph", diamond_rg(5))]);
     run(c, "triangle_10", vec![("nexus", triangle_nexus(10)), ("reactive_graph", triangle_rg(10))]);
@@ -610,7 +619,12 @@ fn cellx_nexus(layers: usize) -> Box<dyn Workload> {
     let sources = [A::new(1), A::new(2), A::new(3), A::new(4)];
     let first = {
         let [a, b, c, d] = sources.clone();
-        Layer { a: computed(move |s| s.get(&a)), b: computed(move |s| s.get(&b)), c: computed(move |s| s.get(&c)), d: computed(move |s| s.get(&d)) }
+        Layer {
+            a: computed(move |s| s.get(&a)),
+            b: computed(move |s| s.get(&b)),
+            c: computed(move |s| s.get(&c)),
+            d: computed(move |s| s.get(&d)),
+        }
     };
     let mut prev = first;
     for _ in 0..layers {
@@ -626,7 +640,12 @@ fn cellx_nexus(layers: usize) -> Box<dyn Workload> {
         let _ = (pa, pb3, pd3);
     }
     let count = sink();
-    let subs = [observe(&store, &prev.a, &count), observe(&store, &prev.b, &count), observe(&store, &prev.c, &count), observe(&store, &prev.d, &count)];
+    let subs = [
+        observe(&store, &prev.a, &count),
+        observe(&store, &prev.b, &count),
+        observe(&store, &prev.c, &count),
+        observe(&store, &prev.d, &count),
+    ];
     Box::new(Fixture(move |i| {
         store.batch(|| {
             for (k, s) in sources.iter().enumerate() {
@@ -642,7 +661,12 @@ fn cellx_rg(layers: usize) -> Box<dyn Workload> {
     let sources = [ArcRwSignal::new(1i64), ArcRwSignal::new(2), ArcRwSignal::new(3), ArcRwSignal::new(4)];
     let first = {
         let [a, b, c, d] = sources.clone();
-        Layer { a: memo(move || a.get()), b: memo(move || b.get()), c: memo(move || c.get()), d: memo(move || d.get()) }
+        Layer {
+            a: memo(move || a.get()),
+            b: memo(move || b.get()),
+            c: memo(move || c.get()),
+            d: memo(move || d.get()),
+        }
     };
     let mut prev = first;
     for _ in 0..layers {
@@ -657,7 +681,8 @@ fn cellx_rg(layers: usize) -> Box<dyn Workload> {
         let _ = pa;
     }
     let count = sink();
-    let effects = [effect(&prev.a, &count), effect(&prev.b, &count), effect(&prev.c, &count), effect(&prev.d, &count)];
+    let effects =
+        [effect(&prev.a, &count), effect(&prev.b, &count), effect(&prev.c, &count), effect(&prev.d, &count)];
     Box::new(Fixture(move |i| {
         for (k, s) in sources.iter().enumerate() {
             s.set(i + i64::try_from(k).unwrap_or(0));
@@ -685,7 +710,16 @@ fn stores(c: &mut Criterion) {
     g.bench_function("nexus", |b| {
         b.iter(|| {
             let s = Bench::new();
-            let total = s.get(&T0) + s.get(&T1) + s.get(&T2) + s.get(&T3) + s.get(&T4) + s.get(&T5) + s.get(&T6) + s.get(&T7) + s.get(&T8) + s.get(&T9);
+            let total = s.get(&T0)
+                + s.get(&T1)
+                + s.get(&T2)
+                + s.get(&T3)
+                + s.get(&T4)
+                + s.get(&T5)
+                + s.get(&T6)
+                + s.get(&T7)
+                + s.get(&T8)
+                + s.get(&T9);
             black_box((s, total))
         });
     });

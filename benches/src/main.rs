@@ -41,8 +41,7 @@ fn main() {
 
     let before = LIVE.load(Ordering::SeqCst);
     let stores: Vec<Sized> = (0..1_000).map(|_| Sized::new()).collect();
-    let empty = (LIVE.load(Ordering::SeqCst) - before) as f64 / 1_000.0
-        - std::mem::size_of::<Sized>() as f64;
+    let empty = (LIVE.load(Ordering::SeqCst) - before) as f64 / 1_000.0 - std::mem::size_of::<Sized>() as f64;
     drop(stores);
 
     let store = Sized::new();
@@ -51,6 +50,9 @@ fn main() {
         store.get(a);
     }
     let per_atom = (LIVE.load(Ordering::SeqCst) - before) as f64 / 1_000.0;
-    println!("empty store: {empty:.0} bytes on the heap + {} bytes for the handle", std::mem::size_of::<Sized>());
+    println!(
+        "empty store: {empty:.0} bytes on the heap + {} bytes for the handle",
+        std::mem::size_of::<Sized>()
+    );
     println!("per touched primitive u64 atom (1,000 touched, amortised): {per_atom:.0} bytes");
 }
