@@ -114,7 +114,8 @@ def get(group, bench):
 
 def limit_of(benches):
     """The hand-written limit of a group: its one bench that is none of the libraries."""
-    others = {k: v for k, v in benches.items() if k not in ("nexus", "reactive_graph", ALIEN) and not k.startswith("nexus")}
+    others = {k: v for k, v in benches.items()
+              if k not in ("nexus", "reactive_graph", ALIEN) and not k.startswith(("nexus", "floor_"))}
     if not others:
         return None, None
     name, ns = next(iter(sorted(others.items())))
@@ -143,6 +144,18 @@ if one and many:
           f"ratio {many / one:.2f} (target ≈ 1).")
 print("\n`new_store_touch_10` has no alien-signals counterpart (alien-signals has no store to create); "
       "reactive_graph does not finish cellx 100 / 1000 (see BENCHMARKS.md).")
+
+# ---------------------------------------------------------------- floors of a thread-safe store
+
+floors = [(group, name, ns) for group in order for name, ns in sorted(rows.get(group, {}).items())
+          if name.startswith("floor_")]
+if floors:
+    print("\n### Floors: the least a thread-safe store can do, hand-written\n")
+    print("| workload | floor | floor / alien-signals | nexus / floor |")
+    print("|---|---|---|---|")
+    for group, name, ns in floors:
+        print(f"| {label(group)} | {fmt(ns)} (`{name}`) | {fmt_ratio(ratio(ns, get(group, ALIEN)))} | "
+              f"{fmt_ratio(ratio(get(group, 'nexus'), ns))} |")
 
 # ---------------------------------------------------------------- issue 18's targets
 

@@ -166,6 +166,19 @@ fn primitives(c: &mut Criterion) {
             *black_box(&lock).write() = n;
         });
     });
+    // The floor of any thread-safe `set` without a lock: a write that a subscriber or derived atom added
+    // at the same moment on another thread cannot miss must order the value's store before a load of the
+    // atom's "observed" state (and the observer the reverse), which takes one atomic read-modify-write or
+    // full fence on each side. Here the write and the load alone, with no atom to find and no check.
+    let word = AtomicU64::new(0);
+    let observed_flag = std::sync::atomic::AtomicBool::new(false);
+    g.bench_function("floor_swap", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(&word).swap(n, Ordering::SeqCst);
+            black_box(black_box(&observed_flag).load(Ordering::SeqCst));
+        });
+    });
     g.bench_function("reactive_graph", |b| {
         b.iter(|| {
             n += 1;
@@ -208,6 +221,26 @@ fn primitives(c: &mut Criterion) {
             n += 1;
             *black_box(&lock).write() = n;
             callback(n);
+        });
+    });
+    // The floor of a store whose subscribers may use the store (so are called after its lock is
+    // released) while other threads subscribe and unsubscribe: the write and the list taken under the
+    // lock, the list kept alive by a reference count across the calls, then dropped.
+    type Listeners = Arc<Vec<Box<dyn Fn(u64) + Send + Sync>>>;
+    let s4 = seen.clone();
+    let listeners: Listeners = Arc::new(vec![Box::new(move |v| bump(&s4, v & 1))]);
+    let guarded = parking_lot::RwLock::new((0u64, listeners));
+    g.bench_function("floor_lock_list", |b| {
+        b.iter(|| {
+            n += 1;
+            let list = {
+                let mut g = black_box(&guarded).write();
+                g.0 = n;
+                g.1.clone()
+            };
+            for f in list.iter() {
+                f(n);
+            }
         });
     });
     g.finish();
