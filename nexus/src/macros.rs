@@ -167,6 +167,7 @@ macro_rules! __nexus_impl_store {
 
             /// The current value of `atom` in this instance (derived atoms computed on demand and cached).
             /// See [`Store::get`]($crate::Store::get).
+            #[inline]
             pub fn get<A>(&self, atom: &A) -> <A as $crate::Readable>::Value
             where
                 A: $crate::Readable,

@@ -99,6 +99,16 @@ where
         };
         AtomRef { id, handle: self }
     }
+
+    /// [`atom_ref`](Self::atom_ref) unless a declared atom has no identity yet.
+    #[inline]
+    fn known_ref(&self) -> Option<AtomRef<'_>> {
+        let id = match self {
+            Handle::Static(d) => d.core.assigned_id()?,
+            Handle::Runtime(_, id) => *id,
+        };
+        Some(AtomRef { id, handle: self })
+    }
 }
 
 macro_rules! handle_common {
@@ -351,6 +361,10 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Atom<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
+    #[inline]
+    fn __atom_known(&self) -> Option<AtomRef<'_>> {
+        self.handle.known_ref()
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
@@ -360,6 +374,10 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
     }
+    #[inline]
+    fn __atom_known(&self) -> Option<AtomRef<'_>> {
+        self.handle.known_ref()
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writable<T, S, A> {
@@ -368,6 +386,10 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writab
     #[inline]
     fn __atom(&self) -> AtomRef<'_> {
         self.handle.atom_ref()
+    }
+    #[inline]
+    fn __atom_known(&self) -> Option<AtomRef<'_>> {
+        self.handle.known_ref()
     }
 }
 

@@ -64,4 +64,12 @@ pub trait Readable: Sealed {
     type Owner: Owner;
     #[doc(hidden)]
     fn __atom(&self) -> AtomRef<'_>;
+    /// [`__atom`](Self::__atom) if the atom has its identity already (a declared atom gets it on its
+    /// first use in any store of its type): `get`'s fast path, which then calls nothing that returns to
+    /// it and so builds no stack frame.
+    #[doc(hidden)]
+    #[inline]
+    fn __atom_known(&self) -> Option<AtomRef<'_>> {
+        Some(self.__atom())
+    }
 }

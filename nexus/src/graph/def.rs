@@ -182,6 +182,15 @@ impl DefCore {
         }
     }
 
+    /// The atom's identity, if it has one already (a declared atom gets it on first use).
+    #[inline]
+    pub(crate) fn assigned_id(&self) -> Option<AtomId> {
+        match self.slot.load(Ordering::Acquire) {
+            0 => None,
+            bits => Some(AtomId::from_bits(bits)),
+        }
+    }
+
     /// A run-time atom's identity, fixed when it was made.
     pub(crate) fn runtime_id(&self) -> AtomId {
         debug_assert!(self.is_runtime(), "only run-time atoms have their id from the start");

@@ -65,6 +65,14 @@ impl StoreShared {
         self.get_locked(r)
     }
 
+    /// `get` of a declared atom used for the first time by any store of its type (it gets its identity
+    /// now): out of line, so that `get` calls nothing that returns to it.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn get_unknown<A: crate::Readable>(&self, atom: &A) -> A::Value {
+        self.get(atom.__atom())
+    }
+
     /// `get` of a word-sized value without a cell (a derived atom, a cell beyond the table): out of
     /// line, so that the lock-free path above is a handful of instructions with no stack frame (the
     /// atom's parts go in registers: an `AtomRef` passed whole would go through the stack).

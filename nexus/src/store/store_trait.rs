@@ -71,12 +71,17 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
 
     /// The current value of `atom` in this instance. A derived atom is computed on demand and cached.
     /// The first use of an atom registers it here (running a primitive's initialiser).
+    #[inline]
     fn get<A>(&self, atom: &A) -> A::Value
     where
         A: Readable,
         A::Owner: UsableIn<Self>,
     {
-        self.__cell().0.get(atom.__atom())
+        let store = &self.__cell().0;
+        match atom.__atom_known() {
+            Some(r) => store.get(r),
+            None => store.get_unknown(atom),
+        }
     }
 
     /// Calls `f` with a borrow of `atom`'s current value, without cloning it. `f` runs after the store's
