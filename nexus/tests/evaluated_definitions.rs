@@ -73,3 +73,62 @@ fn a_read_function_that_drops_its_own_atom_and_reads_one_taking_its_slot_runs_to
     assert!(handle.lock().unwrap().is_none());
     assert_eq!(store.get(&STEP), 2, "the store is usable");
 }
+
+#[test]
+fn a_read_function_that_catches_nested_panics_leaves_no_node_to_be_run_unmarked() {
+    // `l`'s read function catches the panics of two nested reads (its own business), then reads `s`.
+    // Nothing of those nested evaluations may stay on the evaluation path: a leftover entry would later
+    // be run again without being marked under evaluation, and a registration inside that run (an atom
+    // taking `l`'s dead slot) would free `l`'s definition during its own call (found by review; Miri
+    // reported it).
+    let store = Page::new();
+    let panics_a = Computed::<u32, Page>::new(|_| -> u32 { panic!("a nested read panics") });
+    let panics_b = Computed::<u32, Page>::new(|_| -> u32 { panic!("another one") });
+    let runs = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
+    let dropped_while_running = Arc::new(AtomicUsize::new(0));
+    let s_slot: Arc<Mutex<Option<Atom<u32, Page>>>> = Arc::new(Mutex::new(Some(Atom::new(1))));
+    let l_slot: Arc<Mutex<Option<Computed<u32, Page>>>> = Arc::default();
+    let l = {
+        let captured = Tracked(drops.clone());
+        let (s_slot, runs, dropped_while_running) =
+            (s_slot.clone(), runs.clone(), dropped_while_running.clone());
+        Computed::<u32, Page>::new(move |r| {
+            if runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.get(&panics_a)));
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.get(&panics_b)));
+                let s = s_slot.lock().unwrap().clone().expect("set before the first read");
+                return r.get(&s);
+            }
+            let fresh = Atom::<u32, Page>::new(5);
+            let value = r.get(&fresh);
+            dropped_while_running.store(captured.0.load(Ordering::SeqCst), Ordering::SeqCst);
+            value
+        })
+    };
+    *l_slot.lock().unwrap() = Some(l);
+    let t = {
+        let (s_slot, l_slot) = (s_slot.clone(), l_slot.clone());
+        Computed::<u32, Page>::new(move |r| {
+            let Some(l) = l_slot.lock().unwrap().clone() else { return 0 };
+            let v = r.get(&l);
+            drop(l);
+            // `s` dies and a new atom takes its slot (which makes `l` dirty); then `l` dies.
+            drop(s_slot.lock().unwrap().take());
+            let f = Atom::<u32, Page>::new(2);
+            let w = r.get(&f);
+            drop(f);
+            drop(l_slot.lock().unwrap().take());
+            v + w
+        })
+    };
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.get(&t)));
+    std::panic::set_hook(quiet);
+    assert_eq!(got.ok(), Some(3), "`l` read `s` (1), `t` added 2");
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "`l` ran once: nothing was left on the path to run it again");
+    assert_eq!(dropped_while_running.load(Ordering::SeqCst), 0);
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "`l`'s definition is freed once it is dead and done");
+    assert_eq!(store.get(&STEP), 0, "the store is usable");
+}

@@ -366,3 +366,46 @@ fn atoms_read_again_in_one_evaluation_are_one_dependency_each() {
     assert_eq!(s.get(&sum), expected(&values, false));
     assert_eq!(runs.load(Ordering::SeqCst), before + 1);
 }
+
+#[test]
+fn a_source_read_twice_stays_a_dependency_when_its_second_read_goes() {
+    // `total` reads `p` twice in its first evaluation, and `middle` (evaluated nested there) reads `p` too,
+    // so `p` is recorded twice. When the second read goes (a branch not taken), `p` is still read
+    // first and stays a dependency: a later change of `p` reaches `total`.
+    let store = Calc::new();
+    let one = nexus::Atom::<u32, Calc>::new(1);
+    let p = nexus::Atom::<u32, Calc>::new(10);
+    let hundred = nexus::Atom::<u32, Calc>::new(100);
+    let branch = nexus::Atom::<bool, Calc>::new(true);
+    let switch = nexus::Atom::<bool, Calc>::new(false);
+    let (low, high) = (nexus::Atom::<u32, Calc>::new(1000), nexus::Atom::<u32, Calc>::new(1000));
+    let middle = {
+        let (p, switch, low, high) = (p.clone(), switch.clone(), low.clone(), high.clone());
+        nexus::Computed::<u32, Calc>::new(move |r| {
+            let _ = r.get(&p);
+            if r.get(&switch) {
+                r.get(&high)
+            } else {
+                r.get(&low)
+            }
+        })
+    };
+    let total = {
+        let (one, p, middle, hundred, branch) =
+            (one.clone(), p.clone(), middle.clone(), hundred.clone(), branch.clone());
+        nexus::Computed::<u32, Calc>::new(move |r| {
+            let mut v = r.get(&one) + r.get(&p) + r.get(&middle) + r.get(&hundred);
+            if r.get(&branch) {
+                v += r.get(&p);
+            }
+            v
+        })
+    };
+    assert_eq!(store.get(&middle), 1000);
+    store.set(&switch, true);
+    assert_eq!(store.get(&total), 1 + 10 + 1000 + 100 + 10);
+    store.set(&branch, false);
+    assert_eq!(store.get(&total), 1 + 10 + 1000 + 100);
+    store.set(&p, 20);
+    assert_eq!(store.get(&total), 1 + 20 + 1000 + 100, "the change of `p` reached `total`");
+}

@@ -105,3 +105,31 @@ fn using_the_store_inside_update_panics_instead_of_deadlocking() {
     s.update(&INPUT, |v| *v += 1);
     assert_eq!(s.get(&INPUT), 2);
 }
+
+#[test]
+fn a_read_function_may_catch_a_nested_reads_panic_any_number_of_times() {
+    // Catching is the read function's business; each caught panic must leave the evaluation as it was.
+    // (Each one used to leave one level of nesting behind for good: after 63, every nested first read
+    // suspended and ran its read function twice; after 64, a caught panic escaped the catch.)
+    let s = Graph::new();
+    let mut keep = Vec::new();
+    for i in 0..70 {
+        let failing = nexus::Computed::<u32, Graph>::new(move |_| -> u32 { panic!("nested read {i} fails") });
+        let catching = nexus::Computed::<u32, Graph>::new(move |r| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.get(&failing))).map_or(i, |v| v)
+        });
+        assert_eq!(s.get(&catching), i, "the read function caught the panic and went on");
+        keep.push(catching);
+    }
+    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let inner = nexus::Computed::<u32, Graph>::new(|r| r.get(&INPUT) + 1);
+    let outer = {
+        let runs = runs.clone();
+        nexus::Computed::<u32, Graph>::new(move |r| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            r.get(&inner) * 2
+        })
+    };
+    assert_eq!(s.get(&outer), 4);
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "a first read nests once, with no suspension and no rerun");
+}

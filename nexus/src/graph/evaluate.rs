@@ -123,16 +123,31 @@ impl State {
             self.eval().suspended = Some(l);
             resume_unwind(Box::new(Suspend));
         }
-        self.enter(l);
-        let node = self.node(l);
-        if node.dirt == Dirt::Dirty || node.value.is_empty() {
-            // Nothing to check first (a branch read inside a read function that a change made dirty, or
-            // a first read): evaluated right here, without the walk's loop.
-            self.recompute(host, l);
-            self.path.pop();
-        } else {
-            let base = self.path.len() - 1;
-            self.drive(host, base);
+        let base = self.path.len();
+        let nesting = self.nesting;
+        // A panic of the nested evaluation may be caught by the read function that made this read (its
+        // own business): the path and the nesting count must then be as they were, or a node left on
+        // the path would later be recomputed without being marked under evaluation (and could be
+        // removed during its own call), and the nesting count would stay raised for good. A suspension
+        // keeps the path as it is: the suspended read functions on it run again (`try_drive`).
+        let nested = catch_unwind(AssertUnwindSafe(|| {
+            self.enter(l);
+            let node = self.node(l);
+            if node.dirt == Dirt::Dirty || node.value.is_empty() {
+                // Nothing to check first (a branch read inside a read function that a change made dirty,
+                // or a first read): evaluated right here, without the walk's loop.
+                self.recompute(host, l);
+                self.path.pop();
+            } else {
+                self.drive(host, base);
+            }
+        }));
+        if let Err(payload) = nested {
+            if !payload.is::<Suspend>() {
+                self.abandon(base);
+                self.nesting = nesting;
+            }
+            resume_unwind(payload);
         }
     }
 
@@ -189,6 +204,7 @@ impl State {
         // evaluated node) nor by taking it out of the node and putting it back (a catch of unwinds per
         // node to put it back, ~7 % of a deep chain's instructions).
         let def: *const dyn ErasedDef = self.node(l).def.as_ptr();
+        debug_assert!(self.node(l).computing, "a node is recomputed only while marked under evaluation");
         self.nesting += 1;
         // SAFETY: `def` points into a `&'static` definition or into the allocation of the node's `Arc`.
         // That allocation lives while some `Arc` of it does, and the node's `Arc` is dropped only with
@@ -196,11 +212,14 @@ impl State {
         // `l` is until this returns or unwinds) before the outermost evaluation ends: the one removal
         // that can happen inside a read function (a registration taking a dead atom's place) dooms such
         // a node instead (`State::doom`), and a dead atom's own removal waits for the lock's release.
+        // Every node on the path is marked `computing` (`enter`), also after a read function caught a
+        // nested read's panic: `refresh_nested` takes the nested nodes off the path then.
         // Moving the `Arc` (the node vector growing) does not move the allocation. The definition is
         // only read (`&self` methods).
         #[allow(unsafe_code)]
         let changed = unsafe { &*def }.compute(self, host, l);
-        // On unwind, `try_refresh` resets the nesting and `abandon` the path's `computing` flags.
+        // On unwind, the nesting count and the path's `computing` flags are restored by whoever catches it
+        // (`try_drive` for the outermost evaluation, `refresh_nested` for a nested one).
         self.nesting -= 1;
         let epoch = self.epoch + u64::from(changed);
         self.epoch = epoch;

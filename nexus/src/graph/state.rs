@@ -440,7 +440,9 @@ impl State {
     fn relink(&mut self, l: u32, old: &[u32], new: &[u32]) {
         let common = old.iter().zip(new).take_while(|(a, b)| a == b).count();
         for &src in &old[common..] {
-            if !new[common..].contains(&src) {
+            // A source may be recorded twice (a nested evaluation reset its read mark): still a source if
+            // it is anywhere in the new list, the common prefix included.
+            if !new[common..].contains(&src) && !new[..common].contains(&src) {
                 if let Some(s) = self.nodes.get_mut(src as usize).filter(|n| n.is_live()) {
                     if let Some(pos) = s.observers.iter().position(|&o| o == l) {
                         s.observers.swap_remove(pos);
