@@ -1,7 +1,8 @@
 //! The evaluation calls a run-time atom's definition through a pointer into the `Arc` its node holds
-//! (`State::recompute`, the crate's other `unsafe`). These tests drive the one way that node can go while
-//! its read function runs, and are run under Miri by `scripts/miri.sh`: a use of the definition after
-//! it was freed is reported there.
+//! (`State::recompute`, the crate's other `unsafe`). These tests drive the ways nodes can go while a read
+//! function runs (a registration taking a dead atom's place, a nested read's panic caught by the read
+//! function), and are run under Miri by `scripts/miri.sh`: a use of a definition after it was freed is
+//! reported there.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -131,4 +132,34 @@ fn a_read_function_that_catches_nested_panics_leaves_no_node_to_be_run_unmarked(
     assert_eq!(dropped_while_running.load(Ordering::SeqCst), 0);
     assert_eq!(drops.load(Ordering::SeqCst), 1, "`l`'s definition is freed once it is dead and done");
     assert_eq!(store.get(&STEP), 0, "the store is usable");
+}
+
+#[test]
+fn a_source_that_dies_and_gives_its_slot_away_inside_a_read_function_is_removed_after_it() {
+    // `n`'s read function reads `gone` (as last time), drops its last handle, then reads a new atom that
+    // takes `gone`'s slot. The stale node of `gone` must not be removed under the running evaluation: its
+    // removal would shorten `n`'s list of sources while the read function is matching reads against it.
+    let store = Page::new();
+    let gone: Arc<Mutex<Option<Atom<u32, Page>>>> = Arc::new(Mutex::new(Some(Atom::new(7))));
+    let n = {
+        let gone = gone.clone();
+        Computed::<u32, Page>::new(move |s| {
+            let step = s.get(&STEP);
+            let held = gone.lock().unwrap().clone();
+            let Some(atom) = held else { return 1000 + step };
+            let value = s.get(&atom);
+            if step == 0 {
+                return value;
+            }
+            drop(atom);
+            drop(gone.lock().unwrap().take());
+            let fresh = Atom::<u32, Page>::new(40);
+            value + s.get(&fresh) + step
+        })
+    };
+    assert_eq!(store.get(&n), 7);
+    store.set(&STEP, 1);
+    assert_eq!(store.get(&n), 7 + 40 + 1);
+    store.set(&STEP, 2);
+    assert_eq!(store.get(&n), 1002, "`gone` is gone; `n` still follows `STEP`");
 }

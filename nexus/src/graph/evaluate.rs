@@ -236,8 +236,9 @@ impl State {
         }
     }
 
-    /// Removes node `l`, out of the index already, when the outermost evaluation ends: it is under
-    /// evaluation now (`computing`), and its definition is in use (see `recompute`). Nothing reads it
+    /// Removes node `l`, out of the index already, when the outermost evaluation ends: it may be under
+    /// evaluation now, its definition in use (see `recompute`), or a source of a node under evaluation,
+    /// whose read function is matching its reads against that node's sources. Nothing reads it
     /// meanwhile but the evaluation under way: its atom is dead (no handle to read it by) and its id is
     /// out of the index.
     pub(crate) fn doom(&mut self, l: u32) {

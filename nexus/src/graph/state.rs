@@ -285,14 +285,15 @@ impl State {
     pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
         if let Some((stale, at)) = self.index.same_place(id) {
-            if self.node(at).computing {
-                // Registered by a read function that runs inside the stale node's evaluation (its own, or
-                // one it waits for): the node stays where it is until the evaluation ends (see
-                // `State::doom`); its place in the index goes now.
+            if self.path.is_empty() {
+                self.remove(stale);
+            } else {
+                // Registered by a read function: the node stays where it is until the outermost evaluation
+                // ends (see `State::doom`); its place in the index goes now. It may be under evaluation
+                // itself (its definition in use), or a source of a node under evaluation, whose list of
+                // sources the running read function is matching its reads against.
                 self.index.remove(stale);
                 self.doom(at);
-            } else {
-                self.remove(stale);
             }
         }
         let seq = self.next_seq();
@@ -481,6 +482,11 @@ impl State {
             if self.node(l).is_derived() {
                 if let Err(p) = self.try_refresh(host, l) {
                     first_panic.get_or_insert(p);
+                    continue;
+                }
+                // Its own evaluation may have doomed it (a dead atom, watched only, whose place a
+                // registration inside it took): removed at the end of that evaluation.
+                if !self.nodes[l as usize].is_live() {
                     continue;
                 }
             }
