@@ -137,7 +137,7 @@ impl<'a> ReadCtx<'a> {
                 let node = self.st.node(h);
                 if node.id == id {
                     if node.is_derived() && node.fresh_value().is_none() {
-                        self.st.refresh_nested(self.host, h);
+                        self.st.refresh_nested(self.host, self.node, h);
                     }
                     self.same += 1;
                     self.remember(id, h);
@@ -179,7 +179,7 @@ impl<'a> ReadCtx<'a> {
         };
         let node = self.st.node(l);
         if node.is_derived() && node.fresh_value().is_none() {
-            self.st.refresh_nested(self.host, l);
+            self.st.refresh_nested(self.host, self.node, l);
         }
         let node = self.st.node_mut(l);
         if node.read_mark != self.mark {
