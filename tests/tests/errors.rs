@@ -133,3 +133,30 @@ fn a_read_function_may_catch_a_nested_reads_panic_any_number_of_times() {
     assert_eq!(s.get(&outer), 4);
     assert_eq!(runs.load(Ordering::SeqCst), 1, "a first read nests once, with no suspension and no rerun");
 }
+
+#[test]
+fn a_read_function_may_retry_a_nested_read_whose_panic_it_caught() {
+    // The failing atom's evaluation was cut short, not left running: reading it again is no cycle.
+    let s = Graph::new();
+    let failing = nexus::Computed::<u32, Graph>::new(|r| -> u32 {
+        let v = r.get(&INPUT);
+        panic!("always fails on {v}")
+    });
+    let retrying = nexus::Computed::<u32, Graph>::new(move |r| {
+        let mut messages = 0;
+        for _ in 0..3 {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.get(&failing))) {
+                Ok(v) => return v,
+                Err(p) => {
+                    let text = p.downcast_ref::<String>().cloned().unwrap_or_default();
+                    assert!(!text.contains("cycle"), "a retry is not a cycle: {text}");
+                    messages += 1;
+                }
+            }
+        }
+        messages
+    });
+    assert_eq!(s.get(&retrying), 3, "three tries, three panics of the read function itself");
+    s.set(&INPUT, 2);
+    assert_eq!(s.get(&INPUT), 2, "the store stays usable");
+}
