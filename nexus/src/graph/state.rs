@@ -443,7 +443,7 @@ impl State {
         for &src in &old[common..] {
             // A source may be recorded twice (a nested evaluation reset its read mark): still a source if
             // it is anywhere in the new list, the common prefix included.
-            if !new[common..].contains(&src) && !new[..common].contains(&src) {
+            if !new.contains(&src) {
                 if let Some(s) = self.nodes.get_mut(src as usize).filter(|n| n.is_live()) {
                     if let Some(pos) = s.observers.iter().position(|&o| o == l) {
                         s.observers.swap_remove(pos);
