@@ -1,6 +1,7 @@
 # Sourced by .ci/run and scripts/redux-devtools-screenshot.sh: installs the official Redux DevTools server
-# (@redux-devtools/cli 5) into the git-ignored folder redux-devtools-server/ (not a dot-folder: the server will not
-# serve its UI from a path with a hidden segment), starts it on a free loopback port,
+# (@redux-devtools/cli, at the versions pinned by scripts/redux-devtools-server/package-lock.json, installed with
+# `npm ci`) into the git-ignored folder redux-devtools-server/ (not a dot-folder: the server will not serve its
+# UI from a path with a hidden segment), starts it on a free loopback port,
 # and stops it when the sourcing shell exits, whatever happened.
 #
 # After `start_redux_devtools_server`: REDUX_DEVTOOLS_PORT is its port, REDUX_DEVTOOLS_PID its process.
@@ -11,16 +12,20 @@ install_redux_devtools() {
     local cli="$REDUX_DEVTOOLS_DIR/node_modules/@redux-devtools/cli/bin/redux-devtools.js"
     local sqlite="$REDUX_DEVTOOLS_DIR/node_modules/sqlite3/build/Release/node_sqlite3.node"
     local umd="$REDUX_DEVTOOLS_DIR/node_modules/react-dom/umd/react-dom.production.min.js"
-    if [[ -f "$cli" && -f "$sqlite" && -f "$umd" ]]; then
+    local pinned="$PWD/scripts/redux-devtools-server"
+    if [[ -f "$cli" && -f "$sqlite" && -f "$umd" ]] \
+        && cmp -s "$pinned/package-lock.json" "$REDUX_DEVTOOLS_DIR/package-lock.json"; then
         return 0
     fi
+    echo "== installing @redux-devtools/cli from scripts/redux-devtools-server/package-lock.json"
     mkdir -p "$REDUX_DEVTOOLS_DIR"
+    cp "$pinned/package.json" "$pinned/package-lock.json" "$REDUX_DEVTOOLS_DIR/"
     (
         cd "$REDUX_DEVTOOLS_DIR"
-        [[ -f package.json ]] || echo '{ "private": true }' > package.json
-        # --ignore-scripts skips the Electron download the package's scripts would make; sqlite3's native
-        # module is then built from source (node's headers are installed with node).
-        npm install --ignore-scripts --no-audit --no-fund --loglevel=error "@redux-devtools/cli@5" "esbuild@0.25"
+        # Exactly the lockfile's versions. --ignore-scripts skips the Electron download the package's
+        # scripts would make; sqlite3's native module is then built from source (node's headers are
+        # installed with node).
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
         npm rebuild sqlite3 --build-from-source --loglevel=error
         # The UI page loads React and ReactDOM as browser globals from react/umd and react-dom/umd, which
         # React 19 no longer ships (reduxjs/redux-devtools#1931): without them the UI is a blank page. The

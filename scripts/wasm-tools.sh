@@ -1,25 +1,27 @@
 # Sourced by .ci/run, scripts/wasm-test.sh and scripts/wasm-counter.sh: installs what building and testing
 # nexus for wasm32-unknown-unknown needs, each step skipped when already done:
 # - the rustup target wasm32-unknown-unknown;
-# - wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) at exactly the version of the `wasm-bindgen`
-#   crate in Cargo.lock (the two must match), built by `cargo install`;
+# - wasm-bindgen-cli's tools (wasm-bindgen, wasm-bindgen-test-runner) at exactly the version of the
+#   `wasm-bindgen` crate in Cargo.lock (the two must match), built by `cargo install --locked` from
+#   scripts/wasm-bindgen-cli/, whose Cargo.lock pins every dependency: the same build on any day;
 # - Debian's chromium and chromium-driver, the headless browser the wasm tests run in.
 
 install_wasm_tools() {
     rustup target add wasm32-unknown-unknown >/dev/null
 
-    local version
+    local version pinned
     version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
-    if [[ -z "$version" ]]; then
-        echo "no wasm-bindgen in Cargo.lock" >&2
+    pinned=$(awk '/^name = "wasm-bindgen-cli"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' \
+        scripts/wasm-bindgen-cli/Cargo.lock)
+    if [[ -z "$version" || "$version" != "$pinned" ]]; then
+        echo "wasm-bindgen in Cargo.lock is '$version', scripts/wasm-bindgen-cli pins '$pinned':" \
+            "they must match (see scripts/wasm-bindgen-cli/Cargo.toml)" >&2
         return 1
     fi
-    if [[ "$(wasm-bindgen-test-runner --version 2>/dev/null)" != *" $version"* ]]; then
-        echo "== installing wasm-bindgen-cli $version (a few minutes, once)"
-        # Its own lockfile first; if the registry no longer has a version it pins (seen: webpki-roots
-        # 1.0.11), the newest compatible versions.
-        cargo install --quiet --locked --force wasm-bindgen-cli --version "=$version" \
-            || cargo install --quiet --force wasm-bindgen-cli --version "=$version"
+    if [[ "$(wasm-bindgen-test-runner --version 2>/dev/null)" != *" $version"* \
+        || "$(wasm-bindgen --version 2>/dev/null)" != *" $version"* ]]; then
+        echo "== installing wasm-bindgen-cli $version from scripts/wasm-bindgen-cli (a few minutes, once)"
+        cargo install --quiet --locked --force --path scripts/wasm-bindgen-cli
     fi
 
     if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
@@ -29,4 +31,7 @@ install_wasm_tools() {
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
     fi
+    # Debian serves one chromium per release (security updates replace it): it cannot be pinned, so say
+    # which one ran.
+    echo "browser: $(chromium --version 2>/dev/null); $(chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
 }

@@ -111,3 +111,41 @@ fn run_time_atoms_and_threads() {
     drop(sum);
     drop(s);
 }
+
+/// The run-time drop path (`core/teardown.rs`): the last handle of a chain's tail drops its definition,
+/// whose closure holds the handle of the link before it, and so on; each of those drops is put off into
+/// the per-thread queue and run by the outermost one, and every store frees the slots of the atoms gone.
+/// The store outlives the chain here, so its values are freed by the atoms' drops, not by the store's.
+#[test]
+fn a_dropped_run_time_chain_frees_every_link_and_its_values() {
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let freed = Arc::new(AtomicUsize::new(0));
+    let s = Slots::new();
+    let head = Atom::<String, Slots>::new(String::from("x"));
+    let mut tail = {
+        let head = head.clone();
+        Computed::<String, Slots>::new(move |r| r.get(&head))
+    };
+    for _ in 0..20 {
+        let (link, counted) = (tail, Counted(freed.clone()));
+        tail = Computed::<String, Slots>::new(move |r| {
+            let _ = &counted;
+            r.get(&link) + "x"
+        });
+    }
+    assert_eq!(s.get(&tail).len(), 21);
+    s.set(&head, String::from("y"));
+    assert_eq!(s.get(&tail), format!("y{}", "x".repeat(20)));
+    let before = s.atoms().len();
+    drop(tail);
+    assert_eq!(freed.load(Ordering::SeqCst), 20, "every link's definition was dropped");
+    assert_eq!(s.atoms().len(), before - 21, "the store no longer holds the chain's values");
+    assert_eq!(s.get(&head), "y");
+    drop(head);
+    drop(s);
+}
