@@ -90,13 +90,13 @@ pub use atoms::async_computed::AsyncComputed;
 pub use atoms::family::{AsyncFamily, ComputedFamily, Family, FamilyKey};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
-pub use core::loadable::{LoadError, Loadable};
+pub use core::loadable::{IntoLoadError, LoadError, Loadable};
 pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
 pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
 pub use graph::reader::Reader;
 pub use store::access::{Primitive, Settable};
-pub use store::loads::AsyncAtom;
+pub use store::loads::{AsyncAtom, LoadIn};
 #[cfg(feature = "serde")]
 pub use store::snapshot::{HydrateError, HydrateProblem, Snapshot};
 pub use store::store_trait::Store;
@@ -231,7 +231,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::atoms::async_decl::{async_family_fn, async_fn, boxed_load, AsyncDecl};
+    pub use crate::atoms::async_decl::{async_family_load, async_load, AsyncDecl, LoadFn};
     pub use crate::atoms::def::Def;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;

@@ -68,7 +68,9 @@ macro_rules! __nexus_declare_async {
         static __NEXUS_DECL: $crate::__private::AsyncDecl<$ty, $owner> = $crate::__private::AsyncDecl::new(
             $name,
             ::core::module_path!(),
-            |s| $crate::__private::boxed_load($crate::__private::async_fn::<$ty, $owner, _, _, _>($load)(s)),
+            // No turbofish: the owner and type come from `s` and the result, so that the compiler blames
+            // the user's function (not this call) for an error type it refuses.
+            |s| $crate::__private::async_load($load, s),
             $crate::__private::value_ops!($ty),
             $crate::__private::value_ops!($crate::Loadable<$ty>),
         );
@@ -85,11 +87,7 @@ macro_rules! __nexus_declare_async_family {
         $crate::AsyncFamily::<$key, $ty, $owner>::__declare(
             $name,
             ::core::module_path!(),
-            |k, s| {
-                $crate::__private::boxed_load(
-                    $crate::__private::async_family_fn::<$key, $ty, $owner, _, _, _>($load)(k, s),
-                )
-            },
+            |k, s| $crate::__private::async_family_load($load, k, s),
             ($crate::__private::value_ops!($ty), $crate::__private::value_ops!($crate::Loadable<$ty>)),
             $capacity,
         )
@@ -268,8 +266,19 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::load(self, atom)
             }
 
-            /// Resolves once no async atom of this instance is loading. See
-            /// [`Store::settled`]($crate::Store::settled).
+            /// Starts the loads of `atoms` and resolves once none of them is loading. See
+            /// [`Store::load_all`]($crate::Store::load_all).
+            pub fn load_all(
+                &self,
+                atoms: &[&dyn $crate::LoadIn<$name>],
+            ) -> ::core::pin::Pin<
+                ::std::boxed::Box<dyn ::core::future::Future<Output = ()> + ::core::marker::Send>,
+            > {
+                <$name as $crate::Store>::load_all(self, atoms)
+            }
+
+            /// Resolves once no async atom of this instance is loading (at once if nothing was read yet).
+            /// See [`Store::settled`]($crate::Store::settled).
             pub fn settled(
                 &self,
             ) -> ::core::pin::Pin<

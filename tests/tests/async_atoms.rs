@@ -221,7 +221,7 @@ fn derived_atoms_subscribers_and_watches_see_each_state() {
     page.set(&USER_ID, 0);
     assert_eq!(block_on(watch.changed()).as_deref(), Some("loading…"));
     block_on(page.settled());
-    assert_eq!(block_on(watch.changed()).as_deref(), Some("error: load failed: no user 0"));
+    assert_eq!(block_on(watch.changed()).as_deref(), Some("error: no user 0"));
     let seen = seen.lock().expect("not poisoned");
     assert!(matches!(seen[0], Loadable::Ready(_)), "{seen:?}");
     assert!(matches!(seen[1], Loadable::Loading { .. }), "{seen:?}");
@@ -489,4 +489,270 @@ mod family {
         assert_eq!(block_on(page.load(&CARD.at(3))), Ok("card 3 for 9".to_owned()));
         assert!(page.find("CARD[3]").is_some(), "family members are named NAME[key]");
     }
+}
+
+/// Issue 26 §1: an async atom's future may fail with any `E: Into<Box<dyn Error + Send + Sync>>` —
+/// concrete errors, boxed errors (what `?` gives), `String`, `&str`, and types like `anyhow::Error` that
+/// convert into a boxed error without being one — declared, in a family, or made at run time. The
+/// `LoadError` shows the error's own message and keeps a concrete error reachable.
+mod error_types {
+    use std::error::Error;
+    use std::fmt;
+
+    use super::{block_on, AsyncComputed, Loadable, NotFound, Page, USER_ID};
+
+    /// What `?` gives in most applications.
+    type BoxError = Box<dyn Error + Send + Sync>;
+
+    /// Shaped like `anyhow::Error`: made from any error by `?`, converts into a boxed error (giving back
+    /// the error it wraps), and is not itself a `std::error::Error`.
+    #[derive(Debug)]
+    struct AppError(BoxError);
+
+    impl<E: Error + Send + Sync + 'static> From<E> for AppError {
+        fn from(error: E) -> Self {
+            AppError(Box::new(error))
+        }
+    }
+
+    impl From<AppError> for BoxError {
+        fn from(error: AppError) -> Self {
+            error.0
+        }
+    }
+
+    /// An error with a cause, to see how a report walks the chain.
+    #[derive(Debug)]
+    struct Lookup(NotFound);
+
+    impl fmt::Display for Lookup {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("lookup failed")
+        }
+    }
+
+    impl Error for Lookup {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    fn parse(text: &str) -> Result<u32, BoxError> {
+        Ok(text.parse::<u32>()?)
+    }
+
+    nexus::atom! {
+        #![store(Page)]
+        static BOXED: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move {
+                let n = parse(if id == 0 { "zero" } else { "7" })?;
+                Ok::<_, BoxError>(n + id)
+            }
+        });
+        static TEXT: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move { Err::<u32, _>(format!("no user {id}")) }
+        });
+        static STR: u32 = async_computed(|_s| async { Err::<u32, _>("offline") });
+        static APP: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move {
+                let found: Result<u32, NotFound> = Err(NotFound(id));
+                Ok::<_, AppError>(found?)
+            }
+        });
+        static CHAINED: u32 = async_computed(|_s| async { Err::<u32, _>(Lookup(NotFound(9))) });
+        static TEXT_BY_KEY: u32 = family_async(|id: &u32, _s| {
+            let id = *id;
+            async move { if id > 0 { Ok(id) } else { Err(format!("no item {id}")) } }
+        });
+        static APP_BY_KEY: u32 = family_async(|id: &u32, _s| {
+            let id = *id;
+            async move { Err::<u32, _>(AppError::from(NotFound(id))) }
+        });
+    }
+
+    fn failure<T: std::fmt::Debug>(loaded: Result<T, nexus::LoadError>) -> nexus::LoadError {
+        loaded.expect_err("the load fails")
+    }
+
+    #[test]
+    fn boxed_errors_from_question_mark_are_accepted_and_keep_their_concrete_type() {
+        let page = Page::new();
+        assert_eq!(block_on(page.load(&BOXED)), Ok(8));
+        page.set(&USER_ID, 0);
+        let error = failure(block_on(page.load(&BOXED)));
+        let parse_error = "zero".parse::<u32>().expect_err("not a number");
+        assert_eq!(error.to_string(), parse_error.to_string(), "the error's own message, no prefix");
+        assert_eq!(error.downcast_ref::<std::num::ParseIntError>(), Some(&parse_error));
+        assert!(!error.is_panic());
+    }
+
+    #[test]
+    fn string_and_str_errors_are_their_message() {
+        let page = Page::new();
+        page.set(&USER_ID, 3);
+        let error = failure(block_on(page.load(&TEXT)));
+        assert_eq!(error.to_string(), "no user 3");
+        assert_eq!(error.get_ref().map(ToString::to_string).as_deref(), Some("no user 3"));
+        let error = failure(block_on(page.load(&STR)));
+        assert_eq!(error.to_string(), "offline");
+        match page.get(&STR) {
+            Loadable::Failed { error, previous: None } => assert_eq!(error.to_string(), "offline"),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_error_type_that_only_converts_into_a_boxed_error_is_accepted_and_seen_as_what_it_wraps() {
+        let page = Page::new();
+        page.set(&USER_ID, 4);
+        let error = failure(block_on(page.load(&APP)));
+        assert_eq!(error.to_string(), "no user 4");
+        assert_eq!(error.downcast_ref::<NotFound>(), Some(&NotFound(4)));
+    }
+
+    #[test]
+    fn async_families_accept_the_same_error_types() {
+        let page = Page::new();
+        assert_eq!(block_on(page.load(&TEXT_BY_KEY.at(2))), Ok(2));
+        assert_eq!(failure(block_on(page.load(&TEXT_BY_KEY.at(0)))).to_string(), "no item 0");
+        let error = failure(block_on(page.load(&APP_BY_KEY.at(6))));
+        assert_eq!(error.downcast_ref::<NotFound>(), Some(&NotFound(6)));
+    }
+
+    #[test]
+    fn run_time_async_atoms_accept_the_same_error_types() {
+        let page = Page::new();
+        let text = AsyncComputed::<u32, Page>::new(|_| async { Err::<u32, _>("down".to_owned()) });
+        assert_eq!(failure(block_on(page.load(&text))).to_string(), "down");
+        let str_error = AsyncComputed::<u32, Page>::new(|_| async { Err::<u32, _>("down too") });
+        assert_eq!(failure(block_on(page.load(&str_error))).to_string(), "down too");
+        let boxed = AsyncComputed::<u32, Page>::new(|_| async {
+            let n = parse("x")?;
+            Ok::<_, BoxError>(n + 1)
+        });
+        let error = failure(block_on(page.load(&boxed)));
+        assert!(error.downcast_ref::<std::num::ParseIntError>().is_some(), "{error:?}");
+        let app = AsyncComputed::<u32, Page>::new(|s| {
+            let id = s.get(&USER_ID);
+            async move { Err::<u32, _>(AppError::from(NotFound(id))) }
+        });
+        assert_eq!(failure(block_on(page.load(&app))).downcast_ref::<NotFound>(), Some(&NotFound(1)));
+    }
+
+    #[test]
+    fn a_report_of_the_error_chain_shows_each_message_once() {
+        let page = Page::new();
+        let error = failure(block_on(page.load(&CHAINED)));
+        let mut chain = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(cause) = source {
+            chain.push(cause.to_string());
+            source = cause.source();
+        }
+        assert_eq!(chain, ["lookup failed", "no user 9"]);
+        assert!(error.downcast_ref::<Lookup>().is_some(), "the returned error itself is reachable");
+    }
+}
+
+/// Issue 26 §4: `settled` before any read has nothing to wait for; `load_all` starts named loads.
+mod load_all {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::{block_on, AsyncComputed, Loadable, NotFound, Page, USER_ID};
+
+    static NAME_FETCHES: AtomicUsize = AtomicUsize::new(0);
+    static POST_FETCHES: AtomicUsize = AtomicUsize::new(0);
+
+    nexus::atom! {
+        #![store(Page)]
+        static NAME: String = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move {
+                NAME_FETCHES.fetch_add(1, Ordering::SeqCst);
+                if id == 0 { Err(NotFound(id)) } else { Ok(format!("user {id}")) }
+            }
+        });
+        static POSTS: u32 = async_computed(|_s| async {
+            POST_FETCHES.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, String>(3)
+        });
+        static VISITOR: String = async_computed(|_s| async { Ok::<_, String>("ada".to_owned()) });
+        /// Reads `VISITOR`'s state: when `VISITOR` loads, it loads again.
+        static GREETING: String = async_computed(|s| {
+            let name = s.get(&VISITOR);
+            async move {
+                Ok::<_, String>(match name {
+                    Loadable::Ready(name) => format!("hello, {name}"),
+                    _ => "hello, stranger".to_owned(),
+                })
+            }
+        });
+        static PAGE: u32 = family_async(|n: &u32, _s| {
+            let n = *n;
+            async move { Ok::<_, String>(n * 10) }
+        });
+    }
+
+    nexus::atom! {
+        /// A `Global` async atom: every store may load it.
+        static MOTD: String = async_computed(|_s| async { Ok::<_, String>("welcome".to_owned()) });
+    }
+
+    #[test]
+    fn settled_before_any_read_has_nothing_to_wait_for_and_load_all_loads_the_named_atoms() {
+        let page = Page::new();
+        block_on(page.settled());
+        assert_eq!(NAME_FETCHES.load(Ordering::SeqCst), 0, "nothing was read: settled started nothing");
+        let runtime = AsyncComputed::<u32, Page>::new(|s| {
+            let id = s.get(&USER_ID);
+            async move { Ok::<_, String>(id + 100) }
+        });
+        block_on(page.load_all(&[&NAME, &POSTS, &runtime, &PAGE.at(2), &MOTD]));
+        assert_eq!(page.get(&NAME), Loadable::Ready("user 1".to_owned()));
+        assert_eq!(page.get(&POSTS), Loadable::Ready(3));
+        assert_eq!(page.get(&runtime), Loadable::Ready(101));
+        assert_eq!(page.get(&PAGE.at(2)), Loadable::Ready(20));
+        assert_eq!(page.get(&MOTD), Loadable::Ready("welcome".to_owned()));
+        assert_eq!((NAME_FETCHES.load(Ordering::SeqCst), POST_FETCHES.load(Ordering::SeqCst)), (1, 1));
+        // Loaded already: nothing is fetched again.
+        block_on(page.load_all(&[&NAME, &POSTS]));
+        assert_eq!((NAME_FETCHES.load(Ordering::SeqCst), POST_FETCHES.load(Ordering::SeqCst)), (1, 1));
+        // A failure settles too, as `Failed`.
+        page.set(&USER_ID, 0);
+        block_on(page.load_all(&[&NAME]));
+        assert!(page.get(&NAME).error().is_some(), "{:?}", page.get(&NAME));
+        // An empty list resolves at once.
+        block_on(page.load_all(&[]));
+    }
+
+    #[test]
+    fn a_load_restarted_by_another_ones_result_is_awaited_too() {
+        let page = Page::new();
+        // `GREETING`'s first load sees `VISITOR` loading; `VISITOR`'s result starts its second.
+        block_on(page.load_all(&[&GREETING, &VISITOR]));
+        assert_eq!(page.get(&GREETING), Loadable::Ready("hello, ada".to_owned()));
+    }
+}
+
+/// With tokio, `load_all` starts the loads when it is called: they finish without being awaited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_tokio_load_all_starts_the_loads_when_called() {
+    let (fetches, gates) = counters();
+    let user = user_atom(&fetches, &gates);
+    let page = Page::new();
+    // Not awaited, and nothing else reads the atom: the call itself started the load.
+    drop(page.load_all(&[&user]));
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while fetches.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .expect("the load ran by itself");
+    page.settled().await;
+    assert_eq!(page.get(&user), Loadable::Ready("user 1".to_owned()));
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
 }

@@ -126,7 +126,7 @@ fn a_failed_load_comes_back_as_failed_and_an_unrelated_undo_keeps_the_loaded_val
     assert_eq!(page.get(&user), ready("user 1"));
     assert!(tt.redo());
     let failed = page.get(&user);
-    assert_eq!(failed.error().map(ToString::to_string), Some("load failed: no user 0".to_owned()));
+    assert_eq!(failed.error().map(ToString::to_string), Some("no user 0".to_owned()));
     assert_eq!(failed.latest().map(String::as_str), Some("user 1"));
     block_on(page.settled());
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
@@ -183,7 +183,7 @@ fn devtools_log_a_finished_load_and_render_its_outcome() {
     assert_eq!((load.before(), load.after()), ("Loading", "Ready(\"bio 1\")"));
     page.set(&USER_ID, 0);
     let _ = block_on(page.load(&BIO));
-    assert_eq!(outcome(&tools), "Failed(load failed: no user 0)");
+    assert_eq!(outcome(&tools), "Failed(no user 0)");
 }
 
 // Native only: tokio's multi-threaded runtime.

@@ -441,7 +441,7 @@ mod async_atoms {
         let states: Vec<Json> =
             mine.iter().filter(|m| m["type"] == "ACTION").map(|m| parsed(m, "payload")).collect();
         assert_eq!(states[0]["PROFILE.outcome"], "Ready(\"profile 0\")");
-        assert_eq!(states[2]["PROFILE.outcome"], "Failed(load failed: not found)");
+        assert_eq!(states[2]["PROFILE.outcome"], "Failed(not found)");
         let fetched = FETCHES.load(Ordering::SeqCst);
 
         // Back to state 1 (after the first load): the loaded value comes back, nothing is fetched.

@@ -59,6 +59,74 @@ fn a_slow_consumer_skips_values_but_never_misses_the_latest() {
     assert_eq!(ready_now(&mut watch), Poll::Ready(Some(101)), "a change is ready at once");
 }
 
+/// Issue 26 §4: `0 → 1 → 0` between two polls is not a new item (as no subscriber hears a write of an
+/// equal value); a type without `PartialEq` still sees every change.
+#[test]
+fn a_value_equal_to_the_last_item_is_not_a_new_item() {
+    /// No `PartialEq`: nothing can tell two values apart, so each change is an item.
+    #[derive(Clone, Debug)]
+    struct Opaque(u8);
+    nexus::atom! {
+        #![store(Feed)]
+        static OPAQUE: Opaque = Opaque(0);
+    }
+    let feed = Feed::new();
+    let mut count = feed.watch(&COUNT);
+    assert_eq!(block_on(count.changed()), Some(0));
+    feed.set(&COUNT, 1);
+    feed.set(&COUNT, 0);
+    assert_eq!(ready_now(&mut count), Poll::Pending, "back to the value last handed out");
+    feed.set(&COUNT, 2);
+    assert_eq!(ready_now(&mut count), Poll::Ready(Some(2)));
+    // The same through a derived atom, a family member and an atom made at run time with an equality.
+    let mut double = feed.watch(&DOUBLE);
+    assert_eq!(block_on(double.changed()), Some(4));
+    feed.set(&COUNT, 3);
+    feed.set(&COUNT, 2);
+    assert_eq!(ready_now(&mut double), Poll::Pending);
+    let mut row = feed.watch(&ROW.at(1));
+    assert_eq!(block_on(row.changed()).as_deref(), Some("row 1"));
+    feed.set(&ROW.at(1), "edited".to_owned());
+    feed.set(&ROW.at(1), "row 1".to_owned());
+    assert_eq!(ready_now(&mut row), Poll::Pending);
+    let runtime = Atom::<u8, Feed>::new(5);
+    let mut watched = feed.watch(&runtime);
+    assert_eq!(block_on(watched.changed()), Some(5));
+    feed.set(&runtime, 6);
+    feed.set(&runtime, 5);
+    assert_eq!(ready_now(&mut watched), Poll::Pending);
+
+    let mut opaque = feed.watch(&OPAQUE);
+    assert_eq!(block_on(opaque.changed()).map(|o| o.0), Some(0));
+    feed.set(&OPAQUE, Opaque(1));
+    feed.set(&OPAQUE, Opaque(0));
+    assert_eq!(ready_now(&mut opaque).map(|o| o.map(|o| o.0)), Poll::Ready(Some(0)));
+}
+
+/// The same for an async atom whose type has `PartialEq`: a reload that ends where the last item was
+/// (`Ready(x)`, `Loading`, `Ready(x)` between two polls) is not a new item.
+#[test]
+fn an_async_atom_back_to_the_state_last_seen_is_not_a_new_item() {
+    nexus::atom! {
+        #![store(Feed)]
+        static PARITY: String = async_computed(|s| {
+            let n = s.get(&COUNT);
+            async move { Ok::<_, String>(format!("parity {}", n % 2)) }
+        });
+    }
+    let feed = Feed::new();
+    let mut parity = feed.watch(&PARITY);
+    assert_eq!(block_on(parity.changed()), Some(nexus::Loadable::Loading { previous: None }));
+    block_on(feed.settled());
+    assert_eq!(block_on(parity.changed()), Some(nexus::Loadable::Ready("parity 0".to_owned())));
+    feed.set(&COUNT, 2);
+    block_on(feed.settled());
+    assert_eq!(ready_now(&mut parity), Poll::Pending, "it loaded again, to the value last seen");
+    feed.set(&COUNT, 3);
+    block_on(feed.settled());
+    assert_eq!(ready_now(&mut parity), Poll::Ready(Some(nexus::Loadable::Ready("parity 1".to_owned()))));
+}
+
 #[test]
 fn a_value_set_from_another_thread_wakes_the_waiting_task() {
     let feed = Feed::new();

@@ -22,10 +22,10 @@ use crate::atoms::async_decl::{boxed_load, AsyncDecl};
 use crate::atoms::async_outcome::Outcome;
 use crate::atoms::handle::{Atom, Computed};
 use crate::core::info::StoreId;
-use crate::core::loadable::{LoadError, Loadable};
+use crate::core::loadable::{IntoLoadError, LoadError, Loadable};
 use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
-use crate::graph::access::{AtomRef, Readable};
+use crate::graph::access::{AtomRef, Readable, ValueEq};
 use crate::graph::host::StoreToken;
 use crate::graph::observe::ChangeOp;
 use crate::graph::reader::Reader;
@@ -90,6 +90,8 @@ pub(crate) struct Inner<T: 'static, S: 'static> {
     /// The JSON functions of `T` carry loaded values in snapshots (feature `serde`).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     ops: ValueOps<T>,
+    /// `Loadable<T>`'s `PartialEq`, if `T` has one (a `Watch` skips a state equal to the last it gave).
+    pub(super) loadable_eq: Option<ValueEq<Loadable<T>>>,
     /// Stores whose next load is satisfied by an outcome they were given (hydrated, or restored by time
     /// travel) before they filed it: the ticket of that outcome.
     adopted: Mutex<Vec<(StoreToken, u64)>>,
@@ -122,11 +124,12 @@ where
     S: Owner + UsableIn<S>,
 {
     /// An async atom made at run time. `load` reads the dependencies through `s` and returns the future
-    /// that loads the value; its error becomes a [`LoadError`].
+    /// that loads the value; its error, of any type that converts into `Box<dyn Error + Send + Sync>`
+    /// ([`IntoLoadError`]), becomes a [`LoadError`].
     pub fn new<F, E>(load: impl Fn(&mut Reader<'_, S>) -> F + Send + Sync + 'static) -> Self
     where
         F: Future<Output = Result<T, E>> + Send + 'static,
-        E: std::error::Error + Send + Sync + 'static,
+        E: IntoLoadError,
     {
         let make: MakeFn<T, S> = Box::new(move |s| boxed_load(load(s)));
         let parts =
@@ -188,6 +191,7 @@ where
         let inner = Arc::new(Inner {
             make,
             ops,
+            loadable_eq: loadable_ops.eq,
             adopted: Mutex::new(Vec::new()),
             request: OnceLock::new(),
             outcome,

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
 use crate::atoms::async_computed::Inner;
-use crate::core::loadable::{LoadError, Loadable};
+use crate::core::loadable::{IntoLoadError, Loadable};
 use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
 use crate::graph::reader::Reader;
@@ -60,33 +60,62 @@ where
     }
 }
 
-/// Gives a declared async atom's function its signature, so that its `s` is typed (used by generated
-/// code).
+/// Runs a declared async atom's function `load` with `s` and boxes the future it returns, its error made
+/// a [`LoadError`](crate::LoadError) (used by generated code). Generic over the user's function, so that
+/// it gets its signature (`s` typed) here, and so that an error type that is not accepted is reported on
+/// that function, as `LoadFn`'s message.
 #[doc(hidden)]
-pub fn async_fn<T, S, E, Fut, F>(f: F) -> F
+pub fn async_load<T, S, E, Fut, F>(load: F, s: &mut Reader<'_, S>) -> LoadFuture<T>
 where
-    F: Fn(&mut Reader<'_, S>) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
+    F: Fn(&mut Reader<'_, S>) -> Fut + LoadFn<S, T, E, Fut>,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
 {
-    f
+    load.__boxed(load(s))
 }
 
 /// The same for an async family's function, which also gets the key.
 #[doc(hidden)]
-pub fn async_family_fn<K, T, S, E, Fut, F>(f: F) -> F
+pub fn async_family_load<K, T, S, E, Fut, F>(load: F, key: &K, s: &mut Reader<'_, S>) -> LoadFuture<T>
 where
-    F: Fn(&K, &mut Reader<'_, S>) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
+    F: Fn(&K, &mut Reader<'_, S>) -> Fut + LoadFn<S, T, E, Fut>,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
 {
-    f
+    load.__boxed(load(key, s))
 }
 
-/// Boxes what an async atom's function returned, its error made a [`LoadError`] (used by generated code).
+/// A declared async atom's (or async family's) function whose future fails with an accepted error type:
+/// implemented for every function whose `E` is [`IntoLoadError`]. A trait of the function, not of `E`,
+/// so that the compiler reports a refused `E` on the user's function (the argument of
+/// [`async_load`]), not somewhere inside the macro's expansion.
 #[doc(hidden)]
-pub fn boxed_load<T, E, F>(future: F) -> LoadFuture<T>
+#[diagnostic::on_unimplemented(
+    message = "`{E}` cannot be the error type of an async atom",
+    label = "this function's future returns `Result<_, {E}>`",
+    note = "an async atom's future may fail with any `E: Into<Box<dyn std::error::Error + Send + Sync>>`: a type implementing `std::error::Error + Send + Sync + 'static`, `Box<dyn Error + Send + Sync>`, `String`, `&str` or `anyhow::Error`"
+)]
+pub trait LoadFn<S, T, E, Fut> {
+    /// Boxes `future` (returned by this function), its error made a `LoadError`.
+    fn __boxed(&self, future: Fut) -> LoadFuture<T>
+    where
+        Fut: Future<Output = Result<T, E>> + Send + 'static;
+}
+
+// `do_not_recommend`: a refused `E` is reported with `LoadFn`'s message, on the function.
+#[diagnostic::do_not_recommend]
+impl<S, T, E: IntoLoadError, Fut, F> LoadFn<S, T, E, Fut> for F {
+    fn __boxed(&self, future: Fut) -> LoadFuture<T>
+    where
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        boxed_load(future)
+    }
+}
+
+/// Boxes what an async atom's function returned, its error made a [`LoadError`](crate::LoadError).
+pub(crate) fn boxed_load<T, E, F>(future: F) -> LoadFuture<T>
 where
     F: Future<Output = Result<T, E>> + Send + 'static,
-    E: std::error::Error + Send + Sync + 'static,
+    E: IntoLoadError,
 {
-    Box::pin(async move { future.await.map_err(LoadError::failed) })
+    Box::pin(async move { future.await.map_err(IntoLoadError::__into_load_error) })
 }

@@ -10,9 +10,9 @@ use crate::atoms::async_computed::{AsyncComputed, Inner, Source};
 use crate::atoms::handle::RuntimeHandle;
 use crate::core::loadable::{LoadError, Loadable};
 use crate::core::owner::{Owner, Sealed, UsableIn};
-use crate::graph::access::{AtomRef, Readable};
+use crate::graph::access::{AtomRef, Readable, ValueEq};
 use crate::store::instance::StoreShared;
-use crate::store::loads::AsyncAtom;
+use crate::store::loads::{AsyncAtom, LoadIn, LoadStep};
 
 impl<T: 'static, S: 'static> Clone for AsyncComputed<T, S> {
     fn clone(&self) -> Self {
@@ -52,12 +52,35 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Readable for Asyn
     fn __atom(&self) -> AtomRef<'_> {
         self.inner().value().__atom()
     }
+    fn __value_eq(&self) -> Option<ValueEq<Loadable<T>>> {
+        self.inner().loadable_eq
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> AsyncAtom for AsyncComputed<T, S> {
     type Output = T;
     fn __load(&self, store: Arc<StoreShared>) -> Pin<Box<dyn Future<Output = Result<T, LoadError>> + Send>> {
         Box::pin(self.inner().clone().load(store))
+    }
+}
+
+impl<T, O, S> LoadIn<S> for AsyncComputed<T, O>
+where
+    T: Clone + Send + Sync + 'static,
+    O: Owner + UsableIn<O> + UsableIn<S>,
+{
+    fn __load_step(&self, store: &Arc<StoreShared>) -> LoadStep {
+        let (inner, store) = (self.inner().clone(), store.clone());
+        Box::new(move || {
+            let loading = store.get::<Loadable<T>>(inner.value().__atom()).is_loading();
+            let (inner, store) = (inner.clone(), store.clone());
+            loading.then(|| {
+                Box::pin(async move {
+                    // Its result is the store's to show; `load_all` only waits for it.
+                    let _ = inner.load(store).await;
+                }) as Pin<Box<dyn Future<Output = ()> + Send>>
+            })
+        })
     }
 }
 

@@ -365,6 +365,9 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Atom<T, S> {
     fn __atom_known(&self) -> Option<AtomRef<'_>> {
         self.handle.known_ref()
     }
+    fn __value_eq(&self) -> Option<fn(&T, &T) -> bool> {
+        self.handle.def().ops().eq
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
@@ -378,6 +381,9 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Readable for Computed<T, S> {
     fn __atom_known(&self) -> Option<AtomRef<'_>> {
         self.handle.known_ref()
     }
+    fn __value_eq(&self) -> Option<fn(&T, &T) -> bool> {
+        self.handle.def().ops().eq
+    }
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writable<T, S, A> {
@@ -390,6 +396,9 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Readable for Writab
     #[inline]
     fn __atom_known(&self) -> Option<AtomRef<'_>> {
         self.handle.known_ref()
+    }
+    fn __value_eq(&self) -> Option<fn(&T, &T) -> bool> {
+        self.handle.def().ops().eq
     }
 }
 

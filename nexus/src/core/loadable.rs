@@ -60,6 +60,27 @@ impl<T> Loadable<T> {
 
 /// Why an asynchronous load failed: the error its future returned, or the message of its panic. Cheap
 /// to clone (shared).
+///
+/// It shows (`Display`) the returned error's own message, with nothing added. Like [`std::io::Error`]
+/// made from a custom error it is *transparent*: [`source`](Error::source) is the returned error's own
+/// source, so that a report that prints each error of a chain does not print the message twice. The
+/// returned error itself is [`get_ref`](LoadError::get_ref), and as its concrete type
+/// [`downcast_ref`](LoadError::downcast_ref).
+///
+/// ```
+/// # nexus::store! { pub struct Page; }
+/// #[derive(Debug, PartialEq)]
+/// struct NotFound(u32);
+/// impl std::fmt::Display for NotFound {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { write!(f, "no user {}", self.0) }
+/// }
+/// impl std::error::Error for NotFound {}
+///
+/// let user = nexus::AsyncComputed::<String, Page>::new(|_| async { Err::<String, _>(NotFound(7)) });
+/// let error = futures::executor::block_on(Page::new().load(&user)).unwrap_err();
+/// assert_eq!(error.to_string(), "no user 7");
+/// assert_eq!(error.downcast_ref::<NotFound>(), Some(&NotFound(7)));
+/// ```
 #[derive(Clone)]
 pub struct LoadError {
     inner: Arc<Inner>,
@@ -70,11 +91,35 @@ enum Inner {
     Panicked(String),
 }
 
-impl LoadError {
-    pub(crate) fn failed(error: impl Error + Send + Sync + 'static) -> Self {
-        LoadError { inner: Arc::new(Inner::Failed(Box::new(error))) }
-    }
+/// An error type an async atom's future may return: every `E: Into<Box<dyn Error + Send + Sync>>`.
+///
+/// That is: any type implementing `std::error::Error + Send + Sync + 'static`,
+/// `Box<dyn Error + Send + Sync>` (what `?` gives in most applications), `String`, `&str`, and types
+/// such as `anyhow::Error` that convert into a boxed error without being one. The error becomes a
+/// [`LoadError`]; a concrete error type stays reachable with [`LoadError::downcast_ref`] (a `String` or
+/// `&str` error keeps its text only, as the message).
+///
+/// Implemented for every such type, never by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of an async atom",
+    label = "this function's future returns `Result<_, {Self}>`",
+    note = "an async atom's future may fail with any `E: Into<Box<dyn std::error::Error + Send + Sync>>`: a type implementing `std::error::Error + Send + Sync + 'static`, `Box<dyn Error + Send + Sync>`, `String`, `&str` or `anyhow::Error`"
+)]
+pub trait IntoLoadError {
+    #[doc(hidden)]
+    fn __into_load_error(self) -> LoadError;
+}
 
+// `do_not_recommend`: a type that fails the bound is reported with the message above, not as a missing
+// `Into<Box<dyn Error + Send + Sync>>` deep inside nexus.
+#[diagnostic::do_not_recommend]
+impl<E: Into<Box<dyn Error + Send + Sync>>> IntoLoadError for E {
+    fn __into_load_error(self) -> LoadError {
+        LoadError { inner: Arc::new(Inner::Failed(self.into())) }
+    }
+}
+
+impl LoadError {
     pub(crate) fn panicked(message: String) -> Self {
         LoadError { inner: Arc::new(Inner::Panicked(message)) }
     }
@@ -84,12 +129,19 @@ impl LoadError {
         matches!(*self.inner, Inner::Panicked(_))
     }
 
-    /// The error the future returned, as its type, if it is an `E`.
-    pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
+    /// The error the future returned, boxed as it was converted (`None` if the future panicked). A
+    /// `String` or `&str` error is a private type of std here, showing the text.
+    pub fn get_ref(&self) -> Option<&(dyn Error + Send + Sync + 'static)> {
         match &*self.inner {
-            Inner::Failed(e) => e.downcast_ref(),
+            Inner::Failed(e) => Some(&**e),
             Inner::Panicked(_) => None,
         }
+    }
+
+    /// The error the future returned, as its type, if it is an `E` (an `anyhow::Error` is seen as the
+    /// error it wraps).
+    pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
+        self.get_ref()?.downcast_ref()
     }
 }
 
@@ -103,7 +155,8 @@ impl PartialEq for LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.inner {
-            Inner::Failed(e) => write!(f, "load failed: {e}"),
+            // The error's own message: the user's text, not doubled by a prefix of ours.
+            Inner::Failed(e) => fmt::Display::fmt(e, f),
             Inner::Panicked(message) => write!(f, "load panicked: {message}"),
         }
     }
@@ -118,10 +171,11 @@ impl fmt::Debug for LoadError {
     }
 }
 
+/// Transparent: the source is the returned error's own source (its message is this error's).
 impl Error for LoadError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match &*self.inner {
-            Inner::Failed(e) => Some(&**e),
+            Inner::Failed(e) => e.source(),
             Inner::Panicked(_) => None,
         }
     }

@@ -72,4 +72,14 @@ pub trait Readable: Sealed {
     fn __atom_known(&self) -> Option<AtomRef<'_>> {
         Some(self.__atom())
     }
+    /// How two values of this atom compare, if its type has `PartialEq` (detected where the atom was
+    /// declared) or it was made with an equality: a [`Watch`](crate::Watch) skips a value equal to the
+    /// one it last handed out. `None`: every value counts.
+    #[doc(hidden)]
+    fn __value_eq(&self) -> Option<ValueEq<Self::Value>> {
+        None
+    }
 }
+
+/// How two values of a type compare (its `PartialEq::eq`, or an atom's own equality).
+pub(crate) type ValueEq<T> = fn(&T, &T) -> bool;

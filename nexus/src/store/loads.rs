@@ -21,6 +21,10 @@ pub type LoadFuture<T> = Pin<Box<dyn Future<Output = Result<T, LoadError>> + Sen
 
 /// An atom whose value loads asynchronously ([`AsyncComputed`](crate::AsyncComputed)): what
 /// [`Store::load`](crate::Store::load) accepts.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an async atom",
+    label = "expected a `nexus::AsyncComputed` (declared with `async_computed(..)`, or an `AsyncFamily`'s `.at(key)`)"
+)]
 pub trait AsyncAtom: Readable<Value = Loadable<Self::Output>> {
     /// The loaded value's type.
     type Output: Clone + Send + Sync + 'static;
@@ -29,6 +33,51 @@ pub trait AsyncAtom: Readable<Value = Loadable<Self::Output>> {
         &self,
         store: Arc<StoreShared>,
     ) -> Pin<Box<dyn Future<Output = Result<Self::Output, LoadError>> + Send>>;
+}
+
+/// An async atom that [`Store::load_all`](crate::Store::load_all) can load in store `S`: an
+/// [`AsyncComputed`](crate::AsyncComputed) of `S` or of [`Global`](crate::Global). Another store's async
+/// atom in the list is a compile error naming both stores.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an async atom of `{S}`",
+    label = "expected an async atom (`nexus::AsyncComputed`) of `{S}` or `Global`"
+)]
+pub trait LoadIn<S>: crate::core::owner::Sealed {
+    /// The atom's next load step in `store`.
+    #[doc(hidden)]
+    fn __load_step(&self, store: &Arc<StoreShared>) -> LoadStep;
+}
+
+/// A future that drives something to its end.
+type Drive = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Reads an atom (which files its load if its current dependencies have none yet): if it is loading, a
+/// future that drives that load to its end.
+pub(crate) type LoadStep = Box<dyn Fn() -> Option<Drive> + Send + Sync>;
+
+/// Takes the first step of each atom now (their loads are filed at once), then drives the loads until
+/// none of the atoms is loading: a load's result may start another (an atom reading another's state).
+pub(crate) fn load_all(steps: Vec<LoadStep>) -> impl Future<Output = ()> + Send {
+    let mut loads: Vec<Drive> = steps.iter().filter_map(|step| step()).collect();
+    async move {
+        while !loads.is_empty() {
+            join(loads).await;
+            loads = steps.iter().filter_map(|step| step()).collect();
+        }
+    }
+}
+
+/// Resolves once every one of `loads` has (they are polled concurrently, on the caller's task).
+pub(crate) async fn join(mut loads: Vec<Drive>) {
+    std::future::poll_fn(|cx| {
+        loads.retain_mut(|load| load.as_mut().poll(cx).is_pending());
+        if loads.is_empty() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
 }
 
 /// One load, shared by everyone who awaits it.
@@ -232,18 +281,10 @@ pub(crate) fn register(atom: Weak<dyn Pending>) {
 /// concurrently), again until none is left (a load's result may start another, through a derived atom).
 pub(crate) async fn settled(store: Arc<StoreShared>) {
     loop {
-        let mut loads: Vec<_> = live().into_iter().filter_map(|atom| atom.drive(&store)).collect();
+        let loads: Vec<_> = live().into_iter().filter_map(|atom| atom.drive(&store)).collect();
         if loads.is_empty() {
             return;
         }
-        std::future::poll_fn(|cx| {
-            loads.retain_mut(|load| load.as_mut().poll(cx).is_pending());
-            if loads.is_empty() {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-        .await;
+        join(loads).await;
     }
 }

@@ -12,7 +12,7 @@ use crate::core::owner::{Global, Owner, UsableIn};
 use crate::graph::access::Readable;
 use crate::store::access::{Primitive, Settable};
 use crate::store::instance::StoreShared;
-use crate::store::loads::AsyncAtom;
+use crate::store::loads::{AsyncAtom, LoadIn};
 use crate::store::subscription::{erase, Subscription};
 use crate::store::watch::Watch;
 
@@ -140,15 +140,16 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// The values of `atom` in this instance as an asynchronous stream: first its current value, then
-    /// the latest one after each change (a slow consumer skips values in between, never the latest). Ends
-    /// when this store or the watched run-time atom is gone; dropping the [`Watch`] unsubscribes.
-    /// Watching a derived atom evaluates it.
+    /// the latest one after each change (a slow consumer skips values in between, never the latest), never
+    /// a value equal to the one it handed out last (for types with `PartialEq`). Ends when this store or
+    /// the watched run-time atom is gone; dropping the [`Watch`] unsubscribes. Watching a derived atom
+    /// evaluates it.
     fn watch<A>(&self, atom: &A) -> Watch<A::Value>
     where
         A: Readable,
         A::Owner: UsableIn<Self>,
     {
-        Watch::new(&self.__cell().0, atom.__atom())
+        Watch::new(&self.__cell().0, atom.__atom(), atom.__value_eq())
     }
 
     /// Loads an async atom's value in this instance: drives its current load, or joins it if another
@@ -162,9 +163,52 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         atom.__load(self.__cell().0.clone())
     }
 
+    /// Starts the loads of `atoms` in this instance and resolves once none of them is loading: each is
+    /// `Ready` or `Failed` (a load that another one's result restarted is awaited too). The loads are
+    /// filed when `load_all` is called (with the feature `tokio`, on a runtime's thread, spawned then)
+    /// and driven concurrently by whoever awaits the result. Only async atoms of this store or `Global`
+    /// ones are accepted: another store's is a compile error.
+    ///
+    /// ```
+    /// nexus::store! { pub struct Page; }
+    /// nexus::atom! {
+    ///     #![store(Page)]
+    ///     pub static USER: String = async_computed(|_s| async { Ok::<_, String>("ada".to_owned()) });
+    ///     pub static POSTS: u32 = async_computed(|_s| async { Ok::<_, String>(3) });
+    /// }
+    ///
+    /// let page = Page::new();
+    /// futures::executor::block_on(page.load_all(&[&USER, &POSTS]));
+    /// assert_eq!(page.get(&USER).ready().map(String::as_str), Some("ada"));
+    /// assert_eq!(page.get(&POSTS).ready(), Some(&3));
+    /// ```
+    fn load_all(&self, atoms: &[&dyn LoadIn<Self>]) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        let store = &self.__cell().0;
+        Box::pin(crate::store::loads::load_all(atoms.iter().map(|atom| atom.__load_step(store)).collect()))
+    }
+
     /// Resolves once no async atom of this instance is loading: drives every load under way here,
-    /// concurrently, until none is left. Before rendering a page on a server: `store.settled().await`,
-    /// then `snapshot()`.
+    /// concurrently, until none is left (a load's result may start another, through a derived atom).
+    ///
+    /// A load starts when its atom is first read here (or loaded): before that, the atom is not loading,
+    /// so `settled` on an instance that has read nothing resolves at once, with nothing loaded. Read
+    /// first, then settle — as rendering does on a server: render once (the reads start the loads),
+    /// `settled().await`, render again, then `snapshot()`. To load named atoms without reading them, use
+    /// [`load_all`](Store::load_all).
+    ///
+    /// ```
+    /// nexus::store! { pub struct Page; }
+    /// nexus::atom! {
+    ///     #![store(Page)]
+    ///     pub static USER: String = async_computed(|_s| async { Ok::<_, String>("ada".to_owned()) });
+    /// }
+    ///
+    /// let page = Page::new();
+    /// futures::executor::block_on(page.settled()); // nothing was read: nothing to wait for
+    /// assert!(page.get(&USER).is_loading()); // this read starts the load
+    /// futures::executor::block_on(page.settled());
+    /// assert_eq!(page.get(&USER).ready().map(String::as_str), Some("ada"));
+    /// ```
     fn settled(&self) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(crate::store::loads::settled(self.__cell().0.clone()))
     }

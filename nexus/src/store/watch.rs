@@ -16,7 +16,10 @@ use crate::store::subscription::{erase, Subscription};
 ///
 /// The first item is the atom's value when the watch was made; after that, each item is the latest
 /// value after a change. A consumer slower than the changes skips the values in between but never misses
-/// the latest one. The stream ends (`None`) once the store's last handle is dropped, or the run-time atom
+/// the latest one. An item is never equal to the one before it, as a subscriber is never told of a write
+/// of an equal value: if the value went `0 → 1 → 0` while the consumer was away, it sees no new item (for
+/// types with `PartialEq`, detected where the atom was declared, or atoms made with an equality; without
+/// one, every change is an item). The stream ends (`None`) once the store's last handle is dropped, or the run-time atom
 /// it watches is freed (a `Watch` does not keep a run-time atom alive). Dropping the `Watch`
 /// unsubscribes.
 ///
@@ -33,6 +36,10 @@ use crate::store::subscription::{erase, Subscription};
 /// session.set(&CLICKS, 2);
 /// futures::executor::block_on(async {
 ///     assert_eq!(clicks.changed().await, Some(2)); // 0 and 1 were skipped: 2 is the latest
+///     session.set(&CLICKS, 3);
+///     session.set(&CLICKS, 2); // back to the value last seen: not a new item
+///     session.set(&CLICKS, 4);
+///     assert_eq!(clicks.changed().await, Some(4));
 ///     drop(session);
 ///     assert_eq!(clicks.changed().await, None); // the store is gone
 /// });
@@ -41,6 +48,9 @@ pub struct Watch<T> {
     shared: Arc<Shared<T>>,
     /// The version last handed out.
     seen: u64,
+    /// The atom's equality, if it has one, and the value last handed out (kept only then).
+    eq: Option<fn(&T, &T) -> bool>,
+    last: Option<T>,
     _subscription: Subscription,
 }
 
@@ -83,7 +93,7 @@ impl<T> Drop for Closer<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Watch<T> {
-    pub(crate) fn new(store: &StoreShared, r: AtomRef<'_>) -> Self {
+    pub(crate) fn new(store: &StoreShared, r: AtomRef<'_>, eq: Option<fn(&T, &T) -> bool>) -> Self {
         let shared = Arc::new(Shared {
             state: Mutex::new(State { latest: None, version: 0, closed: false, waker: None }),
         });
@@ -105,7 +115,7 @@ impl<T: Clone + Send + Sync + 'static> Watch<T> {
                 state.version = 1;
             }
         }
-        Watch { shared, seen: 0, _subscription: subscription }
+        Watch { shared, seen: 0, eq, last: None, _subscription: subscription }
     }
 }
 
@@ -125,7 +135,16 @@ impl<T: Clone> Watch<T> {
         let mut state = self.shared.lock();
         if state.version > self.seen {
             self.seen = state.version;
-            return Poll::Ready(state.latest.clone());
+            let latest = state.latest.as_ref().expect("every version stores a value");
+            match (self.eq, &self.last) {
+                // Changed and changed back since the last item: nothing new to hand out.
+                (Some(eq), Some(last)) if eq(last, latest) => {}
+                (Some(_), _) => {
+                    self.last = Some(latest.clone());
+                    return Poll::Ready(Some(latest.clone()));
+                }
+                (None, _) => return Poll::Ready(Some(latest.clone())),
+            }
         }
         if state.closed {
             return Poll::Ready(None);
@@ -138,11 +157,14 @@ impl<T: Clone> Watch<T> {
     }
 }
 
+// Nothing in a `Watch` is ever pinned (the value it keeps is only cloned and compared), so it is `Unpin`
+// whatever `T` is, as it was before it kept one.
+impl<T> Unpin for Watch<T> {}
+
 impl<T: Clone> futures_core::Stream for Watch<T> {
     type Item = T;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        // `Watch` is `Unpin`: its fields are an `Arc`, a counter and a subscription handle.
         self.get_mut().poll_value(cx)
     }
 }
