@@ -93,12 +93,12 @@ pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{IntoLoadError, LoadError, Loadable};
 pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
-pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef};
+pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
 pub use graph::reader::Reader;
 pub use store::access::{Primitive, Settable};
 pub use store::loads::{AsyncAtom, LoadIn};
 #[cfg(feature = "serde")]
-pub use store::snapshot::{HydrateError, HydrateProblem, Snapshot};
+pub use store::snapshot::{HydrateError, HydrateProblem, OmitReason, Omitted, Snapshot};
 pub use store::store_trait::Store;
 pub use store::subscription::Subscription;
 pub use store::watch::Watch;
@@ -174,6 +174,14 @@ pub use nexus_macros::store;
 /// # Options
 /// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
 /// - `#[name = "clicks"]`: the registry name (default: the identifier); the path stays `module::IDENT`.
+///   For a primitive atom or a family it is also the
+///   snapshot key (feature `serde`; what persistence keys the atom by), in place of `module::IDENT`, so
+///   that moving the atom to another module keeps saved snapshots valid (a family's members:
+///   `clicks[key]`). Async atoms keep `module::NAME`.
+/// - `#[alias = "old::PATH"]` (repeatable) on a primitive atom or a family: an old snapshot key that
+///   `store.hydrate` also accepts for it (the `module::IDENT` before a move, the name before a
+///   rename). A key always wins over another atom's alias; an alias two atoms share is reported as
+///   ambiguous; a snapshot holding both the key and an alias of one atom is refused.
 /// - `#[capacity = 10_000]` on a family: keep at most that many keys, evicting the least recently used.
 /// - `///` docs, `#[cfg]` and lint attributes are forwarded to the static, whose generated docs also say
 ///   its kind and owner.
@@ -218,7 +226,9 @@ pub use nexus_macros::store;
 /// # Compile errors
 /// Each on the offending tokens: a non-`static` item (``expected `static` ``), `static mut`, a missing type
 /// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
-/// `store(..)`/`name`/`capacity`, `capacity` on a non-family, a family key without a type annotation,
+/// `store(..)`/`name`/`capacity`/`alias`, `capacity` on a non-family, a family key without a type
+/// annotation, `alias` on an atom snapshots do not carry by key (derived, async), an empty or
+/// duplicate alias, an alias that is the atom's own `#[name]` or another item's `#[name]` or alias,
 /// and `store(..)` naming something that is not a store (`` `NotAStore` is not a nexus store ``). Using an
 /// atom with the wrong store, `set` on a computed atom or a write of the wrong type fail where they are
 /// written, with messages naming the types.
@@ -233,6 +243,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 pub mod __private {
     pub use crate::atoms::async_decl::{async_family_load, async_load, AsyncDecl, LoadFn};
     pub use crate::atoms::def::Def;
+    pub use crate::core::info::Names;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;
     pub use crate::core::value_ops::{probe, ValueOps};
@@ -242,6 +253,8 @@ pub mod __private {
     pub use crate::graph::def::{DefCore, ErasedDef};
     pub use crate::graph::reader::ReadCtx;
     pub use crate::store::catalog::Declared;
+    #[cfg(feature = "serde")]
+    pub use crate::store::catalog::{DeclaredFamily, DecodedMember, FamilyEntry};
     pub use crate::store::instance::StoreShared;
     pub use crate::store::loads::LoadFuture;
     pub use crate::store::store_trait::StoreCell;
@@ -255,6 +268,7 @@ pub mod __private {
     pub use crate::__nexus_declare_writable as declare_writable;
     pub use crate::__nexus_impl_store as impl_store;
     pub use crate::__nexus_impl_store_serde as impl_store_serde;
+    pub use crate::__nexus_register_family as register_family;
     pub use crate::__nexus_value_ops as value_ops;
 
     /// Fails to compile, naming `S`, unless `S` is a store type or `Global`.

@@ -2,14 +2,16 @@
 //! `nexus::__private` only (salsa's shape: the proc macros check and wire, these helpers name the runtime
 //! items, with their arguments labelled). Not public API.
 
-/// A declared primitive atom: `(owner, type, registry name, identifier, initial value)`.
+/// A declared primitive atom: `(owner, type, names, identifier, initial value)`; `names` is a
+/// `Names::new(registry name, whether #[name] gave it, aliases)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_primitive {
-    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $init:expr) => {{
+    ($owner:ty, $ty:ty, $names:expr, $ident:ident, $init:expr) => {{
+        static __NEXUS_NAMES: $crate::__private::Names = $names;
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::primitive(
             $crate::__private::OwnerInfo::of::<$owner>(),
-            $name,
+            &__NEXUS_NAMES,
             ::core::stringify!($ident),
             ::core::module_path!(),
             || -> $ty { $init },
@@ -94,11 +96,23 @@ macro_rules! __nexus_declare_async_family {
     };
 }
 
-/// A declared family: `(Family or ComputedFamily, owner, key type, value type, registry name, capacity,
-/// init or read function)`.
+/// A declared family: `(Family, owner, key type, value type, names, identifier, capacity, init function)`
+/// — `names` as for `declare_primitive!`, the identifier to submit the family to the catalogue that
+/// hydration makes members from — or `(ComputedFamily, owner, key type, value type, registry name,
+/// capacity, read function)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_family {
+    (Family, $owner:ty, $key:ty, $ty:ty, $names:expr, $ident:ident, $capacity:expr, $make:expr) => {{
+        $crate::__private::register_family!($ident);
+        $crate::Family::<$key, $ty, $owner>::__declare(
+            $names,
+            ::core::module_path!(),
+            $make,
+            ($crate::__private::value_ops!($ty), $crate::__private::value_ops!($key)),
+            $capacity,
+        )
+    }};
     ($family:ident, $owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $make:expr) => {
         $crate::$family::<$key, $ty, $owner>::__declare(
             $name,
@@ -325,6 +339,25 @@ macro_rules! __nexus_impl_store {
 
         $crate::__private::impl_store_serde!($name);
     };
+}
+
+/// Submits the declared family `$ident` to the catalogue of families (feature `serde`: hydration makes
+/// members of families this process never used), or nothing without the feature.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_register_family {
+    ($ident:ident) => {
+        $crate::__private::inventory::submit! { $crate::__private::DeclaredFamily::new(&$ident) }
+    };
+}
+
+/// Nothing without the `serde` feature.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_register_family {
+    ($ident:ident) => {};
 }
 
 /// The `serde` methods of a store type, or nothing without the feature.

@@ -101,9 +101,19 @@ fn using_the_store_inside_update_panics_instead_of_deadlocking() {
     let s = Graph::new();
     let handle = s.clone();
     let message = panic_message(|| s.update(&INPUT, |v| *v = handle.get(&INPUT) + 1));
-    assert!(message.contains("was used from inside"), "{message}");
+    assert!(message.contains("was used from inside the closure of its own `update`"), "{message}");
+    // `update` has no `s`: the message says what to do instead (issue 26).
+    assert!(message.contains("read the other atoms before calling `update`"), "{message}");
+    assert!(message.contains("`writable`") && message.contains("`batch`"), "{message}");
+    assert!(!message.contains("`s` argument"), "{message}");
     s.update(&INPUT, |v| *v += 1);
     assert_eq!(s.get(&INPUT), 2);
+    // Once the closure is over, a read function's misuse gets its own advice again.
+    let bad = nexus::Computed::<u32, Graph>::new(move |_| handle.get(&INPUT));
+    let message = panic_message(|| {
+        s.get(&bad);
+    });
+    assert!(message.contains("read other atoms through the function's `s` argument"), "{message}");
 }
 
 #[test]

@@ -14,6 +14,92 @@ nexus::atom! {
     pub static TITLE: String = "home".to_owned();
 }
 
+/// Where atoms live after a refactor moved them out of `names::v1` (issue 26: keys survive a move).
+mod v2 {
+    nexus::atom! {
+        #![store(super::Page)]
+        /// Moved from `names::v1`: old snapshots still hydrate through the alias.
+        #[alias = "names::v1::PROFILE"]
+        pub static PROFILE: String = String::new();
+        /// Keyed by its name wherever it lives; it was once `names::SETTINGS`.
+        #[name = "settings"]
+        #[alias = "names::SETTINGS"]
+        pub static SETTINGS: u32 = 0;
+        /// A named family with the old key of its members' family.
+        #[name = "todo"]
+        #[alias = "names::v1::TODO"]
+        pub static TODO: String = family(|id: &u64| format!("todo {id}"));
+        /// Also answers to `old::SHARED` (as does `v3::TWIN`): hydrate cannot tell which.
+        #[alias = "old::SHARED"]
+        pub static TWIN: u8 = 0;
+        #[name = "winner"]
+        pub static WINNER: u8 = 0;
+    }
+}
+
+mod v3 {
+    nexus::atom! {
+        #![store(super::Page)]
+        #[alias = "old::SHARED"]
+        pub static TWIN: u8 = 0;
+        /// Its alias is another atom's key: the key wins.
+        #[alias = "winner"]
+        pub static LOSER: u8 = 0;
+    }
+}
+
+#[test]
+fn a_given_name_is_the_snapshot_key_wherever_the_atom_lives() {
+    let store = Page::new();
+    store.set(&v2::SETTINGS, 4);
+    store.set(&v2::PROFILE, "ada".into());
+    store.set(&v2::TODO.at(1), "write".into());
+    let snap = store.snapshot();
+    let keys: Vec<&str> = snap.values().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["names::v2::PROFILE", "settings", "todo[1]"]);
+    assert_eq!(store.find("settings").expect("registered").path(), "names::v2::SETTINGS");
+}
+
+#[test]
+fn aliases_accept_the_keys_of_older_snapshots() {
+    let old: Snapshot = serde_json::from_value(serde_json::json!({
+        "store": "Page",
+        "values": {"names::v1::PROFILE": "grace", "names::SETTINGS": 7, "names::v1::TODO[2]": "old todo"},
+    }))
+    .expect("a snapshot an older build wrote");
+    let store = Page::new();
+    store.hydrate(&old).expect("every old key is an alias");
+    assert_eq!(store.get(&v2::PROFILE), "grace");
+    assert_eq!(store.get(&v2::SETTINGS), 7);
+    assert_eq!(store.get(&v2::TODO.at(2)), "old todo");
+    let keys: Vec<String> = store.snapshot().values().keys().cloned().collect();
+    assert_eq!(keys, ["names::v2::PROFILE", "settings", "todo[2]"], "written back under the new keys");
+}
+
+#[test]
+fn a_key_and_its_alias_together_or_a_shared_alias_are_problems() {
+    let mut snap = Page::new().snapshot();
+    snap.insert("settings", serde_json::json!(1));
+    snap.insert("names::SETTINGS", serde_json::json!(2));
+    snap.insert("old::SHARED", serde_json::json!(3));
+    let store = Page::new();
+    let err = store.hydrate(&snap).expect_err("one atom twice, and an alias of two atoms");
+    assert_eq!(
+        err.problems(),
+        [
+            HydrateProblem::Ambiguous("old::SHARED".into()),
+            HydrateProblem::Duplicate { path: "settings".into(), first: "names::SETTINGS".into() },
+        ],
+        "{err}"
+    );
+    assert_eq!(store.get(&v2::SETTINGS), 0, "nothing was applied");
+
+    let mut snap = Page::new().snapshot();
+    snap.insert("winner", serde_json::json!(5));
+    store.hydrate(&snap).expect("a key wins over another atom's alias");
+    assert_eq!((store.get(&v2::WINNER), store.get(&v3::LOSER)), (5, 0));
+}
+
 #[test]
 fn a_static_str_atom_survives_a_snapshot_round_trip() {
     let server = Page::new();
@@ -73,6 +159,8 @@ fn a_named_atom_without_serde_is_listed_but_not_snapshotted() {
     assert!(store.find("plain counter").is_some());
     let snap = store.snapshot();
     assert_eq!(snap.get("plain counter"), None, "no JSON conversion was given");
+    let omitted: Vec<_> = snap.omitted().iter().map(|o| (o.key(), o.reason().clone())).collect();
+    assert_eq!(omitted, [("plain counter", nexus::OmitReason::NamedWithoutSerde)], "and it is said so");
     assert!(
         snap.values().keys().all(|k| !k.starts_with("primitive#")),
         "generated names are not stable across processes: {:?}",

@@ -26,6 +26,14 @@ nexus::atom! {
     /// Renamed.
     #[name = "renamed"]
     pub static RENAMED: String = String::new();
+    /// Renamed, with old snapshot keys.
+    #[name = "moved"]
+    #[alias = "old::MOVED"]
+    #[alias = "older::MOVED"]
+    pub static MOVED: String = String::new();
+    /// A family with an old key.
+    #[alias = "old::CELLS"]
+    pub static CELLS: u8 = family(|k: &String| u8::try_from(k.len()).unwrap_or(u8::MAX));
 }
 
 nexus::atom! {

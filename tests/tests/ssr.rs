@@ -8,7 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::sync::{Arc, Mutex};
 
-use nexus::{DevTools, HydrateProblem, Snapshot};
+use nexus::{DevTools, HydrateProblem, OmitReason, Snapshot};
 use serde::{Deserialize, Serialize};
 
 nexus::store! {
@@ -38,6 +38,25 @@ nexus::atom! {
     pub static CONN: Connection = Connection(0);
     pub static CART_SIZE: usize = computed(|s| s.with(&CART, Vec::len));
     pub static NEVER_TOUCHED: String = "default".to_owned();
+    /// Comments per task: members are carried as `ssr::COMMENTS[3]`.
+    pub static COMMENTS: Vec<String> = family(|_task: &u64| Vec::new());
+    /// Keyed by text and by a pair: `ssr::LABELS["a"]`, `ssr::GRID[[1,"b"]]`.
+    pub static LABELS: String = family(|key: &String| key.to_uppercase());
+    pub static GRID: u32 = family(|_cell: &(u8, String)| 0);
+    /// A key type serde cannot write: its members are omitted, and said so.
+    pub static BY_CONN: u32 = family(|_c: &ConnKey| 0);
+    pub static TASKS: Vec<Task> = Vec::new();
+}
+
+/// Keys of `BY_CONN`: no `Serialize`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConnKey(pub u32);
+
+/// A task, for decode errors inside a value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: u64,
+    pub title: String,
 }
 
 nexus::atom! {
@@ -59,6 +78,8 @@ fn snapshot_holds_serialisable_primitives_by_path_and_round_trips_through_json()
         ["ssr::CART", "ssr::LOCALE", "ssr::USER"],
         "derived and non-serialisable atoms are left out"
     );
+    let omitted: Vec<&str> = snap.omitted().iter().map(nexus::Omitted::key).collect();
+    assert_eq!(omitted, ["ssr::CONN"], "the non-serialisable one is said to be left out");
     assert_eq!(snap.store(), "Request");
     assert_eq!(snap.get("ssr::USER"), Some(&serde_json::json!({"name": "ada", "admin": true})));
     let json = serde_json::to_string(&snap).expect("serialises");
@@ -191,4 +212,135 @@ fn concurrent_requests_each_see_only_their_own_data() {
     assert_eq!(pages.len(), REQUESTS);
     assert_eq!(pages[&7], "user7 has 2 items, 0 visits");
     assert_eq!(pages[&13], "user13 has 3 items, 6 visits");
+}
+
+#[test]
+fn family_members_are_carried_under_family_key_and_json_key_and_hydrate_makes_them() {
+    let server = Request::new();
+    server.update(&COMMENTS.at(3), |c| c.push("first".into()));
+    server.set(&LABELS.at("a]b[\"c".into()), "odd".into());
+    server.set(&GRID.at((1, "b".into())), 7);
+    let snap = server.snapshot();
+    assert_eq!(snap.get("ssr::COMMENTS[3]"), Some(&serde_json::json!(["first"])));
+    assert_eq!(snap.get(r#"ssr::LABELS["a]b[\"c"]"#), Some(&serde_json::json!("odd")));
+    assert_eq!(snap.get(r#"ssr::GRID[[1,"b"]]"#), Some(&serde_json::json!(7)));
+    assert!(snap.omitted().is_empty(), "{:?}", snap.omitted());
+
+    // Through JSON text, into a store that never touched these families.
+    let snap: Snapshot = serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+    let client = Request::new();
+    assert!(client.atoms().is_empty());
+    client.hydrate(&snap).expect("a store's own snapshot hydrates");
+    assert_eq!(client.get(&COMMENTS.at(3)), ["first"]);
+    assert_eq!(client.get(&LABELS.at("a]b[\"c".into())), "odd");
+    assert_eq!(client.get(&GRID.at((1, "b".into()))), 7);
+    assert_eq!(client.get(&COMMENTS.at(4)), Vec::<String>::new(), "other members keep their initial value");
+}
+
+#[test]
+fn hydrate_makes_members_of_a_family_this_process_never_used() {
+    nexus::atom! {
+        #![store(Request)]
+        pub static UNUSED: u8 = family(|k: &u16| u8::try_from(*k).unwrap_or(0));
+    }
+    let mut snap = Request::new().snapshot();
+    // Any spelling of the key serde reads: spaces, an escaped character.
+    snap.insert("ssr::UNUSED[ 12 ]", serde_json::json!(99));
+    assert!(!UNUSED.contains(&12));
+    let client = Request::new();
+    client.hydrate(&snap).expect("valid");
+    assert!(UNUSED.contains(&12), "hydrate made the member");
+    assert_eq!(client.get(&UNUSED.at(12)), 99);
+    assert_eq!(
+        client.snapshot().get("ssr::UNUSED[12]"),
+        Some(&serde_json::json!(99)),
+        "written back canonically"
+    );
+}
+
+#[test]
+fn bad_family_keys_are_problems_and_change_nothing() {
+    nexus::atom! {
+        #![store(Request)]
+        pub static SPARE: u8 = family(|_k: &u16| 1);
+    }
+    let mut snap = Request::new().snapshot();
+    snap.insert("ssr::VISITS", serde_json::json!(5));
+    snap.insert("ssr::SPARE[1]", serde_json::json!(2));
+    snap.insert(r#"ssr::SPARE["x"]"#, serde_json::json!(2));
+    snap.insert("ssr::SPARE[70000]", serde_json::json!(2));
+    snap.insert("ssr::SPARE[2", serde_json::json!(2));
+    snap.insert("ssr::SPARE[nope]", serde_json::json!(2));
+    snap.insert("ssr::SPARE[ 1]", serde_json::json!(3));
+    snap.insert("ssr::SPARE[4]", serde_json::json!("not a u8"));
+    let store = Request::new();
+    let err = store.hydrate(&snap).expect_err("bad keys");
+    let problems = err.problems();
+    assert_eq!(problems.len(), 6, "{err}");
+    for path in [r#"ssr::SPARE["x"]"#, "ssr::SPARE[70000]", "ssr::SPARE[nope]", "ssr::SPARE[4]"] {
+        assert!(
+            problems.iter().any(|p| matches!(p, HydrateProblem::Decode { path: p, .. } if p == path)),
+            "{path}: {err}"
+        );
+    }
+    assert!(problems.contains(&HydrateProblem::UnknownAtom("ssr::SPARE[2".into())), "{err}");
+    assert!(
+        problems.contains(&HydrateProblem::Duplicate {
+            path: "ssr::SPARE[1]".into(),
+            first: "ssr::SPARE[ 1]".into()
+        }),
+        "two spellings of one key: {err}"
+    );
+    assert!(err.to_string().contains(r#"key `"x"`"#), "{err}");
+    assert_eq!(store.get(&VISITS), 0, "nothing was applied");
+    assert!(SPARE.is_empty(), "a failed hydration makes no member");
+}
+
+#[test]
+fn atoms_left_out_of_a_snapshot_are_listed_with_why_and_devtools_warn_once() {
+    let s = Request::new();
+    let dt = DevTools::attach(&s);
+    s.set(&CONN, Connection(3));
+    s.set(&BY_CONN.at(ConnKey(1)), 4);
+    s.set(&VISITS, 1);
+    let snap = s.snapshot();
+    assert_eq!(snap.values().keys().collect::<Vec<_>>(), ["ssr::VISITS"]);
+    let omitted = snap.omitted();
+    assert_eq!(omitted.len(), 2, "{omitted:?}");
+    assert_eq!(omitted[0].key(), "ssr::BY_CONN[ConnKey(1)]");
+    assert_eq!(omitted[0].reason(), &OmitReason::KeyNotSerialize { key_type: "ssr::ConnKey".into() });
+    assert_eq!(omitted[1].key(), "ssr::CONN");
+    assert_eq!(omitted[1].reason(), &OmitReason::NotSerialize);
+    assert_eq!(omitted[1].type_name(), "ssr::Connection");
+    assert!(omitted[1].to_string().contains("does not implement `Serialize`"), "{}", omitted[1]);
+    // The list travels with the snapshot, and hydration ignores it.
+    let back: Snapshot = serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+    assert_eq!(back.omitted(), omitted);
+    Request::new().hydrate(&back).expect("omitted atoms are no problem");
+
+    let _ = s.snapshot();
+    let warnings = dt.warnings();
+    assert_eq!(warnings.len(), 2, "once per atom, however many snapshots: {warnings:?}");
+    assert_eq!(warnings[1].atom(), "ssr::CONN");
+    assert_eq!(warnings[1].message(), omitted[1].to_string());
+}
+
+#[test]
+fn a_decode_problem_names_the_place_inside_the_value() {
+    let mut snap = Request::new().snapshot();
+    snap.insert("ssr::TASKS", serde_json::json!([{"id": 1, "title": "a"}, {"id": "two", "title": "b"}]));
+    snap.insert("ssr::USER", serde_json::json!({"name": "ada"}));
+    let err = Request::new().hydrate(&snap).expect_err("bad values");
+    let message = |path: &str| {
+        err.problems()
+            .iter()
+            .find_map(|p| match p {
+                HydrateProblem::Decode { path: p, message } if p == path => Some(message.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no decode problem for {path}: {err}"))
+    };
+    assert!(message("ssr::TASKS").starts_with("[1].id: invalid type: string \"two\", expected u64"), "{err}");
+    assert!(message("ssr::USER").contains("missing field `admin`"), "{err}");
+    assert!(err.to_string().contains("atom `ssr::TASKS`: [1].id: "), "{err}");
 }

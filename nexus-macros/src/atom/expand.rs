@@ -6,7 +6,7 @@ use quote::{quote, ToTokens};
 use super::validate::{Atom, Kind};
 
 pub(crate) fn atom(atom: &Atom) -> TokenStream {
-    let Atom { attrs, vis, ident, ty, owner, name, kind } = atom;
+    let Atom { attrs, vis, ident, ty, owner, name, kind, .. } = atom;
     let owner_tokens = owner.as_ref().map_or_else(|| quote!(::nexus::Global), ToTokens::to_token_stream);
     let owner_text = match owner {
         Some(path) => {
@@ -18,7 +18,10 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
     let (static_ty, init, what) = match kind {
         Kind::Primitive(init) => (
             quote!(::nexus::Atom<#ty, #owner_tokens>),
-            quote!(::nexus::__private::declare_primitive!(#owner_tokens, #ty, #name, #ident, #init)),
+            {
+                let names = names(atom);
+                quote!(::nexus::__private::declare_primitive!(#owner_tokens, #ty, #names, #ident, #init))
+            },
             "Primitive atom".to_owned(),
         ),
         Kind::Computed(read) => (
@@ -48,8 +51,9 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             quote!(::nexus::Family<#key, #ty, #owner_tokens>),
             {
                 let cap = capacity_tokens(capacity.as_ref());
+                let names = names(atom);
                 quote!(
-                    ::nexus::__private::declare_family!(Family, #owner_tokens, #key, #ty, #name, #cap, #init)
+                    ::nexus::__private::declare_family!(Family, #owner_tokens, #key, #ty, #names, #ident, #cap, #init)
                 )
             },
             family_text("Atom family", key, capacity.as_ref()),
@@ -85,6 +89,12 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         #vis static #ident: #static_ty = #init;
         #listing
     }
+}
+
+/// `Names::new(registry name, whether #[name] gave it, [aliases])`: what the snapshot key is made of.
+fn names(atom: &Atom) -> TokenStream {
+    let Atom { name, name_given, aliases, .. } = atom;
+    quote!(::nexus::__private::Names::new(#name, #name_given, &[#(#aliases),*]))
 }
 
 /// `impl Declares<IDENT> for Store`, with a public marker type named after the atom (the type namespace

@@ -27,6 +27,10 @@ pub(crate) struct Atom {
     /// `None`: `Global`.
     pub(crate) owner: Option<Path>,
     pub(crate) name: String,
+    /// Whether `#[name = "…"]` gave `name` (the snapshot key is then the name, not `module::IDENT`).
+    pub(crate) name_given: bool,
+    /// `#[alias = "old::PATH"]`: old snapshot keys hydration accepts.
+    pub(crate) aliases: Vec<LitStr>,
     pub(crate) kind: Kind,
 }
 
@@ -60,7 +64,35 @@ pub(crate) fn validate(input: AtomInput) -> (Vec<Atom>, Errors) {
         }
         atoms.push(atom);
     }
+    check_aliases(&mut atoms, &mut errors);
     (atoms, errors)
+}
+
+/// An alias may not be another atom's key (a given `#[name]`) or alias in the same invocation: hydration
+/// could not tell which atom an old snapshot meant. (Keys made of a module path are not known here.)
+fn check_aliases(atoms: &mut [Atom], errors: &mut Errors) {
+    let keys: Vec<(String, String)> =
+        atoms.iter().filter(|a| a.name_given).map(|a| (a.name.clone(), a.ident.to_string())).collect();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for atom in atoms.iter_mut() {
+        let ident = atom.ident.to_string();
+        atom.aliases.retain(|alias| {
+            let text = alias.value();
+            let clash = |list: &[(String, String)]| {
+                list.iter().find(|(key, owner)| *key == text && *owner != ident).map(|(_, o)| o.clone())
+            };
+            let message = if let Some(other) = clash(&keys) {
+                format!("alias `{text}` is the key of atom `{other}` (its `#[name]`)")
+            } else if let Some(other) = clash(&seen) {
+                format!("alias `{text}` is already an alias of atom `{other}`")
+            } else {
+                return true;
+            };
+            errors.push_spanned(alias, message);
+            false
+        });
+        seen.extend(atom.aliases.iter().map(|a| (a.value(), ident.clone())));
+    }
 }
 
 fn store_path(attr: &Attribute) -> syn::Result<Path> {
@@ -99,6 +131,7 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
     let mut owner = store.cloned();
     let mut owner_seen = false;
     let mut name = None;
+    let mut aliases: Vec<LitStr> = Vec::new();
     let mut capacity = None;
     let mut forwarded = Vec::new();
     for attr in attrs {
@@ -117,6 +150,18 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
                 Ok(lit) => name = Some(lit.value()),
                 Err(e) => errors.push(e),
             }
+        } else if attr.path().is_ident("alias") {
+            match name_value::<LitStr>(
+                &attr,
+                "expected `#[alias = \"old::PATH\"]`: a key older snapshots used",
+            ) {
+                Ok(lit) if lit.value().is_empty() => errors.push_spanned(&lit, "an alias cannot be empty"),
+                Ok(lit) if aliases.iter().any(|a| a.value() == lit.value()) => {
+                    errors.push_spanned(&lit, format!("duplicate alias `{}`", lit.value()));
+                }
+                Ok(lit) => aliases.push(lit),
+                Err(e) => errors.push(e),
+            }
         } else if attr.path().is_ident("capacity") {
             match name_value::<LitInt>(&attr, "expected `#[capacity = 1_000]`") {
                 Ok(_) if capacity.is_some() => errors.push_spanned(&attr, "duplicate `capacity` attribute"),
@@ -133,10 +178,24 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
         Some(kind) if ok => kind,
         _ => return None,
     };
+    if !matches!(kind, Kind::Primitive(_) | Kind::Family { .. }) {
+        for alias in aliases.drain(..) {
+            errors.push_spanned(
+                alias,
+                "`alias` applies to the atoms snapshots carry by key: primitive atoms and `family(..)`",
+            );
+        }
+    }
+    if let Some(own) = aliases.iter().find(|a| name.as_deref() == Some(a.value().as_str())) {
+        errors.push_spanned(own, format!("alias `{}` is this atom's own key (its `#[name]`)", own.value()));
+        aliases.retain(|a| name.as_deref() != Some(a.value().as_str()));
+    }
     Some(Atom {
         attrs: forwarded,
         vis,
+        name_given: name.is_some(),
         name: name.unwrap_or_else(|| ident.to_string()),
+        aliases,
         ident,
         ty,
         owner,

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use crate::core::info::AtomKind;
+use crate::core::info::{AtomKind, Names};
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::teardown::Teardown;
 use crate::core::value_ops::ValueOps;
@@ -72,17 +72,17 @@ fn no_ops<T>() -> ValueOps<T> {
 // No `S: Owner` bound here: `owner` was made by `OwnerInfo::of::<S>()`, which checks it (one error for a
 // `store(..)` that names no store, on that name).
 impl<T, S, A> Def<T, S, A> {
-    /// A declared primitive atom (used by `declare_primitive!`).
+    /// A declared primitive atom (used by `declare_primitive!`); `names` give its snapshot key.
     pub const fn primitive(
         owner: OwnerInfo,
-        name: &'static str,
+        names: &'static Names,
         ident: &'static str,
         module: &'static str,
         init: fn() -> T,
         ops: fn() -> ValueOps<T>,
     ) -> Self {
         Def {
-            core: DefCore::declared(owner, name, ident, module, AtomKind::Primitive),
+            core: DefCore::declared_names(owner, names, ident, module, AtomKind::Primitive),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
             teardown: Teardown::new(),

@@ -14,6 +14,7 @@ use crate::atoms::async_computed::AsyncComputed;
 use crate::atoms::async_handle::WeakAsync;
 use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed, RuntimeHandle};
+use crate::core::info::Names;
 use crate::core::loadable::Loadable;
 use crate::core::owner::Owner;
 use crate::core::owner::UsableIn;
@@ -176,7 +177,13 @@ macro_rules! family_common {
 /// ```
 pub struct Family<K: 'static, T: 'static, S: 'static> {
     name: &'static str,
+    /// Whether `#[name]` gave the name, and the aliases: the members' snapshot keys.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    names: Names,
     module: &'static str,
+    /// What the declaration site detected of the key type (serde writes members' snapshot keys).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    key_ops: fn() -> ValueOps<K>,
     init: fn(&K) -> T,
     ops: fn() -> ValueOps<T>,
     capacity: Option<usize>,
@@ -193,6 +200,9 @@ pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
     capacity: Option<usize>,
     cache: CacheCell<K, Computed<T, S>, WeakDef<T, S>>,
 }
+
+/// What the declaration site detected of the value type `T` and of the key type `K`.
+type FamilyOps<T, K> = (fn() -> ValueOps<T>, fn() -> ValueOps<K>);
 
 /// What the declaration site detected of `T` and of `Loadable<T>`.
 type AsyncOps<T> = (fn() -> ValueOps<T>, fn() -> ValueOps<Loadable<T>>);
@@ -216,13 +226,22 @@ family_common!(AsyncFamily, AsyncComputed, WeakAsync);
 impl<K, T, S> Family<K, T, S> {
     #[doc(hidden)]
     pub const fn __declare(
-        name: &'static str,
+        names: Names,
         module: &'static str,
         init: fn(&K) -> T,
-        ops: fn() -> ValueOps<T>,
+        ops: FamilyOps<T, K>,
         capacity: Option<usize>,
     ) -> Self {
-        Family { name, module, init, ops, capacity, cache: Mutex::new(None) }
+        Family {
+            name: names.name,
+            names,
+            module,
+            key_ops: ops.1,
+            init,
+            ops: ops.0,
+            capacity,
+            cache: Mutex::new(None),
+        }
     }
 }
 
@@ -280,13 +299,17 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
             c.at(key, self.capacity, |key| {
                 let init = self.init;
                 let k = key.clone();
-                Atom::from_def(Def::runtime(
+                #[allow(unused_mut)] // changed with the `serde` feature only
+                let mut def = Def::runtime(
                     Some(self.key_name(key)),
                     false,
                     self.module,
                     (self.ops)(),
                     Body::Primitive(Init::Boxed(Box::new(move || init(&k)))),
-                ))
+                );
+                #[cfg(feature = "serde")]
+                def.core.make_member(self.snapshot_key(key));
+                Atom::from_def(def)
             })
         });
         drop(evicted);
@@ -312,5 +335,62 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> ComputedFamily<K,
         });
         drop(evicted);
         atom
+    }
+}
+
+/// Snapshots (feature `serde`): a member is carried as `KEY[key]`, the key written by serde as JSON
+/// (`app::TODO[3]`, `app::TODO["abc"]`), where `KEY` is the family's `#[name]` or else `module::NAME`.
+#[cfg(feature = "serde")]
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
+    /// `key`'s member's snapshot key, or the key type's name when serde cannot write it.
+    fn snapshot_key(&self, key: &K) -> Result<String, &'static str> {
+        let json = (self.key_ops)().to_json.and_then(|to_json| to_json(key).ok());
+        match json {
+            Some(json) => Ok(format!("{}[{json}]", self.names.key(self.module))),
+            None => Err(std::any::type_name::<K>()),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> crate::store::catalog::FamilyEntry
+    for Family<K, T, S>
+{
+    fn owner(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<S>()
+    }
+
+    fn keys(&self) -> (String, &'static [&'static str]) {
+        (self.names.key(self.module), self.names.aliases)
+    }
+
+    fn decode(
+        &'static self,
+        key: &str,
+        json: serde_json::Value,
+    ) -> Result<crate::store::catalog::DecodedMember, String> {
+        let key_type = std::any::type_name::<K>();
+        let ops = (self.key_ops)();
+        let (Some(from_json), Some(to_json)) = (ops.from_json, ops.to_json) else {
+            return Err(format!(
+                "the family's key type `{key_type}` does not implement `Serialize` and `Deserialize`"
+            ));
+        };
+        let key_json: serde_json::Value =
+            serde_json::from_str(key).map_err(|e| format!("key `{key}` is not JSON: {e}"))?;
+        let k = from_json(key_json).map_err(|e| format!("key `{key}`: {e}"))?;
+        let canonical = to_json(&k).map_err(|e| format!("key `{key}`: {e}"))?.to_string();
+        let Some(from_json) = (self.ops)().from_json else {
+            return Err(format!(
+                "the family's value type `{}` does not implement `Deserialize`",
+                std::any::type_name::<T>()
+            ));
+        };
+        let value: crate::core::value_slot::Value = std::sync::Arc::new(from_json(json)?);
+        Ok(crate::store::catalog::DecodedMember {
+            canonical,
+            value,
+            make: Box::new(move || Box::new(self.at(k))),
+        })
     }
 }

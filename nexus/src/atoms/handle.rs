@@ -276,7 +276,7 @@ where
     pub fn named_serde(name: impl Into<String>, value: T) -> Self {
         let ops = ValueOps::new(Some(T::eq), Some(<T as fmt::Debug>::fmt)).with_json(
             Some(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
-            Some(|v| serde_json::from_value(v).map_err(|e| e.to_string())),
+            Some(|v| serde_path_to_error::deserialize(v).map_err(|e| crate::core::value_ops::at_path(&e))),
         );
         let atom = Self::make(Some(name.into()), value, ops);
         if let Handle::Runtime(def, _) = &atom.handle {

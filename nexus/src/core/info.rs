@@ -250,3 +250,34 @@ impl AtomInfo {
         self.type_name
     }
 }
+
+/// A declared atom's names as `atom!` wrote them (made by generated code). The snapshot key is what
+/// snapshots carry the atom under, and what persistence keys it by: the `#[name]` if one was given
+/// (so it survives moving the atom to another module), else the path `module::IDENT`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "serde"), allow(dead_code))] // keys are for snapshots
+pub struct Names {
+    pub(crate) name: &'static str,
+    /// Whether `#[name = "…"]` gave `name`: the snapshot key is then `name` alone.
+    pub(crate) given: bool,
+    /// Old snapshot keys (`#[alias = "…"]`) that hydration accepts for this atom.
+    pub(crate) aliases: &'static [&'static str],
+}
+
+impl Names {
+    /// `name`: the registry name; `given`: it came from `#[name = "…"]`; `aliases`: `#[alias = "…"]`.
+    pub const fn new(name: &'static str, given: bool, aliases: &'static [&'static str]) -> Self {
+        Names { name, given, aliases }
+    }
+
+    /// The snapshot key of an atom with these names declared in `module` (its path otherwise).
+    #[cfg(feature = "serde")]
+    pub(crate) fn key(&self, module: &str) -> String {
+        if self.given || module.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{module}::{}", self.name)
+        }
+    }
+}

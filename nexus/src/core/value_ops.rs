@@ -185,11 +185,11 @@ const INTERNED_MAX: (usize, usize) = (1_024, 256 * 1024);
 #[cfg(feature = "serde")]
 fn decode<T: serde::Deserialize<'static>>(v: serde_json::Value) -> Result<T, String> {
     if !holds_string(&v) {
-        return T::deserialize(v).map_err(|e| e.to_string());
+        return serde_path_to_error::deserialize(v).map_err(|e| at_path(&e));
     }
-    let first = match T::deserialize(v.clone()) {
+    let first = match serde_path_to_error::deserialize(v.clone()) {
         Ok(t) => return Ok(t),
-        Err(e) => e.to_string(),
+        Err(e) => at_path(&e),
     };
     if !first.contains("borrowed") {
         return Err(first);
@@ -201,7 +201,19 @@ fn decode<T: serde::Deserialize<'static>>(v: serde_json::Value) -> Result<T, Str
             INTERNED_MAX.0
         )
     })?;
-    serde_json::from_str(text).map_err(|e| e.to_string())
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|e| at_path(&e))
+}
+
+/// What the decoder said, after where inside the value it was: `[0].id: invalid type: …, expected u64`
+/// (nothing before it when the value itself is wrong).
+#[cfg(feature = "serde")]
+pub(crate) fn at_path<E: fmt::Display>(e: &serde_path_to_error::Error<E>) -> String {
+    let path = e.path().to_string();
+    if path == "." {
+        e.inner().to_string()
+    } else {
+        format!("{path}: {}", e.inner())
+    }
 }
 
 /// Whether a string is anywhere in `v` (only strings can need borrowing).

@@ -55,7 +55,8 @@ pub struct AtomRef<'a> {
 /// An atom whose value can be read: [`Atom`](crate::Atom), [`Computed`](crate::Computed) and [`Writable`](crate::Writable).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an atom",
-    label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`"
+    label = "expected a `nexus::Atom`, `nexus::Computed` or `nexus::Writable`",
+    note = "a family is not an atom but makes one per key: use `.at(key)`, as in `s.get(&TODO.at(id))`"
 )]
 pub trait Readable: Sealed {
     /// The value type.

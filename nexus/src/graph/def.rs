@@ -14,7 +14,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
-use crate::core::info::{AtomId, AtomKind};
+use crate::core::info::{AtomId, AtomKind, Names};
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::space::{Slot, SlotSpace};
 use crate::core::value_slot::{Value, ValueSlot};
@@ -50,10 +50,23 @@ pub struct DefCore {
 
 enum Name {
     Static(&'static str),
+    /// A declared atom whose names `atom!` recorded (its snapshot key and aliases).
+    Declared(&'static Names),
+    /// A family member, with its snapshot key (see [`Member`]).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // made for snapshots only
+    Member(Arc<Member>),
     /// A run-time atom's name made by nexus (`primitive#7`) or by a family (`TODO[3]`).
     Owned(Arc<str>),
     /// A run-time atom's name given by the program (`Atom::named`): stable, so snapshots carry it.
     Given(Arc<str>),
+}
+
+/// A family member's names: its registry name (`TODO[3]`, the key through `Debug`) and its snapshot key
+/// (`app::TODO[3]`, the key written by serde), or the key type's name when serde cannot write it.
+struct Member {
+    name: Arc<str>,
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    key: Result<Arc<str>, &'static str>,
 }
 
 pub(crate) enum Holder {
@@ -77,8 +90,18 @@ impl DefCore {
         module: &'static str,
         kind: AtomKind,
     ) -> Self {
+        Self::declared_as(owner, Name::Static(name), ident, module, kind)
+    }
+
+    const fn declared_as(
+        owner: OwnerInfo,
+        name: Name,
+        ident: &'static str,
+        module: &'static str,
+        kind: AtomKind,
+    ) -> Self {
         DefCore {
-            name: Name::Static(name),
+            name,
             ident,
             module,
             kind,
@@ -91,6 +114,26 @@ impl DefCore {
             handles: AtomicUsize::new(0),
             dead: AtomicBool::new(false),
         }
+    }
+
+    /// A declared atom's part whose names `atom!` recorded (a primitive atom: its snapshot key and
+    /// aliases).
+    pub(crate) const fn declared_names(
+        owner: OwnerInfo,
+        names: &'static Names,
+        ident: &'static str,
+        module: &'static str,
+        kind: AtomKind,
+    ) -> Self {
+        Self::declared_as(owner, Name::Declared(names), ident, module, kind)
+    }
+
+    /// Makes this run-time atom a family member whose snapshot key is `key` (`Err`: the key type's name,
+    /// which serde cannot write). Before the atom is shared.
+    #[cfg(feature = "serde")]
+    pub(crate) fn make_member(&mut self, key: Result<String, &'static str>) {
+        let name = self.name_arc();
+        self.name = Name::Member(Arc::new(Member { name, key: key.map(Arc::from) }));
     }
 
     /// A run-time atom's part; `given`: `name` was given by the program (see [`Name::Given`]).
@@ -123,14 +166,47 @@ impl DefCore {
     pub(crate) fn name(&self) -> &str {
         match &self.name {
             Name::Static(s) => s,
+            Name::Declared(n) => n.name,
             Name::Owned(s) | Name::Given(s) => s,
+            Name::Member(m) => &m.name,
         }
     }
 
     pub(crate) fn name_arc(&self) -> Arc<str> {
         match &self.name {
             Name::Static(s) => self.name_shared.get_or_init(|| Arc::from(*s)).clone(),
+            Name::Declared(n) => self.name_shared.get_or_init(|| Arc::from(n.name)).clone(),
             Name::Owned(s) | Name::Given(s) => s.clone(),
+            Name::Member(m) => m.name.clone(),
+        }
+    }
+
+    /// The key snapshots carry this atom under: a declared atom's `#[name]` when one was given, else its
+    /// path; a family member's `FAMILY[key as JSON]`; a run-time atom's given name. `Ok(None)`: a run-time
+    /// atom named by nexus, which has no key another process could match. `Err`: a family member whose
+    /// key type (named) serde cannot write.
+    #[cfg(feature = "serde")]
+    pub(crate) fn snapshot_key(&self) -> Result<Option<Arc<str>>, &'static str> {
+        match &self.name {
+            Name::Declared(n) if n.given => Ok(Some(self.name_arc())),
+            Name::Static(_) | Name::Declared(_) | Name::Given(_) => Ok(Some(self.path())),
+            Name::Member(m) => m.key.clone().map(Some),
+            Name::Owned(_) => Ok(None),
+        }
+    }
+
+    /// Whether this is a run-time atom given its name by the program (`Atom::named`, `named_serde`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn is_given_name(&self) -> bool {
+        matches!(self.name, Name::Given(_))
+    }
+
+    /// Old snapshot keys that hydration accepts for this atom (`#[alias = "…"]`).
+    #[cfg(feature = "serde")]
+    pub(crate) fn aliases(&self) -> &'static [&'static str] {
+        match &self.name {
+            Name::Declared(n) => n.aliases,
+            _ => &[],
         }
     }
 
@@ -162,8 +238,8 @@ impl DefCore {
         self.owner
     }
 
-    /// Whether the atom's path is the same in every run of the program: a declared atom, or a run-time
-    /// one given its name (`Atom::named`). Snapshots carry only these.
+    /// Whether the atom's path is the same in every run of the program: a declared atom, a family
+    /// member, or a run-time one given its name (`Atom::named`). (Async atoms' snapshots go by it.)
     #[cfg(feature = "serde")]
     pub(crate) fn has_stable_path(&self) -> bool {
         !matches!(self.name, Name::Owned(_))

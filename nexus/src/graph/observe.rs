@@ -37,6 +37,43 @@ pub trait Plugin: Send + Sync + 'static {
 
     /// The outermost [`batch`](crate::Store::batch) on the instance ended (after its changes were reported).
     fn on_batch_end(&self) {}
+
+    /// Something the program may not mean happened in the instance: today, a
+    /// [`snapshot`](crate::Store::snapshot) left an atom out (its type lacks `Serialize`). Told each
+    /// time; a tool decides how often to show it ([`DevTools`](crate::DevTools): once per atom).
+    fn on_warning(&self, warning: &Warning) {
+        let _ = warning;
+    }
+}
+
+/// A warning told to plugins ([`Plugin::on_warning`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Warning {
+    atom: String,
+    message: String,
+}
+
+impl Warning {
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // only snapshots warn today
+    pub(crate) fn new(atom: String, message: String) -> Self {
+        Warning { atom, message }
+    }
+
+    /// The key or path of the atom it is about.
+    pub fn atom(&self) -> &str {
+        &self.atom
+    }
+
+    /// What happened, in a sentence.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// Identifies an attached plugin, to remove it with [`Store::remove_plugin`](crate::Store::remove_plugin).
@@ -182,6 +219,8 @@ impl fmt::Debug for ValueRef<'_> {
 
 /// Something to tell the plugins, recorded under the lock and delivered after it.
 pub(crate) enum Event {
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))] // only snapshots warn today
+    Warning(Warning),
     Register(AtomInfo),
     Subscribe(AtomInfo),
     Change { key: AtomKey, name: Arc<str>, def: DefGuard, op: ChangeOp, round: u64, old: Value, new: Value },
@@ -208,6 +247,7 @@ pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
                     new: ValueRef { value: new, def },
                 }),
                 Event::BatchEnd => plugin.on_batch_end(),
+                Event::Warning(warning) => plugin.on_warning(warning),
             };
             if let Err(p) = catch_unwind(AssertUnwindSafe(call)) {
                 first_panic.get_or_insert(p);

@@ -81,3 +81,65 @@ pub(crate) fn usable_in<S: Owner>() -> impl Iterator<Item = Entry> {
     let global = map.get(&TypeId::of::<Global>()).into_iter().flatten();
     own.chain(global).copied()
 }
+
+/// A declared family as hydration sees it (feature `serde`): its members are carried in snapshots as
+/// `KEY[key as JSON]`, and hydration makes them, also in a process that never used the family.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a family",
+    label = "a family's key must be `Clone + Eq + Hash + Debug + Send + Sync` and its value `Clone + Send + Sync`"
+)]
+pub trait FamilyEntry: Sync {
+    /// The owner's type.
+    fn owner(&self) -> TypeId;
+    /// The family's snapshot key (`#[name]`, else `module::NAME`) and the old ones (`#[alias]`).
+    fn keys(&self) -> (String, &'static [&'static str]);
+    /// Decodes a member's key from its JSON text and its value from `json`, or says why not.
+    fn decode(&'static self, key: &str, json: serde_json::Value) -> Result<DecodedMember, String>;
+}
+
+/// A member's key and value decoded by [`FamilyEntry::decode`]: `make` makes (or finds) the member.
+#[cfg(feature = "serde")]
+pub struct DecodedMember {
+    /// The key as serde writes it again (two spellings of one key are one member).
+    pub(crate) canonical: String,
+    pub(crate) value: crate::core::value_slot::Value,
+    pub(crate) make: Box<dyn FnOnce() -> Box<dyn HeldAtom> + Send>,
+}
+
+/// An atom handle held for the length of a hydration.
+#[cfg(feature = "serde")]
+pub(crate) trait HeldAtom: Send + Sync {
+    fn atom_ref(&self) -> AtomRef<'_>;
+}
+
+#[cfg(feature = "serde")]
+impl<A: crate::graph::access::Readable + Send + Sync> HeldAtom for A {
+    fn atom_ref(&self) -> AtomRef<'_> {
+        self.__atom()
+    }
+}
+
+/// A declared family, as generated code submits it (feature `serde`).
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub struct DeclaredFamily(&'static dyn FamilyEntry);
+
+#[cfg(feature = "serde")]
+impl DeclaredFamily {
+    /// The entry of a declared family.
+    pub const fn new(family: &'static dyn FamilyEntry) -> Self {
+        DeclaredFamily(family)
+    }
+}
+
+#[cfg(feature = "serde")]
+inventory::collect!(DeclaredFamily);
+
+/// The declared families a store of type `S` can hold: its own and the `Global` ones.
+#[cfg(feature = "serde")]
+pub(crate) fn families_usable_in<S: Owner>() -> impl Iterator<Item = &'static dyn FamilyEntry> {
+    let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
+    inventory::iter::<DeclaredFamily>.into_iter().map(|d| d.0).filter(move |f| owners.contains(&f.owner()))
+}

@@ -36,6 +36,11 @@ pub struct StoreShared {
     pub(super) words: Words,
 }
 
+thread_local! {
+    /// The store (its address) whose `update` closure this thread runs, or 0.
+    static IN_UPDATE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// An address unique to the current thread while it lives.
 #[inline]
 fn thread_mark() -> usize {
@@ -140,13 +145,31 @@ impl StoreShared {
         std::ptr::from_ref(self) as usize
     }
 
+    /// Runs `f`, an `update` closure, telling a re-entrant use of this store that it came from there
+    /// (its panic then says what to do instead: `update` has no `s` to read through).
+    pub(super) fn in_update<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Restore(usize);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                IN_UPDATE.with(|c| c.set(self.0));
+            }
+        }
+        let _restore = Restore(IN_UPDATE.with(|c| c.replace(self.addr())));
+        f()
+    }
+
     #[cold]
     fn reentrant_panic(&self) -> ! {
-        panic!(
-            "nexus: store `{}#{}` was used from inside one of its own read, update or initial-value \
-             functions; read other atoms through the function's `s` argument instead",
-            self.name, self.id
-        )
+        let advice = if IN_UPDATE.with(std::cell::Cell::get) == self.addr() {
+            // `update`'s closure has no `s`: say what to do there instead.
+            "the closure of its own `update`, which holds the store's lock; read the other atoms before \
+             calling `update` and move their values into the closure, or make the change in a `writable` \
+             atom's write function (its `s` reads and writes) or a `batch`"
+        } else {
+            "one of its own read, write or initial-value functions; read other atoms through the \
+             function's `s` argument instead (an initial value cannot read the store: use `computed`)"
+        };
+        panic!("nexus: store `{}#{}` was used from inside {advice}", self.name, self.id)
     }
 
     /// Whether this thread holds the write lock (it is inside one of the store's read functions).

@@ -258,7 +258,7 @@ impl StoreShared {
         self.change(|st, round| {
             let (l, _) = self.resolve(st, r);
             let mut new = st.node(l).value.typed::<T>().expect("primitive nodes hold a value").clone();
-            f(&mut new);
+            self.in_update(|| f(&mut new));
             self.put(st, round, l, r.handle.def(), Arc::new(new), op);
         });
     }

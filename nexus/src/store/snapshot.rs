@@ -11,28 +11,57 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::info::AtomKind;
+use std::collections::HashSet;
+
+use crate::core::info::{AtomId, AtomKind};
 use crate::core::owner::{Global, Owner};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
-use crate::graph::observe::ChangeOp;
-use crate::store::catalog::{self, Entry};
+use crate::graph::observe::{ChangeOp, Event, Warning};
+use crate::store::catalog::{self, Entry, FamilyEntry, HeldAtom};
 use crate::store::instance::StoreShared;
 use crate::store::loads::{self, Pending};
 use crate::store::named::{self, Named};
 
-/// The serialisable primitive atoms of one store instance, keyed by atom path (`module::NAME`), as JSON
-/// values. Made by [`Store::snapshot`](crate::Store::snapshot); applied with
+/// The primitive atoms of one store instance, as JSON values by snapshot key, and the atoms it left out.
+/// Made by [`Store::snapshot`](crate::Store::snapshot); applied with
 /// [`Store::hydrate`](crate::Store::hydrate). Round-trips through JSON.
+///
+/// **Keys.** A declared atom's key is its `#[name = "…"]` when it has one (so that moving it to another
+/// module keeps old snapshots valid), else its path `module::IDENT`. A member of a declared
+/// [`Family`](crate::Family) is `FAMILY[key]`, `FAMILY` being the family's key by the same rule and `key`
+/// the member's key written by serde as JSON: `app::TODO[3]`, `app::TODO["abc"]`, `todo[[1,"a"]]`. A
+/// run-time atom made with [`Atom::named_serde`](crate::Atom::named_serde) is keyed by its name.
+/// [`hydrate`](crate::Store::hydrate) also accepts the old keys an atom lists with `#[alias = "…"]`.
+///
+/// **What is left out, and said so.** Derived atoms (they follow from the primitive ones) and run-time
+/// atoms without a name (`Atom::new`: no key another process could match) are never carried. Every other
+/// atom the instance holds is either in [`values`](Snapshot::values) or in
+/// [`omitted`](Snapshot::omitted) with the reason: its type lacks `Serialize`, serialising the value
+/// failed, or it is a member of a family whose key type lacks `Serialize`. Nothing vanishes silently; a
+/// [`DevTools`](crate::DevTools) attached to the store also warns, once per atom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     store: String,
     values: BTreeMap<String, serde_json::Value>,
+    // Old snapshots have none; one with none writes none (the JSON stays as it was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    omitted: Vec<Omitted>,
 }
 
 impl Snapshot {
-    pub(crate) fn new(store: &str, values: BTreeMap<String, serde_json::Value>) -> Self {
-        Snapshot { store: store.to_owned(), values }
+    pub(crate) fn new(
+        store: &str,
+        values: BTreeMap<String, serde_json::Value>,
+        omitted: Vec<Omitted>,
+    ) -> Self {
+        Snapshot { store: store.to_owned(), values, omitted }
+    }
+
+    /// The atoms this instance held that the snapshot does not carry, each with the reason, by key.
+    /// Empty when every atom is in [`values`](Snapshot::values).
+    pub fn omitted(&self) -> &[Omitted] {
+        &self.omitted
     }
 
     /// The name of the store type it was taken from.
@@ -66,6 +95,69 @@ impl Snapshot {
     }
 }
 
+/// An atom a [`Snapshot`] left out, and why (see [`Snapshot::omitted`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Omitted {
+    key: String,
+    type_name: String,
+    reason: OmitReason,
+}
+
+/// Why a [`Snapshot`] left an atom out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OmitReason {
+    /// The value type does not implement `Serialize` (detected where the atom was declared; derive it to
+    /// carry the atom).
+    NotSerialize,
+    /// The type implements `Serialize` but this value could not be written (e.g. a map whose keys are
+    /// not strings): what serde said.
+    SerializeFailed(String),
+    /// A run-time atom made with [`Atom::named`](crate::Atom::named), which records no JSON conversion
+    /// (make it with [`Atom::named_serde`](crate::Atom::named_serde) to carry it).
+    NamedWithoutSerde,
+    /// A family member whose key type does not implement `Serialize`: the member has no key another
+    /// process could read (its value type is no matter).
+    KeyNotSerialize {
+        /// The family's key type.
+        key_type: String,
+    },
+}
+
+impl Omitted {
+    /// The atom's snapshot key (for a family member whose key serde cannot write: its path,
+    /// `module::NAME[key]` with the key through `Debug`).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The atom's value type.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// Why it was left out.
+    pub fn reason(&self) -> &OmitReason {
+        &self.reason
+    }
+}
+
+impl fmt::Display for Omitted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Omitted { key, type_name, reason } = self;
+        write!(f, "atom `{key}` (type `{type_name}`) is not in the snapshot: ")?;
+        match reason {
+            OmitReason::NotSerialize => write!(f, "its type does not implement `Serialize`"),
+            OmitReason::SerializeFailed(message) => write!(f, "serialising its value failed: {message}"),
+            OmitReason::NamedWithoutSerde => {
+                write!(f, "it was made with `Atom::named`, not `Atom::named_serde`")
+            }
+            OmitReason::KeyNotSerialize { key_type } => {
+                write!(f, "its family's key type `{key_type}` does not implement `Serialize`")
+            }
+        }
+    }
+}
+
 /// One reason a snapshot could not be hydrated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HydrateProblem {
@@ -80,8 +172,17 @@ pub enum HydrateProblem {
     UnknownAtom(String),
     /// The atom is derived: only primitive atoms are hydrated.
     NotPrimitive(String),
-    /// Several live run-time atoms of this store type have this name (`Atom::named_serde`).
+    /// Several live run-time atoms of this store type have this name (`Atom::named_serde`), or several
+    /// declared atoms list it as an alias.
     Ambiguous(String),
+    /// Two keys of the snapshot name one atom (a key and an `#[alias]` of it, or two spellings of one
+    /// family member's key).
+    Duplicate {
+        /// The key found second, in key order.
+        path: String,
+        /// The key found first.
+        first: String,
+    },
     /// The atom's type does not implement `Deserialize`.
     NotDeserializable {
         /// The atom's path.
@@ -107,7 +208,13 @@ impl fmt::Display for HydrateProblem {
             HydrateProblem::UnknownAtom(path) => write!(f, "no atom `{path}` in this store type"),
             HydrateProblem::NotPrimitive(path) => write!(f, "atom `{path}` is derived, not primitive"),
             HydrateProblem::Ambiguous(path) => {
-                write!(f, "several live run-time atoms are named `{path}`: name each one once")
+                write!(
+                    f,
+                    "several atoms are named `{path}` (live run-time atoms, or aliases): name each one once"
+                )
+            }
+            HydrateProblem::Duplicate { path, first } => {
+                write!(f, "`{path}` and `{first}` are keys of the same atom: give it one value")
             }
             HydrateProblem::NotDeserializable { path, type_name } => {
                 write!(f, "atom `{path}` has type `{type_name}`, which does not implement `Deserialize`")
@@ -151,6 +258,8 @@ enum Target {
     Declared(Entry),
     Named(Named),
     Async(Arc<dyn Pending>),
+    /// A member of a declared family, made (or found) once the whole snapshot is known to be valid.
+    Member(Box<dyn HeldAtom>),
 }
 
 impl Target {
@@ -160,7 +269,89 @@ impl Target {
             Target::Declared(entry) => entry.atom_ref(),
             Target::Named(named) => named.atom_ref(),
             Target::Async(atom) => atom.outcome(),
+            Target::Member(member) => member.atom_ref(),
         }
+    }
+}
+
+/// What a snapshot's key names, found by [`StoreShared::validate`]: an atom, or a family member to make.
+enum Found {
+    Atom(Target),
+    Member(Box<dyn FnOnce() -> Box<dyn HeldAtom> + Send>),
+}
+
+/// Where hydration looks a key up: declared atoms by key and by alias, declared families by key and
+/// by alias.
+struct Keys {
+    declared: HashMap<Arc<str>, Entry>,
+    aliases: HashMap<&'static str, Vec<Entry>>,
+    families: HashMap<String, Vec<&'static dyn FamilyEntry>>,
+}
+
+impl Keys {
+    fn of<S: Owner>() -> Self {
+        let mut declared = HashMap::new();
+        let mut aliases: HashMap<&'static str, Vec<Entry>> = HashMap::new();
+        for entry in catalog::usable_in::<S>() {
+            let core = entry.def.core();
+            if let Ok(Some(key)) = core.snapshot_key() {
+                declared.insert(key, entry);
+            }
+            for alias in core.aliases() {
+                aliases.entry(alias).or_default().push(entry);
+            }
+        }
+        let mut families: HashMap<String, Vec<&'static dyn FamilyEntry>> = HashMap::new();
+        for family in catalog::families_usable_in::<S>() {
+            let (key, old) = family.keys();
+            families.entry(key).or_default().push(family);
+            for alias in old {
+                families.entry((*alias).to_owned()).or_default().push(family);
+            }
+        }
+        Keys { declared, aliases, families }
+    }
+
+    /// The atom `path` names: a declared atom's key, a named run-time atom, a declared async atom, a
+    /// declared atom's alias, or a member of a declared family (in that order: a key wins over an alias).
+    fn find<'p, S: Owner>(&self, path: &'p str) -> Result<Lookup<'p>, HydrateProblem> {
+        if let Some(entry) = self.declared.get(path) {
+            return Ok(Lookup::Atom(Target::Declared(*entry)));
+        }
+        let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
+        let mut found: Vec<Target> = named::find(owners[0], path)
+            .into_iter()
+            .chain(named::find(owners[1], path))
+            .map(Target::Named)
+            .chain(loads::declared_at(path, &owners).into_iter().map(Target::Async))
+            .collect();
+        match (found.len(), self.aliases.get(path).map(Vec::as_slice)) {
+            (1, _) => return Ok(Lookup::Atom(found.pop().expect("one found"))),
+            (0, Some([entry])) => return Ok(Lookup::Atom(Target::Declared(*entry))),
+            (0, None) => {}
+            _ => return Err(HydrateProblem::Ambiguous(path.to_owned())),
+        }
+        match self.family(path) {
+            Ok(Some((family, key))) => Ok(Lookup::Member(family, key)),
+            Ok(None) => Err(HydrateProblem::UnknownAtom(path.to_owned())),
+            Err(()) => Err(HydrateProblem::Ambiguous(path.to_owned())),
+        }
+    }
+
+    /// The family whose member `path` names (`FAMILY[key]`), with the key's JSON text; `Err(())`: several
+    /// families answer to that prefix. A prefix is tried at every `[`, so a
+    /// family name or a key text holding brackets is still found.
+    #[allow(clippy::type_complexity)]
+    fn family<'p>(&self, path: &'p str) -> Result<Option<(&'static dyn FamilyEntry, &'p str)>, ()> {
+        let Some(inner) = path.strip_suffix(']') else { return Ok(None) };
+        for (i, _) in inner.match_indices('[') {
+            match self.families.get(&inner[..i]).map(Vec::as_slice) {
+                Some([family]) => return Ok(Some((*family, &inner[i + 1..]))),
+                Some([_, _, ..]) => return Err(()),
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -168,21 +359,47 @@ impl StoreShared {
     /// The serialisable primitive atoms this instance holds whose path is stable (declared ones, and
     /// run-time ones given a name), keyed by path.
     pub(crate) fn snapshot<S: Owner>(&self) -> Snapshot {
+        // Async atoms' outcomes are carried below, as their loaded values.
+        let outcomes: HashSet<AtomId> = loads::live().iter().map(|a| a.outcome().id).collect();
         let st = self.read();
         let mut values = BTreeMap::new();
+        let mut omitted = Vec::new();
         for node in st.nodes.iter().filter(|n| n.is_live()) {
-            if node.proxy || node.is_derived() {
+            if node.proxy || node.is_derived() || outcomes.contains(&node.id) {
                 continue;
             }
             let (Some(def), Some(value)) = (node.def.guard(), node.value.get()) else { continue };
-            if !def.core().has_stable_path() {
-                continue;
-            }
-            if let Some(Ok(json)) = def.encode_json(value) {
-                values.insert(def.core().path().to_string(), json);
-            }
+            let core = def.core();
+            let leave_out =
+                |key: String, reason| Omitted { key, type_name: def.type_name().to_owned(), reason };
+            let key = match core.snapshot_key() {
+                Ok(Some(key)) => key,
+                Ok(None) => continue,
+                Err(key_type) => {
+                    let reason = OmitReason::KeyNotSerialize { key_type: key_type.to_owned() };
+                    omitted.push(leave_out(core.path().to_string(), reason));
+                    continue;
+                }
+            };
+            let reason = match def.encode_json(value) {
+                Some(Ok(json)) => {
+                    values.insert(key.to_string(), json);
+                    continue;
+                }
+                Some(Err(message)) => OmitReason::SerializeFailed(message),
+                None if core.is_given_name() => OmitReason::NamedWithoutSerde,
+                None => OmitReason::NotSerialize,
+            };
+            omitted.push(leave_out(key.to_string(), reason));
         }
+        let plugins = st.tools.as_ref().map(|t| t.plugins.clone()).filter(|p| !p.is_empty());
         drop(st);
+        omitted.sort_by(|a, b| a.key.cmp(&b.key));
+        if let Some(plugins) = plugins {
+            // DevTools warn (once per atom, they decide): the program may not know what it loses.
+            let warnings = omitted.iter().map(|o| Event::Warning(Warning::new(o.key.clone(), o.to_string())));
+            crate::graph::observe::deliver(&plugins, warnings.collect());
+        }
         // Async atoms: the values loaded here (a hydrated client then has them without loading again).
         // Only the atoms this store type can hold: atom ids are unique within one owner's atoms.
         let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
@@ -194,13 +411,21 @@ impl StoreShared {
                 }
             }
         }
-        Snapshot::new(self.name, values)
+        Snapshot::new(self.name, values, omitted)
     }
 
     /// Validates every value of `snapshot` against the atoms the store type `S` can hold, then sets them
     /// all as one change round, or changes nothing and names every problem.
     pub(crate) fn hydrate<S: Owner>(&self, snapshot: &Snapshot) -> Result<(), HydrateError> {
-        let decoded = self.validate::<S>(snapshot)?;
+        let decoded: Vec<(Target, Value)> = self
+            .validate::<S>(snapshot)?
+            .into_iter()
+            .map(|(found, value)| match found {
+                Found::Atom(target) => (target, value),
+                // Made only now: a hydration that fails makes no member.
+                Found::Member(make) => (Target::Member(make()), value),
+            })
+            .collect();
         // An async atom's hydrated value is the outcome of the load its dependencies ask for: no fetch.
         let adopting: Vec<Arc<dyn Pending>> = decoded
             .iter()
@@ -230,7 +455,7 @@ impl StoreShared {
     }
 
     /// Every value of `snapshot` with its atom, decoded; or every problem.
-    fn validate<S: Owner>(&self, snapshot: &Snapshot) -> Result<Vec<(Target, Value)>, HydrateError> {
+    fn validate<S: Owner>(&self, snapshot: &Snapshot) -> Result<Vec<(Found, Value)>, HydrateError> {
         let mut problems = Vec::new();
         if snapshot.store() != self.name {
             problems.push(HydrateProblem::WrongStore {
@@ -238,36 +463,54 @@ impl StoreShared {
                 found: snapshot.store().to_owned(),
             });
         }
-        let catalog: HashMap<Arc<str>, Entry> =
-            catalog::usable_in::<S>().map(|e| (e.def.core().path(), e)).collect();
+        let keys = Keys::of::<S>();
+        // Which atom each key named (its key, or a member's family and canonical key): one value per atom.
+        let mut atoms: HashMap<String, String> = HashMap::new();
+        let mut once = |problems: &mut Vec<HydrateProblem>, atom: String, path: &String| {
+            if let Some(first) = atoms.get(&atom) {
+                problems.push(HydrateProblem::Duplicate { path: path.clone(), first: first.clone() });
+                return false;
+            }
+            atoms.insert(atom, path.clone());
+            true
+        };
         let mut decoded = Vec::new();
         for (path, json) in snapshot.values() {
-            let target = if let Some(entry) = catalog.get(path.as_str()) {
-                Target::Declared(*entry)
-            } else {
-                let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
-                let mut found: Vec<Target> = named::find(owners[0], path)
-                    .into_iter()
-                    .chain(named::find(owners[1], path))
-                    .map(Target::Named)
-                    .chain(loads::declared_at(path, &owners).into_iter().map(Target::Async))
-                    .collect();
-                match found.len() {
-                    0 => {
-                        problems.push(HydrateProblem::UnknownAtom(path.clone()));
-                        continue;
+            let target = match keys.find::<S>(path) {
+                Ok(Lookup::Atom(target)) => target,
+                Ok(Lookup::Member(family, key)) => {
+                    match family.decode(key, json.clone()) {
+                        Ok(member) => {
+                            if once(&mut problems, format!("{}[{}]", family.keys().0, member.canonical), path)
+                            {
+                                decoded.push((Found::Member(member.make), member.value));
+                            }
+                        }
+                        Err(message) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
                     }
-                    1 => found.pop().expect("one found"),
-                    _ => {
-                        problems.push(HydrateProblem::Ambiguous(path.clone()));
-                        continue;
-                    }
+                    continue;
+                }
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
                 }
             };
             let def = target.atom_ref().handle.def();
             if def.core().kind() != AtomKind::Primitive {
                 problems.push(HydrateProblem::NotPrimitive(path.clone()));
                 continue;
+            }
+            if let Target::Declared(entry) = &target {
+                let key = entry
+                    .def
+                    .core()
+                    .snapshot_key()
+                    .ok()
+                    .flatten()
+                    .map_or_else(String::new, |k| k.to_string());
+                if !once(&mut problems, key, path) {
+                    continue;
+                }
             }
             let decoded_value = match &target {
                 Target::Async(atom) => atom.decode(json.clone()),
@@ -279,7 +522,7 @@ impl StoreShared {
                     type_name: def.type_name(),
                 }),
                 Some(Err(message)) => problems.push(HydrateProblem::Decode { path: path.clone(), message }),
-                Some(Ok(value)) => decoded.push((target, value)),
+                Some(Ok(value)) => decoded.push((Found::Atom(target), value)),
             }
         }
         if problems.is_empty() {
@@ -288,4 +531,11 @@ impl StoreShared {
             Err(HydrateError { problems })
         }
     }
+}
+
+/// What [`Keys::find`] found.
+enum Lookup<'p> {
+    Atom(Target),
+    /// A family member: the family and the key's JSON text.
+    Member(&'static dyn FamilyEntry, &'p str),
 }

@@ -250,20 +250,26 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.atoms()
     }
 
-    /// The serialisable primitive atoms this instance holds, keyed by path (feature `serde`). Atoms whose
-    /// type is not `Serialize` (or whose serialisation fails), derived atoms, run-time atoms (family
-    /// members among them: a key has no stable path) unless made with
-    /// [`Atom::named_serde`](crate::Atom::named_serde), and, in a global-mode store, the shared `Global`
-    /// atoms are left out. Async atoms are carried by their loaded (`Ready`) value.
+    /// The primitive atoms this instance holds, by snapshot key (feature `serde`): declared atoms (key:
+    /// their `#[name]`, else `module::IDENT`), members of declared families (`FAMILY[key as JSON]`) and
+    /// run-time atoms made with [`Atom::named_serde`](crate::Atom::named_serde) (key: the name). Async
+    /// atoms are carried by their loaded (`Ready`) value. Derived atoms, run-time atoms without a name
+    /// and, in a global-mode store, the shared `Global` atoms are not carried; any other atom that cannot
+    /// be (its type is not `Serialize`, its serialisation failed, its family's key is not `Serialize`) is
+    /// listed in [`Snapshot::omitted`](crate::Snapshot::omitted) with the reason, and an attached
+    /// [`DevTools`](crate::DevTools) warns once per atom. See [`Snapshot`](crate::Snapshot) for the keys.
     #[cfg(feature = "serde")]
     fn snapshot(&self) -> crate::Snapshot {
         self.__cell().0.snapshot::<Self>()
     }
 
     /// Sets every atom of `snapshot` in this instance, including atoms it has not touched yet, as one
-    /// change round (subscribers are notified as for `set`). Validates first: if any path names no
-    /// primitive atom of this store type (or `Global`), or any value does not decode, returns an error
-    /// naming every problem and changes nothing (feature `serde`).
+    /// change round (subscribers are notified as for `set`); members of declared families are made,
+    /// also in a process that never used the family, and old keys listed with `#[alias = "…"]` are
+    /// accepted. Validates first: if any key names no primitive atom of this store type (or `Global`),
+    /// two keys name one atom, or any value or family key does not decode, returns an error naming every
+    /// problem (a decode error says where inside the value: `[0].id: …`) and changes nothing (feature
+    /// `serde`).
     #[cfg(feature = "serde")]
     fn hydrate(&self, snapshot: &crate::Snapshot) -> Result<(), crate::HydrateError> {
         self.__cell().0.hydrate::<Self>(snapshot)

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::core::info::{AtomInfo, AtomKind, StoreId};
-use crate::graph::observe::{Change, ChangeOp, Plugin};
+use crate::graph::observe::{Change, ChangeOp, Plugin, Warning};
 use crate::store::store_trait::Store;
 use crate::tools::attach::Attachment;
 
@@ -43,11 +43,21 @@ struct Log {
     actions: VecDeque<Action>,
     capacity: usize,
     dropped: u64,
+    /// The store's warnings, the first one about each atom only.
+    warnings: Vec<Warning>,
 }
 
 struct Recorder(Arc<Mutex<Log>>);
 
 impl Plugin for Recorder {
+    fn on_warning(&self, warning: &Warning) {
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // Once per atom: an SSR server snapshots on every request.
+        if !log.warnings.iter().any(|w| w.atom() == warning.atom()) {
+            log.warnings.push(warning.clone());
+        }
+    }
+
     fn on_change(&self, change: &Change<'_>) {
         let action = Action {
             label: change.label(),
@@ -199,7 +209,7 @@ impl DevTools {
 
     /// Attaches developer tools keeping the last `capacity` actions.
     pub fn with_capacity<S: Store>(store: &S, capacity: usize) -> Self {
-        let log = Arc::new(Mutex::new(Log { actions: VecDeque::new(), capacity, dropped: 0 }));
+        let log = Arc::new(Mutex::new(Log { actions: VecDeque::new(), capacity, dropped: 0, warnings: Vec::new() }));
         DevTools {
             attachment: Attachment::new(store, Arc::new(Recorder(log.clone()))),
             declared: || crate::store::catalog::usable_in::<S>().collect(),
@@ -253,6 +263,12 @@ impl DevTools {
     /// How many actions were dropped because the log was full.
     pub fn dropped_actions(&self) -> u64 {
         self.log.lock().unwrap_or_else(PoisonError::into_inner).dropped
+    }
+
+    /// What the store warned about, the first warning about each atom only, oldest first: today, atoms a
+    /// snapshot left out (feature `serde`: see `Snapshot::omitted`).
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).warnings.clone()
     }
 
     /// Forgets the logged actions.
