@@ -223,7 +223,15 @@ pub(crate) enum Event {
     Warning(Warning),
     Register(AtomInfo),
     Subscribe(AtomInfo),
-    Change { key: AtomKey, name: Arc<str>, def: DefGuard, op: ChangeOp, round: u64, old: Value, new: Value },
+    Change {
+        key: AtomKey,
+        name: Arc<str>,
+        def: DefGuard,
+        op: ChangeOp,
+        round: u64,
+        old: Value,
+        new: Value,
+    },
     BatchEnd,
 }
 

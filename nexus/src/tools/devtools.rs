@@ -209,7 +209,12 @@ impl DevTools {
 
     /// Attaches developer tools keeping the last `capacity` actions.
     pub fn with_capacity<S: Store>(store: &S, capacity: usize) -> Self {
-        let log = Arc::new(Mutex::new(Log { actions: VecDeque::new(), capacity, dropped: 0, warnings: Vec::new() }));
+        let log = Arc::new(Mutex::new(Log {
+            actions: VecDeque::new(),
+            capacity,
+            dropped: 0,
+            warnings: Vec::new(),
+        }));
         DevTools {
             attachment: Attachment::new(store, Arc::new(Recorder(log.clone()))),
             declared: || crate::store::catalog::usable_in::<S>().collect(),
