@@ -54,8 +54,11 @@
 //! [`Store::watch`] gives any atom's values as a `Stream` (latest-value semantics). An
 //! [`AsyncComputed`] atom (`async_computed(|s| …)` in [`atom!`], or [`AsyncComputed::new`]) loads its value
 //! with a future: reads see a [`Loadable`], [`Store::load`] drives or joins the load, a dependency change
-//! cancels a stale load, [`Store::settled`] waits for every load of an instance. No runtime is needed;
-//! with the feature `tokio`, loads begun on a runtime's thread start by themselves.
+//! cancels a stale load, [`Store::settled`] waits for every load of an instance that has started — a load
+//! starts on its atom's first read, so read, then settle — and [`Store::load_all`] starts named loads and
+//! waits for them. The future may fail with any error type that converts into
+//! `Box<dyn Error + Send + Sync>` ([`IntoLoadError`]). No runtime is needed; with the feature `tokio`,
+//! loads begun on a runtime's thread start by themselves.
 //!
 //! # Tools
 //! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and

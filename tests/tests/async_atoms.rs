@@ -369,10 +369,14 @@ mod declared {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_tokio_a_first_read_starts_the_load_and_ready_follows_without_awaiting_it() {
     let (fetches, gates) = counters();
+    // Gated, so that the loads cannot finish (on the runtime's other thread) before they are seen loading.
+    let (first, second) = (Gate::default(), Gate::default());
+    gates.lock().expect("not poisoned").extend([(1, first.clone()), (2, second.clone())]);
     let user = user_atom(&fetches, &gates);
     let page = Page::new();
     let mut states = page.watch(&user);
     assert!(page.get(&user).is_loading());
+    first.open();
     // Neither `load` nor `settled`: the read, on a runtime thread, spawned the load (feature `tokio`).
     let ready = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
@@ -390,6 +394,7 @@ async fn on_tokio_a_first_read_starts_the_load_and_ready_follows_without_awaitin
     // A change on the runtime starts the next load by itself too; awaiting it joins that one.
     page.set(&USER_ID, 2);
     assert!(page.get(&user).is_loading());
+    second.open();
     assert_eq!(page.load(&user).await.as_deref(), Ok("user 2"));
     assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per change");
 }

@@ -165,25 +165,21 @@ fn devtools_log_a_finished_load_and_render_its_outcome() {
         });
     }
     assert!(page.get(&BIO).is_loading());
-    let outcome = |tools: &DevTools| {
+    let shown = |tools: &DevTools| {
         let atoms = tools.atoms();
-        atoms
-            .iter()
-            .find(|a| a.name() == "BIO.outcome")
-            .expect("the outcome part is listed")
-            .value()
-            .to_owned()
+        atoms.iter().find(|a| a.name() == "BIO").expect("the atom is listed").value().to_owned()
     };
-    assert_eq!(outcome(&tools), "Loading");
+    assert_eq!(shown(&tools), "Loading { previous: None }");
     block_on(page.load(&BIO)).expect("loads");
-    assert_eq!(outcome(&tools), "Ready(\"bio 1\")");
+    assert_eq!(shown(&tools), "Ready(\"bio 1\")");
     let log = tools.actions();
     let load = log.last().expect("the load is logged");
-    assert_eq!((load.op(), load.name(), load.label()), (ChangeOp::Load, "BIO.outcome", "LOAD BIO.outcome"));
+    assert_eq!((load.op(), load.name(), load.label()), (ChangeOp::Load, "BIO", "LOAD BIO"));
     assert_eq!((load.before(), load.after()), ("Loading", "Ready(\"bio 1\")"));
     page.set(&USER_ID, 0);
     let _ = block_on(page.load(&BIO));
-    assert_eq!(outcome(&tools), "Failed(no user 0)");
+    assert!(shown(&tools).starts_with("Failed { error: LoadError::Failed(NotFound(0))"), "{}", shown(&tools));
+    assert_eq!(tools.actions().last().map(|a| a.after().to_owned()).as_deref(), Some("Failed(no user 0)"));
 }
 
 // Native only: tokio's multi-threaded runtime.

@@ -431,17 +431,17 @@ mod async_atoms {
         let mine = monitor.wait_for("it-async", 0, |m| m.len() >= 2);
         let socket_id = mine[0]["id"].as_str().unwrap().to_owned();
         let state = &parsed(&mine[1], "payload")["computedStates"][0]["state"];
-        assert_eq!(state["PROFILE.outcome"], "Loading");
+        assert_eq!(state["PROFILE"], "Loading");
 
         futures::executor::block_on(store.load(&PROFILE)).expect("loads");
         store.set(&CLICKS, 13);
         let _ = futures::executor::block_on(store.load(&PROFILE));
         let mine = monitor.wait_for("it-async", 0, |m| actions(m).len() >= 3);
-        assert_eq!(actions(&mine), ["LOAD PROFILE.outcome", "SET CLICKS", "LOAD PROFILE.outcome"]);
+        assert_eq!(actions(&mine), ["LOAD PROFILE", "SET CLICKS", "LOAD PROFILE"]);
         let states: Vec<Json> =
             mine.iter().filter(|m| m["type"] == "ACTION").map(|m| parsed(m, "payload")).collect();
-        assert_eq!(states[0]["PROFILE.outcome"], "Ready(\"profile 0\")");
-        assert_eq!(states[2]["PROFILE.outcome"], "Failed(not found)");
+        assert_eq!(states[0]["PROFILE"], "Ready(\"profile 0\")");
+        assert_eq!(states[2]["PROFILE"], "Failed(not found)");
         let fetched = FETCHES.load(Ordering::SeqCst);
 
         // Back to state 1 (after the first load): the loaded value comes back, nothing is fetched.

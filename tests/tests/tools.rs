@@ -288,3 +288,101 @@ fn tools_outliving_their_store_do_nothing() {
     assert_eq!(dt.actions().len(), 1);
     assert!(!tt.undo());
 }
+
+/// Issue 26 §4: an async atom is one atom to the tools and the registry — listed once, as the
+/// `Loadable` users read, under its own name and path; its loads logged under that name — never as the
+/// parts it is made of.
+mod async_atom {
+    use nexus::{AsyncComputed, AtomKind, ChangeOp, DevTools, Loadable, TimeTravel};
+
+    use super::{Editor, TEXT};
+
+    nexus::atom! {
+        #![store(Editor)]
+        static MEMBERS: Vec<String> = async_computed(|s| {
+            let text = s.get(&TEXT);
+            async move { if text.is_empty() { Err("nobody") } else { Ok(vec![text]) } }
+        });
+    }
+
+    const PATH: &str = "tools::async_atom::MEMBERS";
+
+    #[test]
+    fn the_inspector_the_export_and_the_registry_show_it_once_as_its_loadable() {
+        let editor = Editor::new();
+        let tools = DevTools::attach(&editor);
+        editor.set(&TEXT, "ada".to_owned());
+        futures::executor::block_on(editor.load(&MEMBERS)).expect("loads");
+
+        let atoms = tools.atoms();
+        let names: Vec<&str> = atoms.iter().map(|a| a.name()).collect();
+        assert_eq!(names, ["TEXT", "MEMBERS"], "its parts are not listed");
+        let members = &atoms[1];
+        assert_eq!((members.path(), members.kind()), (PATH, AtomKind::Computed));
+        assert_eq!(members.value(), r#"Ready(["ada"])"#);
+        assert_eq!(members.key(), editor.key(&MEMBERS));
+
+        let json = tools.export_json();
+        assert_eq!(json.matches(r#""name":"MEMBERS""#).count(), 1, "{json}");
+        assert!(
+            !json.contains(".request") && !json.contains(".outcome") && !json.contains("<u64>"),
+            "{json}"
+        );
+
+        let registry: Vec<String> = editor.atoms().iter().map(|a| a.path().to_owned()).collect();
+        assert_eq!(registry, ["tools::TEXT", PATH]);
+        assert!(editor.find("MEMBERS").is_some());
+        assert!(editor.find("MEMBERS.request").is_none() && editor.find("MEMBERS.outcome").is_none());
+        assert!(format!("{editor:?}").contains("atoms: 2"), "{editor:?}");
+    }
+
+    #[test]
+    fn its_loads_are_logged_under_its_own_name_and_path() {
+        let editor = Editor::new();
+        let tools = DevTools::attach(&editor);
+        let tt = TimeTravel::attach(&editor, 10);
+        assert!(editor.get(&MEMBERS).is_loading());
+        let _ = futures::executor::block_on(editor.load(&MEMBERS));
+        editor.set(&TEXT, "ada".to_owned());
+        futures::executor::block_on(editor.load(&MEMBERS)).expect("loads");
+        let log: Vec<(ChangeOp, String, String, String, String)> = tools
+            .actions()
+            .iter()
+            .map(|a| {
+                (
+                    a.op(),
+                    a.label().to_owned(),
+                    a.path().to_owned(),
+                    a.before().to_owned(),
+                    a.after().to_owned(),
+                )
+            })
+            .collect();
+        let load = |before: &str, after: &str| {
+            (ChangeOp::Load, "LOAD MEMBERS".to_owned(), PATH.to_owned(), before.to_owned(), after.to_owned())
+        };
+        assert_eq!(log[0], load("Loading", "Failed(nobody)"));
+        assert_eq!(log[1].1, "SET TEXT");
+        assert_eq!(log[2], load("Failed(nobody)", r#"Ready(["ada"])"#));
+        let labels: Vec<String> = tt.history().iter().map(|e| e.label().to_owned()).collect();
+        assert_eq!(labels, ["SET TEXT"], "a load joins the entry that started it");
+    }
+
+    #[test]
+    fn a_run_time_async_atom_is_listed_once_too() {
+        let editor = Editor::new();
+        let tools = DevTools::attach(&editor);
+        let count = AsyncComputed::<u32, Editor>::new(|s| {
+            let n = s.with(&TEXT, String::len);
+            async move { Ok::<_, String>(u32::try_from(n).unwrap_or(u32::MAX)) }
+        });
+        editor.set(&TEXT, "abc".to_owned());
+        assert_eq!(futures::executor::block_on(editor.load(&count)), Ok(3));
+        let atoms = tools.atoms();
+        assert_eq!(atoms.len(), 2, "{atoms:?}");
+        let name = atoms[1].name().to_owned();
+        assert!(name.starts_with("async#"), "{name}");
+        assert_eq!(tools.actions().last().map(|a| a.name().to_owned()), Some(name));
+        assert_eq!(editor.get(&count), Loadable::Ready(3));
+    }
+}

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use crate::atoms::async_decl::{boxed_load, AsyncDecl};
 use crate::atoms::async_outcome::Outcome;
+use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed};
 use crate::core::info::StoreId;
 use crate::core::loadable::{IntoLoadError, LoadError, Loadable};
@@ -182,12 +183,29 @@ where
     T: Clone + Send + Sync + 'static,
     S: Owner + UsableIn<S>,
 {
-    /// The parts of an async atom; `name`: a declared atom's (its parts are `NAME`, `NAME.request` and
-    /// `NAME.outcome`).
+    /// The parts of an async atom; `name`: a declared atom's or a family member's.
+    ///
+    /// The value users read is the atom, named `NAME` (a run-time atom's is `async#N`). Tools list it
+    /// alone: they leave out the other two parts (see [`Pending::parts`]). The outcome, whose changes
+    /// tools log (`LOAD NAME`) and time travel records, goes by the atom's own name and path; the
+    /// request is `NAME.request`.
     fn build(make: MakeFn<T, S>, parts: Parts<'_, T>, module: &'static str) -> Arc<Self> {
+        // A run-time atom's name is made here rather than by each part, so that its parts share it; it
+        // stays unstable (snapshots do not go by it).
+        static SERIAL: AtomicU64 = AtomicU64::new(1);
         let Parts { ops, loadable_ops, name } = parts;
-        let part = |suffix: &str| name.map(|n| format!("{n}{suffix}"));
-        let outcome = Atom::make(part(".outcome"), Outcome::none(ops.debug), Outcome::ops());
+        let (name, given) = if let Some(name) = name {
+            (name.to_owned(), true)
+        } else {
+            (format!("async#{}", SERIAL.fetch_add(1, Ordering::Relaxed)), false)
+        };
+        let outcome = Atom::from_def(Def::runtime(
+            Some(name.clone()),
+            given,
+            module,
+            Outcome::ops(),
+            Body::Primitive(Init::Value(Outcome::none(ops.debug))),
+        ));
         let inner = Arc::new(Inner {
             make,
             ops,
@@ -199,30 +217,32 @@ where
             slots: Mutex::new(Vec::new()),
         });
         let weak = Arc::downgrade(&inner);
-        let request = Computed::make(
-            part(".request"),
+        let request = Computed::from_def(Def::runtime(
+            Some(format!("{name}.request")),
+            given,
             module,
-            move |s| {
+            ValueOps::new(Some(u64::eq), Some(<u64 as std::fmt::Debug>::fmt)),
+            Body::Computed(ReadFn::Boxed(Box::new(move |s| {
                 let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
                 let future = (inner.make)(s);
                 Inner::file(&inner, s.store_token(), future)
-            },
-            ValueOps::new(Some(u64::eq), None),
-        );
+            }))),
+        ));
         let _ = inner.request.set(request);
         let weak = Arc::downgrade(&inner);
-        let value = Computed::make(
-            part(""),
+        let value = Computed::from_def(Def::runtime(
+            Some(name),
+            given,
             module,
-            move |s| {
+            // No equality: each state change is a change (a `Ready` value equal to the last still ends a load).
+            ValueOps { eq: None, ..loadable_ops },
+            Body::Computed(ReadFn::Boxed(Box::new(move |s| {
                 let inner = weak.upgrade().expect("an async atom lives while its atoms are read");
                 let ticket = s.get(inner.request());
                 let current = inner.effective(s.store_token().id, ticket);
                 s.with(&inner.outcome, |o| o.loadable(current))
-            },
-            // No equality: each state change is a change (a `Ready` value equal to the last still ends a load).
-            ValueOps { eq: None, ..loadable_ops },
-        );
+            }))),
+        ));
         let _ = inner.value.set(value);
         loads::register(Arc::downgrade(&inner) as Weak<dyn Pending>);
         inner
@@ -326,6 +346,8 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
 
     /// Loads the value in `store`: drives or joins the current load, again if a newer one replaces it.
     pub(super) async fn load(self: Arc<Self>, store: Arc<StoreShared>) -> Result<T, LoadError> {
+        // Read as users read it: the atom is registered here (tools list it), not only its parts.
+        let _: Loadable<T> = store.get(self.value().__atom());
         loop {
             let ticket: u64 = store.get(self.request().__atom());
             let outcome: Outcome<T> = store.get(self.outcome.__atom());
@@ -396,6 +418,12 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     }
 
     #[cfg(feature = "serde")]
+    fn unserializable(&self, store: &StoreShared) -> Option<&'static str> {
+        let held = store.holds(self.value().__atom());
+        (held && self.ops.to_json.is_none()).then(std::any::type_name::<T>)
+    }
+
+    #[cfg(feature = "serde")]
     fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>> {
         let from_json = self.ops.from_json?;
         Some(from_json(json).map(|v| {
@@ -412,6 +440,10 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
 
     fn outcome(&self) -> AtomRef<'_> {
         self.outcome.__atom()
+    }
+
+    fn parts(&self) -> [crate::core::info::AtomId; 2] {
+        [self.outcome.__atom().id, self.request().__atom().id]
     }
 
     fn begin_adopt(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {

@@ -101,12 +101,15 @@ impl StoreShared {
         removed.is_some()
     }
 
-    /// Every registered atom with its value rendered (derived atoms brought up to date first).
+    /// Every registered atom with its value rendered (derived atoms brought up to date first). An async
+    /// atom is listed once, as the `Loadable` users read: its other parts are left out.
     pub(crate) fn inspect(&self) -> Vec<(AtomInfo, String)> {
+        let hidden = crate::store::loads::hidden_parts();
         let mut st = self.write();
         let mut out: Vec<(u64, AtomInfo, String)> = Vec::new();
         for l in 0..u32::try_from(st.nodes.len()).expect("fewer than u32::MAX nodes") {
-            if !st.nodes[l as usize].is_live() || st.nodes[l as usize].proxy {
+            let node = &st.nodes[l as usize];
+            if !node.is_live() || node.proxy || hidden.contains(&node.id) {
                 continue;
             }
             let Some(info) = st.info(l, (self.id, self.name)) else { continue };
@@ -125,11 +128,13 @@ impl StoreShared {
         out.into_iter().map(|(_, i, r)| (i, r)).collect()
     }
 
-    /// This instance's registry, in registration order (proxies of the global registry excluded).
+    /// This instance's registry, in registration order (proxies of the global registry and the parts of
+    /// async atoms that users do not read excluded).
     pub(crate) fn atoms(&self) -> Vec<AtomInfo> {
+        let hidden = crate::store::loads::hidden_parts();
         let st = self.read();
         let mut infos: Vec<(u64, AtomInfo)> = (0..st.nodes.len())
-            .filter(|&l| st.nodes[l].is_live())
+            .filter(|&l| st.nodes[l].is_live() && !hidden.contains(&st.nodes[l].id))
             .filter_map(|l| {
                 let l = u32::try_from(l).expect("fewer than u32::MAX nodes");
                 Some((st.node(l).seq, st.info(l, (self.id, self.name))?))
@@ -139,8 +144,10 @@ impl StoreShared {
         infos.into_iter().map(|(_, i)| i).collect()
     }
 
+    /// How many atoms [`atoms`](Self::atoms) lists (the store's `Debug` shows it).
     pub(crate) fn len(&self) -> usize {
-        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy).count()
+        let hidden = crate::store::loads::hidden_parts();
+        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy && !hidden.contains(&n.id)).count()
     }
 }
 

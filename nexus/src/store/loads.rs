@@ -209,6 +209,11 @@ pub(crate) trait Pending: Send + Sync {
     #[cfg(feature = "serde")]
     fn encode(&self, store: &StoreShared) -> Option<serde_json::Value>;
 
+    /// The value type's name if this store holds the atom and the type is not `Serialize` (a snapshot
+    /// lists it as omitted rather than leave it out silently).
+    #[cfg(feature = "serde")]
+    fn unserializable(&self, store: &StoreShared) -> Option<&'static str>;
+
     /// A hydrated outcome from JSON, to put into [`outcome`](Pending::outcome) (`None`: the type is not
     /// `Deserialize`).
     #[cfg(feature = "serde")]
@@ -216,6 +221,10 @@ pub(crate) trait Pending: Send + Sync {
 
     /// The atom holding the last finished load (what hydration and time travel set).
     fn outcome(&self) -> crate::graph::access::AtomRef<'_>;
+
+    /// The atoms this one is made of besides the one users read (its outcome and its request): the
+    /// registry and the tools' inspector leave them out, so that the atom is listed once, as its value.
+    fn parts(&self) -> [AtomId; 2];
 
     /// `store` is about to be set to `outcome` (time travel, or hydration): whether that outcome (a
     /// finished load) will be the one of the load its dependencies then ask for, with no fetch.
@@ -259,6 +268,11 @@ pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dy
         .into_iter()
         .filter(|a| a.declared().is_some_and(|(p, o)| &*p == path && owners.contains(&o)))
         .collect()
+}
+
+/// The parts of every live async atom that users do not read (see [`Pending::parts`]).
+pub(crate) fn hidden_parts() -> std::collections::HashSet<AtomId> {
+    live().iter().flat_map(|atom| atom.parts()).collect()
 }
 
 /// Every live async atom.

@@ -245,7 +245,8 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// This instance's registry: the atoms it holds, in registration order. (`Global` atoms of a
-    /// global-mode store live in [`crate::store::global::atoms`] instead.)
+    /// global-mode store live in [`crate::store::global::atoms`] instead.) An async atom is one entry,
+    /// the `Loadable` users read, under its own name and path.
     fn atoms(&self) -> Vec<AtomInfo> {
         self.__cell().0.atoms()
     }

@@ -19,7 +19,9 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 /// Built on the [`Plugin`] interface; attached to one instance, so two stores with their own `DevTools`
 /// never see each other's atoms or actions. `Global` atoms appear in the store that holds their values (an
 /// isolated store holds its own; a global-mode store's live in [`crate::store::global`]). Values are shown
-/// through `Debug` when their type has it, otherwise as `<type name>`. Dropping the `DevTools` detaches it.
+/// through `Debug` when their type has it, otherwise as `<type name>`. An async atom is listed once, as
+/// the `Loadable` users read, and each finished load is logged as `LOAD NAME` under the atom's own name
+/// and path (the atoms it is made of internally are not shown). Dropping the `DevTools` detaches it.
 ///
 /// ```
 /// nexus::store! { pub struct Session; }
