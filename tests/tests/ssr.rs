@@ -344,3 +344,41 @@ fn a_decode_problem_names_the_place_inside_the_value() {
     assert!(message("ssr::USER").contains("missing field `admin`"), "{err}");
     assert!(err.to_string().contains("atom `ssr::TASKS`: [1].id: "), "{err}");
 }
+
+#[test]
+fn a_loaded_async_atom_whose_type_lacks_serialize_is_listed_as_omitted() {
+    nexus::atom! {
+        #![store(Request)]
+        pub static LINK: Connection = async_computed(|_s| async { Ok::<_, std::fmt::Error>(Connection(9)) });
+    }
+    let s = Request::new();
+    assert_eq!(futures::executor::block_on(s.load(&LINK)).expect("loads"), Connection(9));
+    let snap = s.snapshot();
+    assert_eq!(snap.get("ssr::LINK"), None);
+    let omitted: Vec<_> =
+        snap.omitted().iter().map(|o| (o.key(), o.type_name(), o.reason().clone())).collect();
+    assert_eq!(omitted, [("ssr::LINK", "ssr::Connection", OmitReason::NotSerialize)]);
+}
+
+#[test]
+fn an_async_atom_of_another_store_type_hides_no_atom_from_a_snapshot() {
+    // Two fresh store types: the async atom's parts and `KEPT` take the first ids of their own owners,
+    // which are equal. A snapshot tells atoms by definition, not by id.
+    nexus::store! {
+        pub struct Loader;
+        pub struct Plain;
+    }
+    nexus::atom! {
+        #![store(Loader)]
+        pub static FETCHED: u8 = async_computed(|_s| async { Ok::<_, std::fmt::Error>(1) });
+    }
+    nexus::atom! {
+        #![store(Plain)]
+        pub static KEPT: u8 = 0;
+    }
+    let loader = Loader::new();
+    assert_eq!(futures::executor::block_on(loader.load(&FETCHED)).expect("loads"), 1);
+    let plain = Plain::new();
+    plain.set(&KEPT, 5);
+    assert_eq!(plain.snapshot().get("ssr::KEPT"), Some(&serde_json::json!(5)));
+}

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashSet;
 
-use crate::core::info::{AtomId, AtomKind};
+use crate::core::info::AtomKind;
 use crate::core::owner::{Global, Owner};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
+use crate::graph::def::ErasedDef;
 use crate::graph::observe::{ChangeOp, Event, Warning};
 use crate::store::catalog::{self, Entry, FamilyEntry, HeldAtom};
 use crate::store::instance::StoreShared;
@@ -356,19 +357,24 @@ impl Keys {
 }
 
 impl StoreShared {
-    /// The serialisable primitive atoms this instance holds whose path is stable (declared ones, and
-    /// run-time ones given a name), keyed by path.
+    /// The primitive atoms this instance holds that have a snapshot key, by key, and those of them that
+    /// cannot be carried (see [`Snapshot`]); tells the plugins about the latter.
     pub(crate) fn snapshot<S: Owner>(&self) -> Snapshot {
-        // Async atoms' outcomes are carried below, as their loaded values.
-        let outcomes: HashSet<AtomId> = loads::live().iter().map(|a| a.outcome().id).collect();
+        // Async atoms' outcomes are carried below, as their loaded values. Told by definition, not by
+        // id: ids are unique only among one owner's atoms. (`live` holds the definitions meanwhile.)
+        let live = loads::live();
+        let outcomes: HashSet<*const ()> = live.iter().map(|a| def_addr(a.outcome().handle.def())).collect();
         let st = self.read();
         let mut values = BTreeMap::new();
         let mut omitted = Vec::new();
         for node in st.nodes.iter().filter(|n| n.is_live()) {
-            if node.proxy || node.is_derived() || outcomes.contains(&node.id) {
+            if node.proxy || node.is_derived() {
                 continue;
             }
             let (Some(def), Some(value)) = (node.def.guard(), node.value.get()) else { continue };
+            if outcomes.contains(&def_addr(&*def)) {
+                continue;
+            }
             let core = def.core();
             let leave_out =
                 |key: String, reason| Omitted { key, type_name: def.type_name().to_owned(), reason };
@@ -394,22 +400,26 @@ impl StoreShared {
         }
         let plugins = st.tools.as_ref().map(|t| t.plugins.clone()).filter(|p| !p.is_empty());
         drop(st);
+        // Async atoms: the values loaded here (a hydrated client then has them without loading again).
+        // Only the atoms this store type can hold: atom ids are unique within one owner's atoms. One
+        // still loading (or failed) is not carried: the client loads it.
+        let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
+        for atom in live {
+            let Some((path, owner)) = atom.declared() else { continue };
+            if owners.contains(&owner) {
+                if let Some(json) = atom.encode(self) {
+                    values.insert(path.to_string(), json);
+                } else if let Some(type_name) = atom.unserializable(self) {
+                    let reason = OmitReason::NotSerialize;
+                    omitted.push(Omitted { key: path.to_string(), type_name: type_name.to_owned(), reason });
+                }
+            }
+        }
         omitted.sort_by(|a, b| a.key.cmp(&b.key));
         if let Some(plugins) = plugins {
             // DevTools warn (once per atom, they decide): the program may not know what it loses.
             let warnings = omitted.iter().map(|o| Event::Warning(Warning::new(o.key.clone(), o.to_string())));
             crate::graph::observe::deliver(&plugins, warnings.collect());
-        }
-        // Async atoms: the values loaded here (a hydrated client then has them without loading again).
-        // Only the atoms this store type can hold: atom ids are unique within one owner's atoms.
-        let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
-        for atom in loads::live() {
-            let Some((path, owner)) = atom.declared() else { continue };
-            if owners.contains(&owner) {
-                if let Some(json) = atom.encode(self) {
-                    values.insert(path.to_string(), json);
-                }
-            }
         }
         Snapshot::new(self.name, values, omitted)
     }
@@ -531,6 +541,11 @@ impl StoreShared {
             Err(HydrateError { problems })
         }
     }
+}
+
+/// Where a definition lives: one atom's identity across every owner.
+fn def_addr(def: &dyn ErasedDef) -> *const () {
+    std::ptr::from_ref(def).cast::<()>()
 }
 
 /// What [`Keys::find`] found.
