@@ -1,5 +1,6 @@
-//! The outcome of an async atom's last finished load in one store, as its `NAME.outcome` part holds it:
-//! what reads turn into a [`Loadable`], what tools show, what snapshots and time travel carry.
+//! The outcome of an async atom's last finished load in one store, as its outcome part holds it (a
+//! primitive atom named like the async atom itself): what reads turn into a [`Loadable`], what tools show,
+//! what snapshots and time travel carry.
 
 use std::fmt;
 

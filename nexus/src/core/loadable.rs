@@ -138,8 +138,8 @@ impl LoadError {
         }
     }
 
-    /// The error the future returned, as its type, if it is an `E` (an `anyhow::Error` is seen as the
-    /// error it wraps).
+    /// The error the future returned, as its type, if it is an `E` (an `anyhow::Error` made from an error
+    /// by `?` converts into that error, and is seen as it).
     pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
         self.get_ref()?.downcast_ref()
     }

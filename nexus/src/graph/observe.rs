@@ -93,7 +93,8 @@ pub enum ChangeOp {
     Restore,
     /// `hydrate` from a snapshot (feature `serde`).
     Hydrate,
-    /// An async atom's load finished: its outcome (the atom `NAME.outcome`) was stored.
+    /// An async atom's load finished: its outcome was stored (the change is named after the async atom,
+    /// its value rendered `Loading`, `Ready(…)` or `Failed(…)`).
     Load,
 }
 

@@ -19,9 +19,9 @@ use crate::store::subscription::{erase, Subscription};
 /// the latest one. An item is never equal to the one before it, as a subscriber is never told of a write
 /// of an equal value: if the value went `0 → 1 → 0` while the consumer was away, it sees no new item (for
 /// types with `PartialEq`, detected where the atom was declared, or atoms made with an equality; without
-/// one, every change is an item). The stream ends (`None`) once the store's last handle is dropped, or the run-time atom
-/// it watches is freed (a `Watch` does not keep a run-time atom alive). Dropping the `Watch`
-/// unsubscribes.
+/// one, every change is an item). The stream ends (`None`) once the store's last handle is dropped, or
+/// the run-time atom it watches is freed (a `Watch` does not keep a run-time atom alive). Dropping the
+/// `Watch` unsubscribes.
 ///
 /// It needs no particular runtime: it only wakes the task that polled it (tested with tokio and with
 /// `futures::executor::block_on`).

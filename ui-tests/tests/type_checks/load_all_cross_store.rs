@@ -16,4 +16,5 @@ fn main() {
     let _ = cart.load_all(&[&TOTAL, &user]);
     // A primitive atom is not an async atom: nothing to load.
     let _ = cart.load_all(&[&TOTAL, &ITEMS]);
+    let _ = cart.load(&ITEMS);
 }
