@@ -41,6 +41,44 @@ use crate::store::named::{self, Named};
 /// [`omitted`](Snapshot::omitted) with the reason: its type lacks `Serialize`, serialising the value
 /// failed, or it is a member of a family whose key type lacks `Serialize`. Nothing vanishes silently; a
 /// [`DevTools`](crate::DevTools) attached to the store also warns, once per atom.
+///
+/// ```
+/// nexus::store! { pub struct Page; }
+///
+/// /// No `Serialize`: left out, and said so.
+/// #[derive(Clone)]
+/// pub struct Socket(u32);
+///
+/// nexus::atom! {
+///     #![store(Page)]
+///     #[name = "todo"]
+///     pub static TODO: String = family(|id: &u64| format!("todo {id}"));
+///     /// Renamed from `theme` (and once declared in `app::settings`): old snapshots still hydrate.
+///     #[name = "colour_theme"]
+///     #[alias = "theme"]
+///     #[alias = "app::settings::THEME"]
+///     pub static THEME: &'static str = "light";
+///     #[name = "socket"]
+///     pub static SOCKET: Socket = Socket(0);
+/// }
+///
+/// let server = Page::new();
+/// server.set(&TODO.at(3), "write the docs".into());
+/// server.set(&SOCKET, Socket(7));
+/// let snapshot = server.snapshot();
+/// assert_eq!(snapshot.get("todo[3]"), Some(&serde_json::json!("write the docs")));
+/// assert_eq!(snapshot.omitted()[0].key(), "socket");
+///
+/// let client = Page::new(); // has never used `TODO`
+/// client.hydrate(&snapshot)?;
+/// assert_eq!(client.get(&TODO.at(3)), "write the docs");
+///
+/// let mut old = Page::new().snapshot();
+/// old.insert("app::settings::THEME", serde_json::json!("dark"));
+/// client.hydrate(&old)?;
+/// assert_eq!(client.get(&THEME), "dark");
+/// # Ok::<(), nexus::HydrateError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     store: String,
