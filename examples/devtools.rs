@@ -24,6 +24,12 @@ nexus::atom! {
     pub static CARET: Caret = Caret { line: 1, column: 1 };
     /// Words in the text, derived.
     pub static WORDS: usize = computed(|s| s.with(&TEXT, |t| t.split_whitespace().count()));
+    /// Types at the end of the text and moves the caret after it: one action, one batch, one log entry.
+    pub static TYPE: Action<String> = action(|s, typed| {
+        s.update(&TEXT, |t| t.push_str(&typed));
+        let column = s.with(&TEXT, |t| u32::try_from(t.chars().count()).unwrap_or(u32::MAX)) + 1;
+        s.set(&CARET, Caret { line: 1, column });
+    });
 }
 
 fn show(title: &str, doc: &Document, dt: &DevTools, tt: &TimeTravel) {
@@ -53,27 +59,31 @@ fn main() {
 
     doc.set(&TEXT, "Hello".to_owned());
     doc.set(&CARET, Caret { line: 1, column: 6 });
-    doc.batch(|| {
-        doc.update(&TEXT, |t| t.push_str(" brave new world"));
-        doc.set(&CARET, Caret { line: 1, column: 22 });
-    });
+    doc.run(&TYPE, " brave new world".to_owned());
     other.set(&TEXT, "another document".to_owned());
     let _ = doc.get(&WORDS);
     show("after editing", &doc, &dt, &tt);
 
-    println!("\n== action log (round numbers group one set, or one batch)");
-    for action in dt.actions() {
-        println!(
-            "   #{:<2} {:<12} {} -> {}",
-            action.round(),
-            action.label(),
-            action.before(),
-            action.after()
-        );
+    println!("\n== action log (round numbers group one set, one batch or one action's run)");
+    for entry in dt.actions() {
+        if entry.is_action() {
+            println!("   #{:<2} {:<12} {}", entry.round(), entry.label(), entry.arg().unwrap_or(""));
+            for change in entry.changes() {
+                println!("       {:<12} {} -> {}", change.label(), change.before(), change.after());
+            }
+        } else {
+            println!(
+                "   #{:<2} {:<12} {} -> {}",
+                entry.round(),
+                entry.label(),
+                entry.before(),
+                entry.after()
+            );
+        }
     }
 
     tt.undo();
-    show("after undo (the batch was one entry)", &doc, &dt, &tt);
+    show("after undo (the action was one entry)", &doc, &dt, &tt);
     tt.jump_to(0);
     show("after jump_to(0)", &doc, &dt, &tt);
     tt.redo();

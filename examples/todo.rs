@@ -1,5 +1,5 @@
-//! A to-do list with one atom per item (an atom family), a derived "remaining" count, and removal that
-//! frees each removed item's value.
+//! A to-do list with one atom per item (an atom family), a derived "remaining" count, an action that adds
+//! an item (two writes, one batch, and a result), and removal that frees each removed item's value.
 //!
 //! Run with `cargo run --example todo`.
 
@@ -27,11 +27,13 @@ nexus::atom! {
         let ids = s.get(&IDS);
         ids.iter().filter(|id| !s.with(&ITEM.at(**id), |item| item.done)).count()
     });
-}
-
-fn add(list: &List, id: u64, title: &str) {
-    list.set(&ITEM.at(id), Item { title: title.to_owned(), done: false });
-    list.update(&IDS, |ids| ids.push(id));
+    /// Puts an item on the list and returns how many items it has. Its writes are one batch: subscribers
+    /// never see the item without its id on the list.
+    pub static ADD: Action<(u64, String), usize> = action(|s, (id, title)| {
+        s.set(&ITEM.at(id), Item { title, done: false });
+        s.update(&IDS, |ids| ids.push(id));
+        s.with(&IDS, Vec::len)
+    });
 }
 
 fn remove(list: &List, id: u64) {
@@ -53,10 +55,10 @@ fn main() {
     let sink = remaining.clone();
     let _watch = list.subscribe(&REMAINING, move |n| sink.lock().expect("lock").push(*n));
 
-    add(&list, 1, "write the spec");
-    add(&list, 2, "build the store");
-    add(&list, 3, "ship it");
-    println!("a fresh list:");
+    list.run(&ADD, (1, "write the spec".to_owned()));
+    list.run(&ADD, (2, "build the store".to_owned()));
+    let items = list.run(&ADD, (3, "ship it".to_owned()));
+    println!("a fresh list of {items} items:");
     print(&list);
 
     list.update(&ITEM.at(2), |item| item.done = true);
@@ -67,7 +69,7 @@ fn main() {
     println!("\nafter removing item 2 (its atom and value are freed):");
     print(&list);
 
-    add(&list, 2, "build the store, again");
+    list.run(&ADD, (2, "build the store, again".to_owned()));
     println!("\nid 2 reused: a fresh atom, not the removed one:");
     print(&list);
 

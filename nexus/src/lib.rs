@@ -38,6 +38,12 @@
 //! ([`Writable`]). Initialisers run lazily, once per store instance. Atoms can also be made at run time
 //! ([`Atom::new`], [`Computed::new`], [`Writable::new`]) with the same compile-time scoping.
 //!
+//! # Actions
+//! `action(|s, arg| …)` in [`atom!`] declares an [`Action`] (Jotai's write-only atom): a function with
+//! no value of its own that writes atoms through `s` and returns a result. `store.run(&ACTION, arg)` runs
+//! it as one batch ([`Store::run`]); tools show each run as one entry named after the action, its changes
+//! under it. [`Action::new`] makes one at run time.
+//!
 //! # Derived atoms
 //! Computed on first read, cached, recomputed only when something they read changed, and glitch-free:
 //! after one `set`, each affected derived atom is evaluated at most once and no subscriber sees a mix of
@@ -89,6 +95,7 @@ pub use tools::redux_devtools;
 #[doc = include_str!("../docs/migration.md")]
 pub mod migration {}
 
+pub use atoms::action::Action;
 pub use atoms::async_computed::AsyncComputed;
 pub use atoms::family::{AsyncFamily, ComputedFamily, Family, FamilyKey};
 pub use atoms::handle::{Atom, Computed, Writable};
@@ -96,9 +103,9 @@ pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{IntoLoadError, LoadError, Loadable};
 pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
-pub use graph::observe::{Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
+pub use graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
 pub use graph::reader::Reader;
-pub use store::access::{Primitive, Settable};
+pub use store::access::{Primitive, Runnable, Settable};
 pub use store::loads::{AsyncAtom, LoadIn};
 #[cfg(feature = "serde")]
 pub use store::snapshot::{HydrateError, HydrateProblem, OmitReason, Omitted, Snapshot};
@@ -106,7 +113,7 @@ pub use store::store_trait::Store;
 pub use store::subscription::Subscription;
 pub use store::watch::Watch;
 pub use store::writer::Writer;
-pub use tools::devtools::{Action, AtomView, DeclaredAtom, DevTools, DEFAULT_ACTION_CAPACITY};
+pub use tools::devtools::{AtomView, DeclaredAtom, DevTools, LogEntry, DEFAULT_ACTION_CAPACITY};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.
@@ -172,12 +179,16 @@ pub use nexus_macros::store;
 /// - `family(|key: &K| …)`: a [`Family<K, Type, Owner>`], one primitive atom per key;
 /// - `family_computed(|key: &K, s| …)`: a [`ComputedFamily<K, Type, Owner>`];
 /// - `family_async(|key: &K, s| { …; async move { … } })`: an [`AsyncFamily<K, Type, Owner>`], one async
-///   atom per key.
+///   atom per key;
+/// - `action(|s, arg| …)` with `Type` written `Action<Arg>` or `Action<Arg, Output>`: an
+///   [`Action<Arg, Output, Owner>`] (`Output` defaults to `()`), run with `store.run(&NAME, arg)`, which
+///   returns what the function returns; `s` is a [`Writer`] that may also run other actions. All its
+///   writes are one batch. It holds no value: stores do not list it in `atoms()`.
 ///
 /// # Options
 /// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
 /// - `#[name = "clicks"]`: the registry name (default: the identifier); the path stays `module::IDENT`.
-///   For a primitive atom or a family it is also the
+///   For an action: the name tools show its runs under. For a primitive atom or a family it is also the
 ///   snapshot key (feature `serde`; what persistence keys the atom by), in place of `module::IDENT`, so
 ///   that moving the atom to another module keeps saved snapshots valid (a family's members:
 ///   `clicks[key]`). Async atoms keep `module::NAME`.
@@ -206,6 +217,11 @@ pub use nexus_macros::store;
 ///     pub static SET_DOUBLE: u32 = writable(|s| s.get(&DOUBLE), |s, d: u32| s.set(&CLICKS, d / 2));
 ///     #[capacity = 100]
 ///     pub static SCORE: u32 = family(|player: &u64| u32::try_from(*player).unwrap_or(0));
+///     /// Adds `n` clicks; returns the new count.
+///     pub static ADD_CLICKS: Action<u32, u32> = action(|s, n| {
+///         s.update(&CLICKS, |c| *c += n);
+///         s.get(&CLICKS)
+///     });
 /// }
 ///
 /// nexus::atom! {
@@ -217,6 +233,7 @@ pub use nexus_macros::store;
 /// s.set(&SET_DOUBLE, 10);
 /// assert_eq!((s.get(&CLICKS), s.get(&DOUBLE)), (5, 10));
 /// assert_eq!(s.get(&SCORE.at(7)), 7);
+/// assert_eq!(s.run(&ADD_CLICKS, 2), 7);
 /// assert_eq!(s.get(&THEME), "light");
 /// ```
 ///
@@ -230,11 +247,13 @@ pub use nexus_macros::store;
 /// Each on the offending tokens: a non-`static` item (``expected `static` ``), `static mut`, a missing type
 /// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
 /// `store(..)`/`name`/`capacity`/`alias`, `capacity` on a non-family, a family key without a type
-/// annotation, `alias` on an atom snapshots do not carry by key (derived, async), an empty or
-/// duplicate alias, an alias that is the atom's own `#[name]` or another item's `#[name]` or alias,
+/// annotation, `alias` on an atom snapshots do not carry by key (derived, async, action), an empty or
+/// duplicate alias, an alias that is the atom's own `#[name]` or another item's `#[name]` or alias, an
+/// action whose function does not take two parameters (`|s, arg|`) or whose type is not
+/// `Action<Arg>`/`Action<Arg, Output>`,
 /// and `store(..)` naming something that is not a store (`` `NotAStore` is not a nexus store ``). Using an
 /// atom with the wrong store, `set` on a computed atom or a write of the wrong type fail where they are
-/// written, with messages naming the types.
+/// written, with messages naming the types (running another store's action too).
 #[doc(inline)]
 pub use nexus_macros::atom;
 
@@ -244,6 +263,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 /// Not public API: used by the code that `store!` and `atom!` generate, and only by it.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::atoms::action::ActionDef;
     pub use crate::atoms::async_decl::{async_family_load, async_load, AsyncDecl, LoadFn};
     pub use crate::atoms::def::Def;
     pub use crate::core::info::Names;
@@ -263,6 +283,7 @@ pub mod __private {
     pub use crate::store::store_trait::StoreCell;
     pub use inventory;
 
+    pub use crate::__nexus_declare_action as declare_action;
     pub use crate::__nexus_declare_async as declare_async;
     pub use crate::__nexus_declare_async_family as declare_async_family;
     pub use crate::__nexus_declare_computed as declare_computed;

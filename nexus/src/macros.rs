@@ -59,6 +59,25 @@ macro_rules! __nexus_declare_writable {
     }};
 }
 
+/// A declared action: `(owner, argument type, result type, registry name, identifier, function)`. Not
+/// submitted to the catalogue of declared atoms: an action holds no value, so no store registers it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nexus_declare_action {
+    ($owner:ty, $arg:ty, $ret:ty, $name:expr, $ident:ident, $run:expr) => {{
+        static __NEXUS_DEF: $crate::__private::ActionDef<$arg, $ret, $owner> =
+            $crate::__private::ActionDef::declared(
+                $crate::__private::OwnerInfo::of::<$owner>(),
+                $name,
+                ::core::stringify!($ident),
+                ::core::module_path!(),
+                $run,
+                $crate::__private::value_ops!($arg),
+            );
+        $crate::Action::<$arg, $ret, $owner>::__from_static(&__NEXUS_DEF)
+    }};
+}
+
 /// A declared async atom: `(owner, value type, registry name, identifier, function)`; the function reads
 /// dependencies through `s` and returns a future of `Result<value, E>`.
 #[doc(hidden)]
@@ -299,6 +318,20 @@ macro_rules! __nexus_impl_store {
                 ::std::boxed::Box<dyn ::core::future::Future<Output = ()> + ::core::marker::Send>,
             > {
                 <$name as $crate::Store>::settled(self)
+            }
+
+            /// Runs an action with `arg` and returns its result; its writes are one batch. See
+            /// [`Store::run`]($crate::Store::run).
+            pub fn run<X>(
+                &self,
+                action: &X,
+                arg: <X as $crate::Runnable>::Arg,
+            ) -> <X as $crate::Runnable>::Output
+            where
+                X: $crate::Runnable,
+                <X as $crate::Runnable>::Owner: $crate::UsableIn<$name>,
+            {
+                <$name as $crate::Store>::run(self, action, arg)
             }
 
             /// Runs `f`, notifying once at the end of the outermost batch. See

@@ -34,6 +34,11 @@ nexus::atom! {
     /// A family with an old key.
     #[alias = "old::CELLS"]
     pub static CELLS: u8 = family(|k: &String| u8::try_from(k.len()).unwrap_or(u8::MAX));
+    /// An action.
+    pub static ADD: Action<u64, u64> = action(|s, n| {
+        s.update(&COUNT, |c| *c += n);
+        s.get(&COUNT)
+    });
 }
 
 nexus::atom! {
@@ -50,4 +55,5 @@ fn strict_lints_accept_the_generated_code() {
     assert_eq!(s.get(&SHARED), 0);
     assert!(s.find("renamed").is_none());
     assert_eq!(StrictGlobal::new().get(&SHARED), 0);
+    assert_eq!(s.run(&ADD, 1), 9);
 }

@@ -47,6 +47,15 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
                 ),
             )
         }
+        Kind::Action { run, arg, output } => (
+            quote!(::nexus::Action<#arg, #output, #owner_tokens>),
+            quote!(::nexus::__private::declare_action!(#owner_tokens, #arg, #output, #name, #ident, #run)),
+            format!(
+                "Action (takes `{}`, returns `{}`; run it with `store.run(&{ident}, arg)`)",
+                arg.to_token_stream().to_string().replace(' ', ""),
+                output.to_token_stream().to_string().replace(' ', "")
+            ),
+        ),
         Kind::Family { key, init, capacity } => (
             quote!(::nexus::Family<#key, #ty, #owner_tokens>),
             {

@@ -7,7 +7,8 @@ use syn::{Attribute, Expr, ExprCall, Ident, LitInt, LitStr, Meta, Pat, Path, Typ
 use super::parse::{AtomInput, AtomItem, Keyword};
 use crate::error::Errors;
 
-/// What an initializer declares.
+/// What an initializer declares (an action: its function, and the `Arg` and `Output` of its type
+/// `Action<Arg, Output>`).
 pub(crate) enum Kind {
     Primitive(Expr),
     Computed(Expr),
@@ -16,6 +17,7 @@ pub(crate) enum Kind {
     Family { key: Type, init: Expr, capacity: Option<LitInt> },
     ComputedFamily { key: Type, read: Expr, capacity: Option<LitInt> },
     AsyncFamily { key: Type, load: Expr, capacity: Option<LitInt> },
+    Action { run: Expr, arg: Type, output: Type },
 }
 
 /// An atom ready to expand.
@@ -174,7 +176,7 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
     }
 
     let (Some(ty), Some(init)) = (ty, init) else { return None };
-    let kind = match kind(init, capacity, errors) {
+    let kind = match kind(init, &ty, capacity, errors) {
         Some(kind) if ok => kind,
         _ => return None,
     };
@@ -212,8 +214,9 @@ fn name_value<T: syn::parse::Parse>(attr: &Attribute, expected: &str) -> syn::Re
 }
 
 /// The initializer's kind, from its shape: `computed(..)`, `async_computed(..)`, `writable(..)`, `family(..)`,
-/// `family_computed(..)`, or any other expression (a primitive's initial value).
-fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> Option<Kind> {
+/// `family_computed(..)`, `action(..)` (whose type `ty` gives its argument and output), or any other
+/// expression (a primitive's initial value).
+fn kind(init: Expr, ty: &Type, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> Option<Kind> {
     let call = match init {
         Expr::Call(call) => call,
         other => return no_capacity(capacity, errors).then_some(Kind::Primitive(other)),
@@ -255,6 +258,16 @@ fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) 
                 arg,
             })
         }
+        "action" => {
+            let [run] = args.as_slice() else {
+                errors.push_spanned(&call, "`action` takes one function: `action(|s, arg| …)`");
+                return None;
+            };
+            let run_ok = action_fn(run, errors);
+            let types = action_types(ty, errors);
+            let (true, Some((arg, output))) = (run_ok, types) else { return None };
+            no_capacity(capacity, errors).then(|| Kind::Action { run: run.clone(), arg, output })
+        }
         "family" => {
             let [init] = args.as_slice() else {
                 errors.push_spanned(
@@ -289,6 +302,54 @@ fn kind(init: Expr, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) 
             Some(Kind::ComputedFamily { key, read: read.clone(), capacity: capacity.map(|(_, lit)| lit) })
         }
         _ => no_capacity(capacity, errors).then_some(Kind::Primitive(Expr::Call(call))),
+    }
+}
+
+/// An action's function, if it is a closure, takes `s` and the argument.
+fn action_fn(run: &Expr, errors: &mut Errors) -> bool {
+    let Expr::Closure(closure) = run else { return true };
+    if closure.inputs.len() == 2 {
+        return true;
+    }
+    let (or1, inputs, or2) = (&closure.or1_token, &closure.inputs, &closure.or2_token);
+    errors.push_spanned(
+        quote::quote!(#or1 #inputs #or2),
+        format!(
+            "an action's function takes two parameters, `s` and the argument, not {}: `action(|s, arg| …)`",
+            inputs.len()
+        ),
+    );
+    false
+}
+
+/// `(Arg, Output)` from an action's type `Action<Arg>` or `Action<Arg, Output>` (`Output`: `()`).
+fn action_types(ty: &Type, errors: &mut Errors) -> Option<(Type, Type)> {
+    let expected = "an action's type is `Action<Arg>` or `Action<Arg, Output>` (its store comes from \
+                    `store(..)`): `static ADD: Action<String, u64> = action(|s, title| …);`";
+    let Type::Path(path) = ty else {
+        errors.push_spanned(ty, expected);
+        return None;
+    };
+    let last = path.path.segments.last().filter(|seg| path.qself.is_none() && seg.ident == "Action");
+    let Some(syn::PathArguments::AngleBracketed(args)) = last.map(|seg| &seg.arguments) else {
+        errors.push_spanned(ty, expected);
+        return None;
+    };
+    let args = &args.args;
+    let types: Vec<&Type> = args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    match types.as_slice() {
+        [arg] if args.len() == 1 => Some(((*arg).clone(), syn::parse_quote!(()))),
+        [arg, output] if args.len() == 2 => Some(((*arg).clone(), (*output).clone())),
+        _ => {
+            errors.push_spanned(args, expected);
+            None
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! What users hold: the atom handles ([`Atom`](crate::Atom), [`Computed`](crate::Computed),
-//! [`Writable`](crate::Writable)) and families of them.
+//! [`Writable`](crate::Writable)), families of them, and actions ([`Action`](crate::Action)).
 
+pub(crate) mod action;
 pub(crate) mod async_computed;
 pub(crate) mod async_decl;
 pub(crate) mod async_handle;

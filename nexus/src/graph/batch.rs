@@ -1,7 +1,9 @@
 //! Batches: per store and per thread, so that callbacks still run on the thread that made the change.
 
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
+use crate::graph::observe::ActionRun;
 use crate::graph::state::Round;
 
 struct Frame {
@@ -9,6 +11,9 @@ struct Frame {
     depth: u32,
     /// Taken out while the store works on it (so user code may open batches meanwhile).
     round: Option<Round>,
+    /// The actions running in this batch, innermost last (only while a plugin watches the store: their
+    /// changes are reported under them).
+    actions: Vec<Arc<ActionRun>>,
 }
 
 thread_local! {
@@ -61,7 +66,7 @@ pub(crate) fn enter(store: usize, start: impl FnOnce() -> Round) -> bool {
         return false;
     }
     let round = start();
-    FRAMES.with(|f| f.borrow_mut().push(Frame { store, depth: 1, round: Some(round) }));
+    FRAMES.with(|f| f.borrow_mut().push(Frame { store, depth: 1, round: Some(round), actions: Vec::new() }));
     OPEN.with(|o| o.set(o.get() + 1));
     true
 }
@@ -79,4 +84,35 @@ pub(crate) fn exit(store: usize) -> Option<Round> {
             None
         }
     })
+}
+
+/// The innermost action running in this thread's batch on `store`, if one is recorded.
+pub(crate) fn current_action(store: usize) -> Option<Arc<ActionRun>> {
+    if !any_open() {
+        return None;
+    }
+    FRAMES.with(|f| f.borrow().iter().rev().find(|fr| fr.store == store)?.actions.last().cloned())
+}
+
+/// The id of the round of this thread's open batch on `store` (while no operation has it taken out).
+pub(crate) fn round_id(store: usize) -> Option<u64> {
+    FRAMES.with(|f| f.borrow().iter().rev().find(|fr| fr.store == store)?.round.as_ref().map(|r| r.id))
+}
+
+/// Records `run` as the innermost action of this thread's open batch on `store`.
+pub(crate) fn push_action(store: usize, run: Arc<ActionRun>) {
+    FRAMES.with(|f| {
+        if let Some(fr) = f.borrow_mut().iter_mut().rev().find(|fr| fr.store == store) {
+            fr.actions.push(run);
+        }
+    });
+}
+
+/// Ends the innermost action recorded in this thread's batch on `store`.
+pub(crate) fn pop_action(store: usize) {
+    FRAMES.with(|f| {
+        if let Some(fr) = f.borrow_mut().iter_mut().rev().find(|fr| fr.store == store) {
+            fr.actions.pop();
+        }
+    });
 }

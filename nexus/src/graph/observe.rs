@@ -2,7 +2,7 @@
 //!
 //! A plugin is attached to one store instance with [`Store::add_plugin`](crate::Store::add_plugin), never
 //! to a store type or to the process. It is told about registrations, changes of the values this instance
-//! holds (with old and new value), subscriptions and batch ends. Calls happen after the store's lock is
+//! holds (with old and new value), subscriptions, batch ends, and actions' runs. Calls happen after the store's lock is
 //! released, on the thread that caused them, before subscribers of the same change run. A plugin that
 //! panics does not stop the other plugins; its panic is raised again afterwards.
 //! [`DevTools`](crate::DevTools) and [`TimeTravel`](crate::TimeTravel) are built on this interface.
@@ -37,6 +37,18 @@ pub trait Plugin: Send + Sync + 'static {
 
     /// The outermost [`batch`](crate::Store::batch) on the instance ended (after its changes were reported).
     fn on_batch_end(&self) {}
+
+    /// An action began running in the instance ([`Store::run`](crate::Store::run)). Its changes follow,
+    /// each naming it ([`Change::action`]), then [`on_action_end`](Plugin::on_action_end).
+    fn on_action_start(&self, run: &ActionRun) {
+        let _ = run;
+    }
+
+    /// An action's run ended, after its changes were reported (before the end of its batch, which an
+    /// action is).
+    fn on_action_end(&self, run: &ActionRun, outcome: ActionOutcome) {
+        let _ = (run, outcome);
+    }
 
     /// Something the program may not mean happened in the instance: today, a
     /// [`snapshot`](crate::Store::snapshot) left an atom out (its type lacks `Serialize`). Told each
@@ -76,6 +88,88 @@ impl fmt::Display for Warning {
     }
 }
 
+/// One run of an action ([`Store::run`](crate::Store::run)) in one store instance, as plugins see it.
+///
+/// Made only while a plugin is attached to the instance: a store no tool watches pays nothing for it.
+#[derive(Debug)]
+pub struct ActionRun {
+    id: u64,
+    round: u64,
+    desc: ActionDesc,
+    parent: Option<Arc<ActionRun>>,
+}
+
+/// What the store is told about an action when a run starts (made only while a plugin is attached).
+#[derive(Debug)]
+pub(crate) struct ActionDesc {
+    pub(crate) name: Arc<str>,
+    pub(crate) path: Arc<str>,
+    pub(crate) owner: &'static str,
+    /// The argument through `Debug`, when its type has it (detected where the action was declared).
+    pub(crate) arg: Option<String>,
+}
+
+impl ActionRun {
+    pub(crate) fn new(id: u64, round: u64, desc: ActionDesc, parent: Option<Arc<ActionRun>>) -> Self {
+        ActionRun { id, round, desc, parent }
+    }
+
+    /// Tells this run from every other run in the same instance.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The change round its changes belong to (see [`Change::round`]): its own, or that of the batch or
+    /// action it runs in.
+    pub fn round(&self) -> u64 {
+        self.round
+    }
+
+    /// The action's registry name (the identifier, or its `#[name]`): `ADD_TASK`.
+    pub fn name(&self) -> &str {
+        &self.desc.name
+    }
+
+    /// Module path plus identifier for a declared action (`app::ADD_TASK`); the name for a run-time one.
+    pub fn path(&self) -> &str {
+        &self.desc.path
+    }
+
+    /// The owning store type's name, or `"Global"`.
+    pub fn owner(&self) -> &'static str {
+        self.desc.owner
+    }
+
+    /// The argument it was run with, through `Debug`, if its type has `Debug` (detected where the action
+    /// was declared; a run-time action made with [`Action::named`](crate::Action::named) always has it).
+    pub fn arg(&self) -> Option<&str> {
+        self.desc.arg.as_deref()
+    }
+
+    /// The run of the action that ran this one (`s.run(..)` inside an action), if any.
+    pub fn parent(&self) -> Option<&ActionRun> {
+        self.parent.as_deref()
+    }
+
+    /// The run that is not inside another one: this one, or its parent's outermost run.
+    pub fn outermost(&self) -> &ActionRun {
+        let mut run = self;
+        while let Some(parent) = run.parent() {
+            run = parent;
+        }
+        run
+    }
+}
+
+/// How an action's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionOutcome {
+    /// The action's function returned.
+    Returned,
+    /// It panicked: the writes it made before the panic stay (an action is a batch, not a transaction).
+    Panicked,
+}
+
 /// Identifies an attached plugin, to remove it with [`Store::remove_plugin`](crate::Store::remove_plugin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PluginId(pub(crate) u64);
@@ -96,6 +190,10 @@ pub enum ChangeOp {
     /// An async atom's load finished: its outcome was stored (the change is named after the async atom,
     /// its value rendered `Loading`, `Ready(…)` or `Failed(…)`).
     Load,
+    /// An action's run: the op of a [`LogEntry`](crate::LogEntry) of [`DevTools`](crate::DevTools) that
+    /// groups the changes of one [`Store::run`](crate::Store::run). A plugin's [`Change`] never has it:
+    /// each change an action makes has its own op ([`Change::action`] names the action).
+    Action,
 }
 
 impl fmt::Display for ChangeOp {
@@ -107,6 +205,7 @@ impl fmt::Display for ChangeOp {
             ChangeOp::Restore => "RESTORE",
             ChangeOp::Hydrate => "HYDRATE",
             ChangeOp::Load => "LOAD",
+            ChangeOp::Action => "ACTION",
         })
     }
 }
@@ -119,6 +218,7 @@ pub struct Change<'a> {
     pub(crate) round: u64,
     pub(crate) old: ValueRef<'a>,
     pub(crate) new: ValueRef<'a>,
+    pub(crate) action: Option<&'a Arc<ActionRun>>,
 }
 
 impl<'a> Change<'a> {
@@ -157,6 +257,18 @@ impl<'a> Change<'a> {
     /// `SET CLICKS`-style label.
     pub fn label(&self) -> String {
         format!("{} {}", self.op, self.name)
+    }
+
+    /// The run of the action that made this change, if an action made it (the innermost one, when
+    /// actions run actions): tools group an action's changes under its name.
+    pub fn action(&self) -> Option<&'a ActionRun> {
+        self.action.map(|run| &**run)
+    }
+
+    /// [`action`](Self::action), shared (tools that keep it).
+    #[cfg(feature = "redux-devtools")]
+    pub(crate) fn action_arc(&self) -> Option<Arc<ActionRun>> {
+        self.action.cloned()
     }
 
     /// The value before.
@@ -232,8 +344,11 @@ pub(crate) enum Event {
         round: u64,
         old: Value,
         new: Value,
+        action: Option<Arc<ActionRun>>,
     },
     BatchEnd,
+    ActionStart(Arc<ActionRun>),
+    ActionEnd(Arc<ActionRun>, ActionOutcome),
 }
 
 /// Shared, so that handing the list to a delivery after the lock is one reference count, not a copy.
@@ -247,16 +362,19 @@ pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
             let call = || match event {
                 Event::Register(info) => plugin.on_register(info),
                 Event::Subscribe(info) => plugin.on_subscribe(info),
-                Event::Change { key, name, def, op, round, old, new } => plugin.on_change(&Change {
+                Event::Change { key, name, def, op, round, old, new, action } => plugin.on_change(&Change {
                     key,
                     name,
                     op: *op,
                     round: *round,
                     old: ValueRef { value: old, def },
                     new: ValueRef { value: new, def },
+                    action: action.as_ref(),
                 }),
                 Event::BatchEnd => plugin.on_batch_end(),
                 Event::Warning(warning) => plugin.on_warning(warning),
+                Event::ActionStart(run) => plugin.on_action_start(run),
+                Event::ActionEnd(run, outcome) => plugin.on_action_end(run, *outcome),
             };
             if let Err(p) = catch_unwind(AssertUnwindSafe(call)) {
                 first_panic.get_or_insert(p);

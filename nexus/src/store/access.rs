@@ -1,6 +1,7 @@
 //! What a store may do with an atom beyond reading it: [`Settable`] (`set`) and [`Primitive`] (`update`,
-//! `reset`). Implemented by the handles in `atoms/`.
+//! `reset`); and what `run` takes: [`Runnable`] (actions). Implemented by the handles in `atoms/`.
 
+use crate::core::owner::{Owner, Sealed};
 use crate::graph::access::Readable;
 use crate::store::instance::StoreShared;
 
@@ -23,3 +24,20 @@ pub trait Settable: Readable {
     label = "derived atoms compute their value; `update` and `reset` need a primitive atom"
 )]
 pub trait Primitive: Readable {}
+
+/// An action: what [`Store::run`](crate::Store::run) takes ([`Action`](crate::Action)).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an action",
+    label = "`run` takes a `nexus::Action`",
+    note = "declare one with `action(|s, arg| …)` in `nexus::atom!`, or make one with `nexus::Action::new`"
+)]
+pub trait Runnable: Sealed {
+    /// What the action takes.
+    type Arg;
+    /// What the action returns.
+    type Output;
+    /// The owning store type, or [`Global`](crate::Global).
+    type Owner: Owner;
+    #[doc(hidden)]
+    fn __run(&self, store: &StoreShared, arg: Self::Arg) -> Self::Output;
+}

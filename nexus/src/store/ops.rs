@@ -12,7 +12,7 @@ use crate::core::words::{is_word, Read};
 use crate::graph::access::{AtomRef, HandleDyn};
 use crate::graph::def::ErasedDef;
 use crate::graph::notes::Notes;
-use crate::graph::observe::{ChangeOp, Event};
+use crate::graph::observe::{ActionDesc, ActionOutcome, ActionRun, ChangeOp, Event};
 use crate::graph::state::{Callback, Round, State, Sub, Subscriber};
 use crate::store::instance::{StoreShared, WriteGuard};
 use crate::store::subscription::Subscription;
@@ -307,7 +307,8 @@ impl StoreShared {
                 let key =
                     AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
                 let name = def.core().name_arc();
-                st.push_event(Event::Change { key, name, def, op, round: round.id, old, new });
+                let action = crate::graph::batch::current_action(self.addr());
+                st.push_event(Event::Change { key, name, def, op, round: round.id, old, new, action });
             }
         }
         st.touch(l);
@@ -472,5 +473,62 @@ impl StoreShared {
         crate::graph::batch::enter(self.addr(), || self.batch_start());
         let _exit = Exit(self);
         f()
+    }
+}
+
+impl StoreShared {
+    /// Runs an action: `f(arg)` as one batch. While a plugin watches this instance, the run is announced
+    /// (`describe` names the action and shows `arg`) and the changes it makes are reported under it; a
+    /// store no tool watches pays one read of its lock on top of the batch.
+    pub(crate) fn run_action<A, R>(
+        &self,
+        arg: A,
+        describe: impl FnOnce(&A) -> ActionDesc,
+        f: impl FnOnce(A) -> R,
+    ) -> R {
+        /// Ends the recorded run, whether the action returned or panicked.
+        struct End<'a> {
+            store: &'a StoreShared,
+            run: Option<Arc<ActionRun>>,
+            returned: bool,
+        }
+        impl Drop for End<'_> {
+            fn drop(&mut self) {
+                let Some(run) = self.run.take() else { return };
+                crate::graph::batch::pop_action(self.store.addr());
+                let outcome = if self.returned { ActionOutcome::Returned } else { ActionOutcome::Panicked };
+                let mut st = self.store.write();
+                if st.observed() {
+                    st.push_event(Event::ActionEnd(run, outcome));
+                }
+            }
+        }
+        self.batch(|| {
+            if !self.read().observed() {
+                return f(arg);
+            }
+            // Shown before the call takes the argument; user code (`Debug`), so outside the lock.
+            let desc = describe(&arg);
+            let mut end = End { store: self, run: self.start_action(desc), returned: false };
+            let out = f(arg);
+            end.returned = true;
+            out
+        })
+    }
+
+    /// Records the start of an action's run in this thread's batch, if a plugin still watches.
+    fn start_action(&self, desc: ActionDesc) -> Option<Arc<ActionRun>> {
+        let parent = crate::graph::batch::current_action(self.addr());
+        let mut st = self.write();
+        if !st.observed() {
+            return None;
+        }
+        let round = crate::graph::batch::round_id(self.addr()).unwrap_or_default();
+        let run = Arc::new(ActionRun::new(st.next_seq(), round, desc, parent));
+        st.push_event(Event::ActionStart(run.clone()));
+        crate::graph::batch::push_action(self.addr(), run.clone());
+        // Dropping the lock tells the plugins.
+        drop(st);
+        Some(run)
     }
 }

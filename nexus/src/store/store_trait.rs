@@ -10,7 +10,7 @@ use crate::core::info::{AtomInfo, AtomKey, Mode, StoreId};
 use crate::core::loadable::LoadError;
 use crate::core::owner::{Global, Owner, UsableIn};
 use crate::graph::access::Readable;
-use crate::store::access::{Primitive, Settable};
+use crate::store::access::{Primitive, Runnable, Settable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::{AsyncAtom, LoadIn};
 use crate::store::subscription::{erase, Subscription};
@@ -122,6 +122,23 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         self.__cell().0.reset(atom.__atom());
+    }
+
+    /// Runs `action` with `arg` in this instance and returns what it returns. Its writes (through its `s`,
+    /// which reads and writes like a writable atom's write function and may run other actions) are one
+    /// batch: subscribers are notified once, at the end of the outermost batch, with the final values.
+    /// Tools show the run as one entry named after the action, its changes under it.
+    ///
+    /// If the action panics, the writes it made before the panic stay (an action is a batch, not a
+    /// transaction), subscribers are notified of them, the panic reaches the caller, and the store stays
+    /// usable. An action holds no value: no store registers it, so [`atoms`](Store::atoms) and
+    /// [`find`](Store::find) do not list it.
+    fn run<X>(&self, action: &X, arg: X::Arg) -> X::Output
+    where
+        X: Runnable,
+        X::Owner: UsableIn<Self>,
+    {
+        action.__run(&self.__cell().0, arg)
     }
 
     /// Calls `f` after each change of `atom` in this instance, with the new value. For a `Global` atom of

@@ -1,16 +1,16 @@
-//! The `s` argument of writable atoms' write functions: [`Writer`], which reads and writes through the
-//! store.
+//! The `s` argument of writable atoms' write functions and of actions: [`Writer`], which reads and writes
+//! through the store.
 
 use std::marker::PhantomData;
 
 use crate::core::owner::{Owner, UsableIn};
 use crate::graph::access::Readable;
-use crate::store::access::{Primitive, Settable};
+use crate::store::access::{Primitive, Runnable, Settable};
 use crate::store::instance::StoreShared;
 
-/// What a writable atom's write function gets as `s`: reads and writes atoms of the owner `S` (and
-/// `Global` ones). All writes of one write function are one change round: each affected subscriber is
-/// called at most once, after the function returns.
+/// What a writable atom's write function, or an action, gets as `s`: reads and writes atoms of the owner
+/// `S` (and `Global` ones), and runs actions. All writes of one write function or action are one change
+/// round: each affected subscriber is called at most once, after the function returns.
 pub struct Writer<'a, S> {
     shared: &'a StoreShared,
     _owner: PhantomData<fn() -> S>,
@@ -65,5 +65,15 @@ impl<'a, S: Owner> Writer<'a, S> {
         A::Owner: UsableIn<S>,
     {
         self.shared.reset(atom.__atom());
+    }
+
+    /// Runs another action (see [`Store::run`](crate::Store::run)): its writes join this batch, and tools
+    /// show its run inside the current one.
+    pub fn run<X>(&mut self, action: &X, arg: X::Arg) -> X::Output
+    where
+        X: Runnable,
+        X::Owner: UsableIn<S>,
+    {
+        action.__run(self.shared, arg)
     }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::core::info::{AtomInfo, AtomKind, StoreId};
-use crate::graph::observe::{Change, ChangeOp, Plugin, Warning};
+use crate::graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, Warning};
 use crate::store::store_trait::Store;
 use crate::tools::attach::Attachment;
 
@@ -15,6 +15,10 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 
 /// Developer tools for one store instance: what it holds now ([`atoms`](DevTools::atoms)), what changed
 /// ([`actions`](DevTools::actions)), and both as JSON ([`export_json`](DevTools::export_json)).
+///
+/// The log holds one entry per change, except that a run of an [`Action`](crate::Action) is one entry
+/// named after the action, whose changes (and the runs of actions it ran) are under it
+/// ([`LogEntry::changes`]).
 ///
 /// Built on the [`Plugin`] interface; attached to one instance, so two stores with their own `DevTools`
 /// never see each other's atoms or actions. `Global` atoms appear in the store that holds their values (an
@@ -42,11 +46,37 @@ pub struct DevTools {
 }
 
 struct Log {
-    actions: VecDeque<Action>,
+    actions: VecDeque<LogEntry>,
     capacity: usize,
     dropped: u64,
+    /// The entries of action runs under way, by run id; each is logged (or put under its parent run's)
+    /// when the run ends.
+    open: Vec<(u64, LogEntry)>,
     /// The store's warnings, the first one about each atom only.
     warnings: Vec<Warning>,
+}
+
+impl Log {
+    fn push(&mut self, entry: LogEntry) {
+        if self.capacity == 0 {
+            self.dropped += 1;
+            return;
+        }
+        if self.actions.len() == self.capacity {
+            self.actions.pop_front();
+            self.dropped += 1;
+        }
+        self.actions.push_back(entry);
+    }
+
+    /// The entry of `run`, opened now if its start was not seen (the tools attached during the run).
+    fn open_entry(&mut self, run: &ActionRun) -> &mut LogEntry {
+        let at = self.open.iter().rposition(|(id, _)| *id == run.id()).unwrap_or_else(|| {
+            self.open.push((run.id(), LogEntry::run(run)));
+            self.open.len() - 1
+        });
+        &mut self.open[at].1
+    }
 }
 
 struct Recorder(Arc<Mutex<Log>>);
@@ -61,7 +91,7 @@ impl Plugin for Recorder {
     }
 
     fn on_change(&self, change: &Change<'_>) {
-        let action = Action {
+        let entry = LogEntry {
             label: change.label(),
             name: change.name().to_owned(),
             path: change.key().path().to_owned(),
@@ -70,17 +100,30 @@ impl Plugin for Recorder {
             at: crate::core::clock::now(),
             before: change.before().render(),
             after: change.after().render(),
+            arg: None,
+            panicked: false,
+            changes: Vec::new(),
         };
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if log.capacity == 0 {
-            log.dropped += 1;
-            return;
+        match change.action() {
+            Some(run) => log.open_entry(run).changes.push(entry),
+            None => log.push(entry),
         }
-        if log.actions.len() == log.capacity {
-            log.actions.pop_front();
-            log.dropped += 1;
+    }
+
+    fn on_action_start(&self, run: &ActionRun) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).open_entry(run);
+    }
+
+    fn on_action_end(&self, run: &ActionRun, outcome: ActionOutcome) {
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        log.open_entry(run).panicked = outcome == ActionOutcome::Panicked;
+        let at = log.open.iter().rposition(|(id, _)| *id == run.id()).expect("opened just above");
+        let (_, entry) = log.open.remove(at);
+        match run.parent() {
+            Some(parent) => log.open_entry(parent).changes.push(entry),
+            None => log.push(entry),
         }
-        log.actions.push_back(action);
     }
 }
 
@@ -148,9 +191,10 @@ impl DeclaredAtom {
     }
 }
 
-/// One logged change.
+/// One entry of the [`DevTools`] log: a change of one atom, or the run of an [`Action`](crate::Action)
+/// with its changes under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Action {
+pub struct LogEntry {
     label: String,
     name: String,
     path: String,
@@ -159,47 +203,88 @@ pub struct Action {
     at: SystemTime,
     before: String,
     after: String,
+    arg: Option<String>,
+    panicked: bool,
+    changes: Vec<LogEntry>,
 }
 
-impl Action {
-    /// `SET CLICKS`-style label.
+impl LogEntry {
+    /// The entry of an action's run, before its changes.
+    fn run(run: &ActionRun) -> Self {
+        LogEntry {
+            label: run.name().to_owned(),
+            name: run.name().to_owned(),
+            path: run.path().to_owned(),
+            op: ChangeOp::Action,
+            round: run.round(),
+            at: crate::core::clock::now(),
+            before: String::new(),
+            after: String::new(),
+            arg: run.arg().map(str::to_owned),
+            panicked: false,
+            changes: Vec::new(),
+        }
+    }
+
+    /// `SET CLICKS`-style label for a change; the action's name (`ADD_TASK`) for an action's run.
     pub fn label(&self) -> &str {
         &self.label
     }
 
-    /// The atom's registry name.
+    /// The atom's (or the action's) registry name.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// The atom's path.
+    /// The atom's (or the action's) path.
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    /// What made the change.
+    /// What made the change; [`ChangeOp::Action`] for an action's run.
     pub fn op(&self) -> ChangeOp {
         self.op
     }
 
-    /// Actions with the same round were one `set`, writable write or batch.
+    /// Whether this entry is an action's run (its changes are in [`changes`](Self::changes)).
+    pub fn is_action(&self) -> bool {
+        self.op == ChangeOp::Action
+    }
+
+    /// Entries with the same round were one `set`, writable write, batch or action.
     pub fn round(&self) -> u64 {
         self.round
     }
 
-    /// When it happened.
+    /// When it happened (an action's run: when it started).
     pub fn time(&self) -> SystemTime {
         self.at
     }
 
-    /// The value before, rendered.
+    /// The value before, rendered (empty for an action's run).
     pub fn before(&self) -> &str {
         &self.before
     }
 
-    /// The value after, rendered.
+    /// The value after, rendered (empty for an action's run).
     pub fn after(&self) -> &str {
         &self.after
+    }
+
+    /// An action's run: the argument through `Debug`, when its type has `Debug`.
+    pub fn arg(&self) -> Option<&str> {
+        self.arg.as_deref()
+    }
+
+    /// An action's run: whether the action panicked (the changes it made before are listed, and stay).
+    pub fn panicked(&self) -> bool {
+        self.panicked
+    }
+
+    /// An action's run: the changes it made and the runs of the actions it ran, in order. Empty for a
+    /// change, and for a run that changed nothing.
+    pub fn changes(&self) -> &[LogEntry] {
+        &self.changes
     }
 }
 
@@ -215,6 +300,7 @@ impl DevTools {
             actions: VecDeque::new(),
             capacity,
             dropped: 0,
+            open: Vec::new(),
             warnings: Vec::new(),
         }));
         DevTools {
@@ -262,8 +348,9 @@ impl DevTools {
         out
     }
 
-    /// The logged changes, oldest first (at most the capacity; older ones are dropped).
-    pub fn actions(&self) -> Vec<Action> {
+    /// The logged changes and action runs, oldest first (at most the capacity; older ones are dropped).
+    /// An action's run is logged when it ends, with its changes under it.
+    pub fn actions(&self) -> Vec<LogEntry> {
         self.log.lock().unwrap_or_else(PoisonError::into_inner).actions.iter().cloned().collect()
     }
 
@@ -285,7 +372,9 @@ impl DevTools {
 
     /// The state and the action log as a JSON document:
     /// `{"store": "Session#3", "state": [{"name", "path", "kind", "owner", "value"}…], "actions": [{"label",
-    /// "path", "round", "time_ms", "before", "after"}…]}`. Values are their rendered text.
+    /// "path", "round", "time_ms", "before", "after"}…]}`, where an action's run has `"arg"`, `"panicked"`
+    /// and `"changes"` (a list of entries) instead of `"before"` and `"after"`. Values are their rendered
+    /// text.
     pub fn export_json(&self) -> String {
         let mut out = String::from("{\"store\":");
         json_string(&mut out, &self.store_label);
@@ -306,25 +395,44 @@ impl DevTools {
             json_string(&mut out, atom.value());
             out.push('}');
         }
-        out.push_str("],\"actions\":[");
-        for (i, action) in self.actions().iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let millis = action.at.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-            out.push_str("{\"label\":");
-            json_string(&mut out, &action.label);
-            out.push_str(",\"path\":");
-            json_string(&mut out, &action.path);
-            let _ = write!(out, ",\"round\":{},\"time_ms\":{millis},\"before\":", action.round);
-            json_string(&mut out, &action.before);
-            out.push_str(",\"after\":");
-            json_string(&mut out, &action.after);
-            out.push('}');
-        }
-        out.push_str("]}");
+        out.push_str("],\"actions\":");
+        entries_json(&mut out, &self.actions());
+        out.push('}');
         out
     }
+}
+
+/// Appends log entries as a JSON array; an action's run has `arg`, `panicked` and its `changes`
+/// (entries of the same shape) instead of `before` and `after`.
+fn entries_json(out: &mut String, entries: &[LogEntry]) {
+    out.push('[');
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let millis = entry.at.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        out.push_str("{\"label\":");
+        json_string(out, &entry.label);
+        out.push_str(",\"path\":");
+        json_string(out, &entry.path);
+        let _ = write!(out, ",\"round\":{},\"time_ms\":{millis}", entry.round);
+        if entry.is_action() {
+            out.push_str(",\"arg\":");
+            match &entry.arg {
+                Some(arg) => json_string(out, arg),
+                None => out.push_str("null"),
+            }
+            let _ = write!(out, ",\"panicked\":{},\"changes\":", entry.panicked);
+            entries_json(out, &entry.changes);
+        } else {
+            out.push_str(",\"before\":");
+            json_string(out, &entry.before);
+            out.push_str(",\"after\":");
+            json_string(out, &entry.after);
+        }
+        out.push('}');
+    }
+    out.push(']');
 }
 
 impl std::fmt::Debug for DevTools {

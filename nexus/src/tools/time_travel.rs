@@ -11,8 +11,10 @@ use crate::tools::attach::Attachment;
 
 /// Undo/redo for one store instance, independent of every other instance.
 ///
-/// Records each change round of the instance's primitive atoms (one `set`, one writable write, or one
-/// whole `batch`) as one history entry, keeping at most `capacity` entries (the oldest go first).
+/// Records each change round of the instance's primitive atoms (one `set`, one writable write, one
+/// whole `batch`, or one run of an [`Action`](crate::Action)) as one history entry, keeping at most
+/// `capacity` entries (the oldest go first): undo sets back everything one action did. An entry made by
+/// an action is labelled with its name; an action that changed nothing makes no entry.
 ///
 /// Async atoms: a load that finishes is not an entry of its own; its outcome joins the entry that
 /// led to it (the change of a dependency). Undo and redo therefore set back an async atom's `Ready` or
@@ -59,6 +61,8 @@ struct Recorded {
     atom: AtomId,
     name: Arc<str>,
     op: ChangeOp,
+    /// The outermost action run that made it, if any: its id and name (for the entry's label).
+    action: Option<(u64, Arc<str>)>,
     before: Value,
     after: Value,
 }
@@ -72,7 +76,8 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// `SET CLICKS`, or `BATCH SET A, SET B` for a round that changed several atoms.
+    /// `SET CLICKS`; `ADD_TASK` for an action's run; `BATCH SET A, SET B` for a round that changed
+    /// several atoms (an action's changes count as one part, its name).
     pub fn label(&self) -> &str {
         &self.label
     }
@@ -109,6 +114,10 @@ impl Plugin for Recorder {
             atom: change.atom(),
             name: change.name().into(),
             op: change.op(),
+            action: change.action().map(|run| {
+                let run = run.outermost();
+                (run.id(), run.name().into())
+            }),
             before: change.before().shared(),
             after: change.after().shared(),
         };
@@ -140,6 +149,7 @@ impl History {
                     atom: change.atom(),
                     name: change.name().into(),
                     op: ChangeOp::Load,
+                    action: None,
                     before: change.before().shared(),
                     after: after.clone(),
                 }),
@@ -235,13 +245,23 @@ impl TimeTravel {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                // Loads that finished are part of the entry's state, not what the entry did.
-                let labels: Vec<String> = e
-                    .changes
-                    .iter()
-                    .filter(|c| c.op != ChangeOp::Load)
-                    .map(|c| format!("{} {}", c.op, c.name))
-                    .collect();
+                // Loads that finished are part of the entry's state, not what the entry did. An action's
+                // changes are one part, its name.
+                let mut labels: Vec<String> = Vec::new();
+                let mut last_run = None;
+                for c in e.changes.iter().filter(|c| c.op != ChangeOp::Load) {
+                    match &c.action {
+                        Some((run, _)) if last_run == Some(*run) => {}
+                        Some((run, name)) => {
+                            last_run = Some(*run);
+                            labels.push(name.to_string());
+                        }
+                        None => {
+                            last_run = None;
+                            labels.push(format!("{} {}", c.op, c.name));
+                        }
+                    }
+                }
                 let label = if labels.len() == 1 {
                     labels[0].clone()
                 } else {

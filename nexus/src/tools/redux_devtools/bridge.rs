@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value as Json};
 
-use super::history::{History, Recorded, Step};
+use super::history::{join, History, Part, Recorded, Step};
 use super::socket::{Incoming, ScSocket};
 use super::{Note, Options, Shared, JUMPING};
 use crate::core::info::AtomId;
@@ -243,7 +243,20 @@ impl Bridge {
             while let Some(next) = notes.next_if(|n| n.round == round) {
                 group.push(next);
             }
-            let parts: Vec<String> = group.iter().map(|n| format!("{} {}", n.op, n.name)).collect();
+            let mut parts = Vec::new();
+            for note in &group {
+                let change = format!("{} {}", note.op, note.name);
+                let part = match note.action.as_deref().map(crate::graph::observe::ActionRun::outermost) {
+                    Some(run) => Part {
+                        label: run.name().to_owned(),
+                        run: Some(run.id()),
+                        arg: run.arg().map(str::to_owned),
+                        changes: vec![change],
+                    },
+                    None => Part::plain(change),
+                };
+                join(&mut parts, vec![part]);
+            }
             let steps = group
                 .into_iter()
                 .map(|n| Step {
@@ -294,7 +307,7 @@ impl Bridge {
         let Some(store) = self.store.upgrade() else { return };
         let steps = store.held_primitives().into_iter().map(|h| Step { atom: h, before: None }).collect();
         let label = format!("@@nexus/RESYNC ({newly} changes dropped)");
-        self.history.record(None, vec![label], steps, now_ms(SystemTime::now()));
+        self.history.record(None, vec![Part::plain(label)], steps, now_ms(SystemTime::now()));
         if !self.paused {
             self.send_state();
         }

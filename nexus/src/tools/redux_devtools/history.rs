@@ -39,11 +39,41 @@ pub(super) fn to_json(held: &Held) -> Json {
 /// One state of an imported history: its action's label, the typed values, the JSON shown.
 pub(super) type Imported = (String, Vec<(AtomId, Value)>, Map<String, Json>);
 
+/// One part of an action's label: one change (`SET CLICKS`), or the run of a nexus action with its
+/// changes (`ADD_TASK`).
+pub(super) struct Part {
+    pub(super) label: String,
+    /// The outermost action run the part stands for, if it is one.
+    pub(super) run: Option<u64>,
+    /// The run's argument through `Debug`.
+    pub(super) arg: Option<String>,
+    /// The run's changes (`SET NEXT_ID`, …).
+    pub(super) changes: Vec<String>,
+}
+
+impl Part {
+    pub(super) fn plain(label: String) -> Part {
+        Part { label, run: None, arg: None, changes: Vec::new() }
+    }
+}
+
+/// Appends `parts` to `into`; a part of the same action run as the last one (a run whose changes
+/// reached the bridge in two pieces) joins it.
+pub(super) fn join(into: &mut Vec<Part>, parts: Vec<Part>) {
+    for part in parts {
+        match into.last_mut() {
+            Some(last) if last.run.is_some() && last.run == part.run => last.changes.extend(part.changes),
+            _ => into.push(part),
+        }
+    }
+}
+
 struct Entry {
     /// The Redux action id (0: the committed state's `@@INIT`).
     id: u64,
-    /// `SET CLICKS`, or one part per atom changed by one round (shown as `BATCH SET A, SET B`).
-    parts: Vec<String>,
+    /// `SET CLICKS`, or one part per atom changed (or action run) by one round (shown as
+    /// `BATCH SET A, SET B`).
+    parts: Vec<Part>,
     /// The store's change round, for actions made from changes.
     round: Option<u64>,
     at_ms: u64,
@@ -54,14 +84,45 @@ struct Entry {
 
 impl Entry {
     fn init(at_ms: u64, state: Arc<Map<String, Json>>) -> Entry {
-        Entry { id: 0, parts: vec!["@@INIT".to_owned()], round: None, at_ms, steps: Vec::new(), state }
+        Entry {
+            id: 0,
+            parts: vec![Part::plain("@@INIT".to_owned())],
+            round: None,
+            at_ms,
+            steps: Vec::new(),
+            state,
+        }
     }
 
     fn label(&self) -> String {
         match self.parts.as_slice() {
-            [one] => one.clone(),
-            parts => format!("BATCH {}", parts.join(", ")),
+            [one] => one.label.clone(),
+            parts => {
+                let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+                format!("BATCH {}", labels.join(", "))
+            }
         }
+    }
+
+    /// Redux's wrapper around the action: `{"type": label}`, plus, when it holds a nexus action's run,
+    /// `"changes"` (every change's label, in order) and, for one run alone, its `"arg"`.
+    fn perform(&self) -> Json {
+        let mut action = json!({ "type": self.label() });
+        if self.parts.iter().any(|p| p.run.is_some()) {
+            if let [Part { arg: Some(arg), .. }] = self.parts.as_slice() {
+                action["arg"] = json!(arg);
+            }
+            let changes: Vec<&str> = self
+                .parts
+                .iter()
+                .flat_map(|p| match p.run {
+                    Some(_) => p.changes.iter().map(String::as_str).collect::<Vec<_>>(),
+                    None => vec![p.label.as_str()],
+                })
+                .collect();
+            action["changes"] = json!(changes);
+        }
+        json!({ "type": "PERFORM_ACTION", "action": action, "timestamp": self.at_ms })
     }
 }
 
@@ -112,7 +173,7 @@ impl History {
     pub(super) fn record(
         &mut self,
         round: Option<u64>,
-        parts: Vec<String>,
+        parts: Vec<Part>,
         steps: Vec<Step>,
         at_ms: u64,
     ) -> Recorded {
@@ -123,7 +184,7 @@ impl History {
             let mut state = (*self.entries[last].state).clone();
             let values = self.absorb(steps, &mut state);
             let entry = &mut self.entries[last];
-            entry.parts.extend(parts);
+            join(&mut entry.parts, parts);
             entry.steps.extend(values);
             entry.state = Arc::new(state);
             return Recorded::Rewrote;
@@ -231,7 +292,7 @@ impl History {
             let id = i as u64;
             entries.push(Entry {
                 id,
-                parts: vec![label],
+                parts: vec![Part::plain(label)],
                 round: None,
                 at_ms: 0,
                 steps: values,
@@ -258,7 +319,7 @@ impl History {
     /// The whole lifted state, as the `payload` of a `STATE` message.
     pub(super) fn lifted(&self, paused: bool) -> Json {
         let actions: Map<String, Json> =
-            self.entries.iter().map(|e| (e.id.to_string(), perform(&e.label(), e.at_ms))).collect();
+            self.entries.iter().map(|e| (e.id.to_string(), e.perform())).collect();
         let states: Vec<Json> = self.entries.iter().map(|e| json!({ "state": &*e.state })).collect();
         let staged: Vec<u64> = self.entries.iter().map(|e| e.id).collect();
         json!({
@@ -277,16 +338,11 @@ impl History {
     /// The newest action as `(action, state, nextActionId)`, for an `ACTION` message.
     pub(super) fn last_action(&self) -> (Json, Json, u64) {
         let last = self.entries.last().expect("a history always has its committed state");
-        (perform(&last.label(), last.at_ms), Json::Object((*last.state).clone()), last.id + 1)
+        (last.perform(), Json::Object((*last.state).clone()), last.id + 1)
     }
 
     /// The maximum number of states kept, as sent to the monitor.
     pub(super) fn max_age(&self) -> usize {
         self.max_age
     }
-}
-
-/// Redux's wrapper around a dispatched action.
-fn perform(label: &str, at_ms: u64) -> Json {
-    json!({ "type": "PERFORM_ACTION", "action": { "type": label }, "timestamp": at_ms })
 }

@@ -25,6 +25,10 @@
 //! - Every **change as an action**: `SET CLICKS`, `UPDATE TODOS`, `RESET NAME`, `HYDRATE ..`; one `set`,
 //!   one writable write or one whole `batch` is one action (`BATCH SET A, SET B` when it changed several
 //!   atoms). Undo/redo made by a [`TimeTravel`](crate::TimeTravel) show as `RESTORE ..` actions.
+//! - A run of a nexus [`Action`](crate::Action) that changed something is one action named after it,
+//!   with its changes: `{"type": "ADD_TASK", "arg": "(\"Write docs\", None)", "changes": ["SET NEXT_ID",
+//!   "UPDATE TASKS"]}` (`arg` when the argument's type has `Debug`). A run that changed nothing is not
+//!   sent: each entry of the monitor is a state.
 //! - **Jumps** (`JUMP_TO_STATE`, `JUMP_TO_ACTION`, the slider) move the store to that state: primitive
 //!   atoms get back the very values they held, derived atoms recompute, subscribers are notified.
 //!   A change made while the store is in a past state cuts off the later actions, as in Redux.
@@ -182,6 +186,8 @@ pub(crate) struct Note {
     round: u64,
     before: Value,
     after: Value,
+    /// The action run that made the change, if any.
+    action: Option<Arc<crate::graph::observe::ActionRun>>,
 }
 
 thread_local! {
@@ -213,6 +219,7 @@ impl Plugin for Tap {
             round: change.round(),
             before: change.before().shared(),
             after: change.after().shared(),
+            action: change.action_arc(),
         };
         // Counted before the push, so the bridge never takes out more than was put in.
         self.shared.queued.fetch_add(1, Ordering::Relaxed);
