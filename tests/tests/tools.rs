@@ -293,6 +293,9 @@ fn tools_outliving_their_store_do_nothing() {
 /// `Loadable` users read, under its own name and path; its loads logged under that name — never as the
 /// parts it is made of.
 mod async_atom {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use nexus::{AsyncComputed, AtomKind, ChangeOp, DevTools, Loadable, TimeTravel};
 
     use super::{Editor, TEXT};
