@@ -35,6 +35,12 @@ nexus::atom! {
     pub static CLICKS: u64 = 0;
     pub static NAME: String = String::from("anon");
     pub static DOUBLE: u64 = computed(|s| s.get(&CLICKS) * 2);
+    /// Renames and counts the rename: two writes, one action.
+    pub static RENAME: Action<String, u64> = action(|s, name| {
+        s.set(&NAME, name);
+        s.update(&CLICKS, |c| *c += 1);
+        s.get(&CLICKS)
+    });
 }
 
 /// The tests share one server, and a monitor's broadcasts (`START` on `respond`) reach every instance on
@@ -306,6 +312,32 @@ fn the_server_relays_start_state_and_actions_and_a_jump_moves_the_store() {
     let mine = monitor.wait_for("it-counter", 0, |m| m.last().is_some_and(|x| x["type"] == "STOP"));
     assert_eq!(mine.last().unwrap()["id"], socket_id.as_str());
     drop(other_bridge);
+}
+
+#[test]
+fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back() {
+    let _one = exclusive();
+    let mut monitor = Monitor::connect();
+    let (host, port) = server();
+    let store = Counter::new();
+    store.set(&NAME, "ada".to_owned());
+    let bridge = connect(&store, Options::default().host(host).port(port).name("it-action"));
+    assert!(bridge.wait_connected(Duration::from_secs(10)), "{:?}", bridge.status());
+    let seen = monitor.mark();
+    assert_eq!(store.run(&RENAME, "grace".to_owned()), 1);
+    let mine = monitor.wait_for("it-action", seen, |m| actions(m).len() == 1);
+    let action = mine.iter().find(|m| m["type"] == "ACTION").unwrap();
+    assert_eq!(
+        parsed(action, "action")["action"],
+        json!({ "type": "RENAME", "arg": "\"grace\"", "changes": ["SET NAME", "UPDATE CLICKS"] })
+    );
+    assert_eq!(parsed(action, "payload"), json!({ "NAME": "grace", "CLICKS": 1 }));
+    // Jumping to the state before the action sets back everything it did.
+    let socket_id = action["id"].as_str().expect("messages carry the socket id").to_owned();
+    monitor
+        .tell(&socket_id, &json!({ "type": "DISPATCH", "action": { "type": "JUMP_TO_STATE", "index": 0 } }));
+    wait_until("the jump before the action", || store.get(&NAME) == "ada" && store.get(&CLICKS) == 0);
+    drop(bridge);
 }
 
 #[test]
