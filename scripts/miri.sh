@@ -20,7 +20,9 @@ cd "$(dirname "$0")/.."
 # lock) passes `&AtomicI32` where the futex call takes `*mut u32`: those nightlies report UB inside
 # parking_lot_core, not in nexus. parking_lot_core 0.10 passes the pointer Miri wants, but needs rustc 1.95
 # (parking_lot 0.13), above nexus's MSRV (1.85). nightly-2026-08-01 (rustc 1.99.0-nightly ad3d0bc14)
-# installs here with `miri` and `rust-src` and passes. Override with NEXUS_MIRI_TOOLCHAIN to try another.
+# installs here with `miri` and `rust-src` and passes. Checked on 2026-12-04: the newest nightly
+# (2026-10-29, rustc 1.101.0-nightly 92b5b8c87) reports that UB in value_slots.rs with parking_lot 0.12, and
+# passes with parking_lot 0.13. Override with NEXUS_MIRI_TOOLCHAIN to try another.
 toolchain="${NEXUS_MIRI_TOOLCHAIN:-nightly-2026-08-01}"
 if ! cargo "+$toolchain" miri --version >/dev/null 2>&1; then
     echo "== installing $toolchain with miri and rust-src"
