@@ -48,6 +48,42 @@ mod v3 {
     }
 }
 
+/// Two modules that gave their atoms the same `#[name]` (each `atom!` invocation alone is fine).
+mod left {
+    nexus::atom! {
+        #![store(super::Page)]
+        #[name = "count"]
+        pub static COUNT: u32 = 0;
+    }
+}
+
+mod right {
+    nexus::atom! {
+        #![store(super::Page)]
+        #[name = "count"]
+        pub static COUNT: u64 = 0;
+    }
+}
+
+#[test]
+fn two_atoms_with_one_key_are_both_left_out_and_the_key_is_ambiguous() {
+    let store = Page::new();
+    store.set(&left::COUNT, 1);
+    store.set(&right::COUNT, 2);
+    let snap = store.snapshot();
+    assert_eq!(snap.get("count"), None, "carrying one would hydrate its value into the other");
+    let omitted: Vec<_> =
+        snap.omitted().iter().map(|o| (o.key(), o.type_name(), o.reason().clone())).collect();
+    assert_eq!(
+        omitted,
+        [("count", "u32", nexus::OmitReason::SameKey), ("count", "u64", nexus::OmitReason::SameKey)]
+    );
+    let mut snap = Page::new().snapshot();
+    snap.insert("count", serde_json::json!(3));
+    let err = store.hydrate(&snap).expect_err("two atoms answer to `count`");
+    assert_eq!(err.problems(), [HydrateProblem::Ambiguous("count".into())]);
+}
+
 #[test]
 fn a_given_name_is_the_snapshot_key_wherever_the_atom_lives() {
     let store = Page::new();

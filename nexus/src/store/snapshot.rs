@@ -151,6 +151,9 @@ pub enum OmitReason {
     /// The type implements `Serialize` but this value could not be written (e.g. a map whose keys are
     /// not strings): what serde said.
     SerializeFailed(String),
+    /// Another atom this store holds has the same key (two `#[name]`s alike in different modules, or two
+    /// live `Atom::named_serde` atoms of one name): neither is carried. Give each a name of its own.
+    SameKey,
     /// A run-time atom made with [`Atom::named`](crate::Atom::named), which records no JSON conversion
     /// (make it with [`Atom::named_serde`](crate::Atom::named_serde) to carry it).
     NamedWithoutSerde,
@@ -187,6 +190,7 @@ impl fmt::Display for Omitted {
         match reason {
             OmitReason::NotSerialize => write!(f, "its type does not implement `Serialize`"),
             OmitReason::SerializeFailed(message) => write!(f, "serialising its value failed: {message}"),
+            OmitReason::SameKey => write!(f, "another atom of this store has the same key"),
             OmitReason::NamedWithoutSerde => {
                 write!(f, "it was made with `Atom::named`, not `Atom::named_serde`")
             }
@@ -211,8 +215,8 @@ pub enum HydrateProblem {
     UnknownAtom(String),
     /// The atom is derived: only primitive atoms are hydrated.
     NotPrimitive(String),
-    /// Several live run-time atoms of this store type have this name (`Atom::named_serde`), or several
-    /// declared atoms list it as an alias.
+    /// Several atoms this store type can hold answer to this key: declared atoms whose `#[name]` is the
+    /// same, live run-time atoms of one name (`Atom::named_serde`), or atoms that list it as an alias.
     Ambiguous(String),
     /// Two keys of the snapshot name one atom (a key and an `#[alias]` of it, or two spellings of one
     /// family member's key).
@@ -322,7 +326,7 @@ enum Found {
 /// Where hydration looks a key up: declared atoms by key and by alias, declared families by key and
 /// by alias.
 struct Keys {
-    declared: HashMap<Arc<str>, Entry>,
+    declared: HashMap<Arc<str>, Vec<Entry>>,
     aliases: HashMap<&'static str, Vec<Entry>>,
     families: HashMap<String, Vec<&'static dyn FamilyEntry>>,
 }
@@ -334,7 +338,7 @@ impl Keys {
         for entry in catalog::usable_in::<S>() {
             let core = entry.def.core();
             if let Ok(Some(key)) = core.snapshot_key() {
-                declared.insert(key, entry);
+                declared.entry(key).or_insert_with(Vec::new).push(entry);
             }
             for alias in core.aliases() {
                 aliases.entry(alias).or_default().push(entry);
@@ -354,8 +358,10 @@ impl Keys {
     /// The atom `path` names: a declared atom's key, a named run-time atom, a declared async atom, a
     /// declared atom's alias, or a member of a declared family (in that order: a key wins over an alias).
     fn find<'p, S: Owner>(&self, path: &'p str) -> Result<Lookup<'p>, HydrateProblem> {
-        if let Some(entry) = self.declared.get(path) {
-            return Ok(Lookup::Atom(Target::Declared(*entry)));
+        match self.declared.get(path).map(Vec::as_slice) {
+            Some([entry]) => return Ok(Lookup::Atom(Target::Declared(*entry))),
+            Some([_, _, ..]) => return Err(HydrateProblem::Ambiguous(path.to_owned())),
+            _ => {}
         }
         let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
         let mut found: Vec<Target> = named::find(owners[0], path)
@@ -403,7 +409,8 @@ impl StoreShared {
         let live = loads::live();
         let outcomes: HashSet<*const ()> = live.iter().map(|a| def_addr(a.outcome().handle.def())).collect();
         let st = self.read();
-        let mut values = BTreeMap::new();
+        // Key → every atom carried under it, with its type: two with one key are both left out below.
+        let mut carried: BTreeMap<String, Vec<(&'static str, serde_json::Value)>> = BTreeMap::new();
         let mut omitted = Vec::new();
         for node in st.nodes.iter().filter(|n| n.is_live()) {
             if node.proxy || node.is_derived() {
@@ -427,7 +434,7 @@ impl StoreShared {
             };
             let reason = match def.encode_json(value) {
                 Some(Ok(json)) => {
-                    values.insert(key.to_string(), json);
+                    carried.entry(key.to_string()).or_default().push((def.type_name(), json));
                     continue;
                 }
                 Some(Err(message)) => OmitReason::SerializeFailed(message),
@@ -446,11 +453,24 @@ impl StoreShared {
             let Some((path, owner)) = atom.declared() else { continue };
             if owners.contains(&owner) {
                 if let Some(json) = atom.encode(self) {
-                    values.insert(path.to_string(), json);
+                    let type_name = atom.outcome().handle.def().type_name();
+                    carried.entry(path.to_string()).or_default().push((type_name, json));
                 } else if let Some(type_name) = atom.unserializable(self) {
                     let reason = OmitReason::NotSerialize;
                     omitted.push(Omitted { key: path.to_string(), type_name: type_name.to_owned(), reason });
                 }
+            }
+        }
+        let mut values = BTreeMap::new();
+        for (key, mut atoms) in carried {
+            if atoms.len() == 1 {
+                values.insert(key, atoms.pop().expect("one atom").1);
+                continue;
+            }
+            // Carrying one would give the other's value to it on hydration: carry neither, say so.
+            for (type_name, _) in atoms {
+                let reason = OmitReason::SameKey;
+                omitted.push(Omitted { key: key.clone(), type_name: type_name.to_owned(), reason });
             }
         }
         omitted.sort_by(|a, b| a.key.cmp(&b.key));
