@@ -39,7 +39,8 @@ use crate::store::named::{self, Named};
 /// atoms without a name (`Atom::new`: no key another process could match) are never carried. Every other
 /// atom the instance holds is either in [`values`](Snapshot::values) or in
 /// [`omitted`](Snapshot::omitted) with the reason: its type lacks `Serialize`, serialising the value
-/// failed, or it is a member of a family whose key type lacks `Serialize`. Nothing vanishes silently; a
+/// failed, it is a member of a family whose key type lacks `Serialize`, or another atom the store holds
+/// has the same key (two `#[name]`s alike in different modules). Nothing vanishes silently; a
 /// [`DevTools`](crate::DevTools) attached to the store also warns, once per atom.
 ///
 /// ```
