@@ -363,7 +363,7 @@ fn a_loaded_async_atom_whose_type_lacks_serialize_is_listed_as_omitted() {
 #[test]
 fn an_async_atom_of_another_store_type_hides_no_atom_from_a_snapshot() {
     // Two fresh store types: the async atom's parts and `KEPT` take the first ids of their own owners,
-    // which are equal. A snapshot tells atoms by definition, not by id.
+    // which are equal. Atoms are told apart by definition, not by id.
     nexus::store! {
         pub struct Loader;
         pub struct Plain;
@@ -379,6 +379,11 @@ fn an_async_atom_of_another_store_type_hides_no_atom_from_a_snapshot() {
     let loader = Loader::new();
     assert_eq!(futures::executor::block_on(loader.load(&FETCHED)).expect("loads"), 1);
     let plain = Plain::new();
+    let devtools = DevTools::attach(&plain);
     plain.set(&KEPT, 5);
     assert_eq!(plain.snapshot().get("ssr::KEPT"), Some(&serde_json::json!(5)));
+    // Nor from the registry and the inspector, which leave out async atoms' inner parts.
+    assert_eq!(plain.atoms().len(), 1, "{plain:?}");
+    assert!(plain.find("KEPT").is_some());
+    assert_eq!(devtools.atoms().len(), 1);
 }

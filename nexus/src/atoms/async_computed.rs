@@ -442,8 +442,8 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
         self.outcome.__atom()
     }
 
-    fn parts(&self) -> [crate::core::info::AtomId; 2] {
-        [self.outcome.__atom().id, self.request().__atom().id]
+    fn parts(&self) -> [AtomRef<'_>; 2] {
+        [self.outcome.__atom(), self.request().__atom()]
     }
 
     fn begin_adopt(&self, store: &StoreShared, outcome: &crate::core::value_slot::Value) -> bool {

@@ -109,7 +109,7 @@ impl StoreShared {
         let mut out: Vec<(u64, AtomInfo, String)> = Vec::new();
         for l in 0..u32::try_from(st.nodes.len()).expect("fewer than u32::MAX nodes") {
             let node = &st.nodes[l as usize];
-            if !node.is_live() || node.proxy || hidden.contains(&node.id) {
+            if !node.is_live() || node.proxy || hidden.contains(&node.def) {
                 continue;
             }
             let Some(info) = st.info(l, (self.id, self.name)) else { continue };
@@ -134,7 +134,7 @@ impl StoreShared {
         let hidden = crate::store::loads::hidden_parts();
         let st = self.read();
         let mut infos: Vec<(u64, AtomInfo)> = (0..st.nodes.len())
-            .filter(|&l| st.nodes[l].is_live() && !hidden.contains(&st.nodes[l].id))
+            .filter(|&l| st.nodes[l].is_live() && !hidden.contains(&st.nodes[l].def))
             .filter_map(|l| {
                 let l = u32::try_from(l).expect("fewer than u32::MAX nodes");
                 Some((st.node(l).seq, st.info(l, (self.id, self.name))?))
@@ -147,7 +147,7 @@ impl StoreShared {
     /// How many atoms [`atoms`](Self::atoms) lists (the store's `Debug` shows it).
     pub(crate) fn len(&self) -> usize {
         let hidden = crate::store::loads::hidden_parts();
-        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy && !hidden.contains(&n.id)).count()
+        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy && !hidden.contains(&n.def)).count()
     }
 }
 

@@ -224,7 +224,7 @@ pub(crate) trait Pending: Send + Sync {
 
     /// The atoms this one is made of besides the one users read (its outcome and its request): the
     /// registry and the tools' inspector leave them out, so that the atom is listed once, as its value.
-    fn parts(&self) -> [AtomId; 2];
+    fn parts(&self) -> [crate::graph::access::AtomRef<'_>; 2];
 
     /// `store` is about to be set to `outcome` (time travel, or hydration): whether that outcome (a
     /// finished load) will be the one of the load its dependencies then ask for, with no fetch.
@@ -271,8 +271,29 @@ pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dy
 }
 
 /// The parts of every live async atom that users do not read (see [`Pending::parts`]).
-pub(crate) fn hidden_parts() -> std::collections::HashSet<AtomId> {
-    live().iter().flat_map(|atom| atom.parts()).collect()
+pub(crate) fn hidden_parts() -> HiddenParts {
+    let live = live();
+    let defs = live.iter().flat_map(|atom| atom.parts()).map(|part| def_addr(part.handle.def())).collect();
+    HiddenParts { _live: live, defs }
+}
+
+/// What [`hidden_parts`] found, told by definition: ids are unique only among one owner's atoms, so an
+/// async atom of another store type may share its parts' ids with atoms of this one.
+pub(crate) struct HiddenParts {
+    /// Holds the atoms, so that no other definition takes one of their places meanwhile.
+    _live: Vec<Arc<dyn Pending>>,
+    defs: std::collections::HashSet<*const ()>,
+}
+
+impl HiddenParts {
+    /// Whether the node of `def` is one of the hidden parts.
+    pub(crate) fn contains(&self, def: &crate::graph::def::NodeDef) -> bool {
+        def.live().is_some_and(|d| self.defs.contains(&def_addr(d)))
+    }
+}
+
+fn def_addr(def: &dyn crate::graph::def::ErasedDef) -> *const () {
+    std::ptr::from_ref(def).cast::<()>()
 }
 
 /// Every live async atom.
