@@ -188,14 +188,14 @@ pub use nexus_macros::store;
 /// # Options
 /// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
 /// - `#[name = "clicks"]`: the registry name (default: the identifier); the path stays `module::IDENT`.
-///   For an action: the name tools show its runs under. For a primitive atom or a family it is also the
-///   snapshot key (feature `serde`; what persistence keys the atom by), in place of `module::IDENT`, so
-///   that moving the atom to another module keeps saved snapshots valid (a family's members:
-///   `clicks[key]`). Async atoms keep `module::NAME`.
-/// - `#[alias = "old::PATH"]` (repeatable) on a primitive atom or a family: an old snapshot key that
-///   `store.hydrate` also accepts for it (the `module::IDENT` before a move, the name before a
-///   rename). A key always wins over another atom's alias; an alias two atoms share is reported as
-///   ambiguous; a snapshot holding both the key and an alias of one atom is refused.
+///   For an action: the name tools show its runs under. For a primitive atom, an async atom or a family
+///   it is also the snapshot key (feature `serde`; what persistence keys the atom by), in place of
+///   `module::IDENT`, so that moving the atom to another module keeps saved snapshots valid (a family's
+///   members: `clicks[key]`).
+/// - `#[alias = "old::PATH"]` (repeatable) on a primitive atom, an async atom or a family: an old
+///   snapshot key that `store.hydrate` also accepts for it (the `module::IDENT` before a move, the name
+///   before a rename). A key always wins over another atom's alias; an alias two atoms share is
+///   reported as ambiguous; a snapshot holding both the key and an alias of one atom is refused.
 /// - `#[capacity = 10_000]` on a family: keep at most that many keys, evicting the least recently used.
 /// - `///` docs, `#[cfg]` and lint attributes are forwarded to the static, whose generated docs also say
 ///   its kind and owner.
@@ -247,7 +247,7 @@ pub use nexus_macros::store;
 /// Each on the offending tokens: a non-`static` item (``expected `static` ``), `static mut`, a missing type
 /// or initializer, a duplicate atom or registry name, an unknown inner attribute, a malformed
 /// `store(..)`/`name`/`capacity`/`alias`, `capacity` on a non-family, a family key without a type
-/// annotation, `alias` on an atom snapshots do not carry by key (derived, async, action), an empty or
+/// annotation, `alias` on an atom snapshots do not carry by key (derived, action), an empty or
 /// duplicate alias, an alias that is the atom's own `#[name]` or another item's `#[name]` or alias, an
 /// action whose function does not take two parameters (`|s, arg|`) or whose type is not
 /// `Action<Arg>`/`Action<Arg, Output>`,

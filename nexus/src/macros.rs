@@ -78,16 +78,17 @@ macro_rules! __nexus_declare_action {
     }};
 }
 
-/// A declared async atom: `(owner, value type, registry name, identifier, function)`; the function reads
+/// A declared async atom: `(owner, value type, names, identifier, function)` (`names` as for
+/// `declare_primitive!`); the function reads
 /// dependencies through `s` and returns a future of `Result<value, E>`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_async {
-    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $load:expr) => {{
+    ($owner:ty, $ty:ty, $names:expr, $ident:ident, $load:expr) => {{
         // The owner check, once, on the user's tokens (as for every declared atom).
         const _: $crate::__private::OwnerInfo = $crate::__private::OwnerInfo::of::<$owner>();
         static __NEXUS_DECL: $crate::__private::AsyncDecl<$ty, $owner> = $crate::__private::AsyncDecl::new(
-            $name,
+            $names,
             ::core::module_path!(),
             // No turbofish: the owner and type come from `s` and the result, so that the compiler blames
             // the user's function (not this call) for an error type it refuses.

@@ -34,6 +34,10 @@ mod v2 {
         pub static TWIN: u8 = 0;
         #[name = "winner"]
         pub static WINNER: u8 = 0;
+        /// An async atom keyed by its name too; it was once `names::MEMBERS`.
+        #[name = "members"]
+        #[alias = "names::MEMBERS"]
+        pub static MEMBERS: u32 = async_computed(|_s| async { Ok::<_, std::fmt::Error>(3) });
     }
 }
 
@@ -94,6 +98,28 @@ fn a_given_name_is_the_snapshot_key_wherever_the_atom_lives() {
     let keys: Vec<&str> = snap.values().keys().map(String::as_str).collect();
     assert_eq!(keys, ["names::v2::PROFILE", "settings", "todo[1]"]);
     assert_eq!(store.find("settings").expect("registered").path(), "names::v2::SETTINGS");
+}
+
+#[test]
+fn an_async_atoms_name_is_its_key_and_its_alias_hydrates() {
+    let server = Page::new();
+    assert_eq!(futures::executor::block_on(server.load(&v2::MEMBERS)).expect("loads"), 3);
+    let snap = server.snapshot();
+    assert_eq!(snap.get("members"), Some(&serde_json::json!(3)));
+    assert_eq!(snap.get("names::v2::MEMBERS"), None);
+
+    let mut old = Page::new().snapshot();
+    old.insert("names::MEMBERS", serde_json::json!(7));
+    let client = Page::new();
+    client.hydrate(&old).expect("the old key is an alias");
+    assert_eq!(client.get(&v2::MEMBERS), nexus::Loadable::Ready(7), "hydrated, not loaded");
+
+    old.insert("members", serde_json::json!(8));
+    let err = Page::new().hydrate(&old).expect_err("its key and its alias");
+    assert_eq!(
+        err.problems(),
+        [HydrateProblem::Duplicate { path: "names::MEMBERS".into(), first: "members".into() }]
+    );
 }
 
 #[test]

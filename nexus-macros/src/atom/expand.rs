@@ -31,7 +31,10 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         ),
         Kind::Async(load) => (
             quote!(::nexus::AsyncComputed<#ty, #owner_tokens>),
-            quote!(::nexus::__private::declare_async!(#owner_tokens, #ty, #name, #ident, #load)),
+            {
+                let names = names(atom);
+                quote!(::nexus::__private::declare_async!(#owner_tokens, #ty, #names, #ident, #load))
+            },
             "Async atom (loads its value with a future; reads see a `nexus::Loadable`)".to_owned(),
         ),
         Kind::Writable { read, write, arg } => {

@@ -22,7 +22,7 @@ use crate::atoms::async_decl::{boxed_load, AsyncDecl};
 use crate::atoms::async_outcome::Outcome;
 use crate::atoms::def::{Body, Def, Init, ReadFn};
 use crate::atoms::handle::{Atom, Computed};
-use crate::core::info::StoreId;
+use crate::core::info::{Names, StoreId};
 use crate::core::loadable::{IntoLoadError, LoadError, Loadable};
 use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
@@ -99,6 +99,9 @@ pub(crate) struct Inner<T: 'static, S: 'static> {
     request: OnceLock<Computed<u64, S>>,
     outcome: Atom<Outcome<T>, S>,
     value: OnceLock<Computed<Loadable<T>, S>>,
+    /// A declared atom's names (its snapshot key: `#[name]` if given; its `#[alias]`es).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    declared_names: OnceLock<Names>,
     /// Each store's current load.
     slots: Mutex<Vec<Slot<T>>>,
 }
@@ -173,7 +176,9 @@ where
         self.inner.get_or_init(|| {
             let parts =
                 Parts { ops: (self.ops)(), loadable_ops: (self.loadable_ops)(), name: Some(self.name) };
-            Inner::build(Box::new(self.make), parts, self.module)
+            let inner = Inner::build(Box::new(self.make), parts, self.module);
+            let _ = inner.declared_names.set(self.names);
+            inner
         })
     }
 }
@@ -214,6 +219,7 @@ where
             request: OnceLock::new(),
             outcome,
             value: OnceLock::new(),
+            declared_names: OnceLock::new(),
             slots: Mutex::new(Vec::new()),
         });
         let weak = Arc::downgrade(&inner);
@@ -401,7 +407,17 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     #[cfg(feature = "serde")]
     fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)> {
         let core = self.value().__atom().handle.def().core();
-        core.has_stable_path().then(|| (core.path(), std::any::TypeId::of::<S>()))
+        let key = match self.declared_names.get() {
+            // `#[name]` is the key, wherever the atom is declared (as for primitive atoms).
+            Some(names) if names.given => Arc::from(names.name),
+            _ => core.has_stable_path().then(|| core.path())?,
+        };
+        Some((key, std::any::TypeId::of::<S>()))
+    }
+
+    #[cfg(feature = "serde")]
+    fn aliases(&self) -> &'static [&'static str] {
+        self.declared_names.get().map_or(&[], |names| names.aliases)
     }
 
     #[cfg(feature = "serde")]

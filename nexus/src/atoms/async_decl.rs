@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
 use crate::atoms::async_computed::Inner;
+use crate::core::info::Names;
 use crate::core::loadable::{IntoLoadError, Loadable};
 use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
@@ -16,6 +17,8 @@ use crate::store::loads::{DeclaredAsync, LoadFuture, MakePending};
 #[doc(hidden)]
 pub struct AsyncDecl<T: 'static, S: 'static> {
     pub(crate) name: &'static str,
+    /// Its names as `atom!` wrote them: `#[name]` (the snapshot key, if given) and `#[alias]`.
+    pub(crate) names: Names,
     pub(crate) module: &'static str,
     pub(crate) make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
     /// What the declaration site detected of `T` (its JSON functions carry loaded values in snapshots).
@@ -29,13 +32,13 @@ pub struct AsyncDecl<T: 'static, S: 'static> {
 impl<T, S> AsyncDecl<T, S> {
     /// The definition of the declared async atom `module::name`.
     pub const fn new(
-        name: &'static str,
+        names: Names,
         module: &'static str,
         make: fn(&mut Reader<'_, S>) -> LoadFuture<T>,
         ops: fn() -> ValueOps<T>,
         loadable_ops: fn() -> ValueOps<Loadable<T>>,
     ) -> Self {
-        AsyncDecl { name, module, make, ops, loadable_ops, inner: OnceLock::new() }
+        AsyncDecl { name: names.name, names, module, make, ops, loadable_ops, inner: OnceLock::new() }
     }
 }
 

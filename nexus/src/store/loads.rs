@@ -204,6 +204,10 @@ pub(crate) trait Pending: Send + Sync {
     #[cfg(feature = "serde")]
     fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)>;
 
+    /// A declared async atom's old snapshot keys (`#[alias]`), which hydration also accepts.
+    #[cfg(feature = "serde")]
+    fn aliases(&self) -> &'static [&'static str];
+
     /// The value loaded in `store` as JSON, if this store holds the atom, it is `Ready` and its type is
     /// `Serialize`.
     #[cfg(feature = "serde")]
@@ -266,7 +270,10 @@ pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dy
     MADE.call_once(|| inventory::iter::<DeclaredAsync>.into_iter().for_each(|d| d.0.make()));
     live()
         .into_iter()
-        .filter(|a| a.declared().is_some_and(|(p, o)| &*p == path && owners.contains(&o)))
+        .filter(|a| {
+            a.declared()
+                .is_some_and(|(p, o)| (&*p == path || a.aliases().contains(&path)) && owners.contains(&o))
+        })
         .collect()
 }
 

@@ -569,15 +569,14 @@ impl StoreShared {
                 problems.push(HydrateProblem::NotPrimitive(path.clone()));
                 continue;
             }
-            if let Target::Declared(entry) = &target {
-                let key = entry
-                    .def
-                    .core()
-                    .snapshot_key()
-                    .ok()
-                    .flatten()
-                    .map_or_else(String::new, |k| k.to_string());
-                if !once(&mut problems, key, path) {
+            // An atom reached by key or by alias: one value for it.
+            let key = match &target {
+                Target::Declared(entry) => entry.def.core().snapshot_key().ok().flatten(),
+                Target::Async(atom) => atom.declared().map(|(key, _)| key),
+                Target::Named(_) | Target::Member(_) => None,
+            };
+            if let Some(key) = key {
+                if !once(&mut problems, key.to_string(), path) {
                     continue;
                 }
             }
