@@ -189,9 +189,9 @@ pub use nexus_macros::store;
 /// - `#[store(Other)]` on an item: its owner, overriding `#![store(..)]`.
 /// - `#[name = "clicks"]`: the registry name (default: the identifier); the path stays `module::IDENT`.
 ///   For an action: the name tools show its runs under. For a primitive atom, an async atom or a family
-///   it is also the snapshot key (feature `serde`; what persistence keys the atom by), in place of
-///   `module::IDENT`, so that moving the atom to another module keeps saved snapshots valid (a family's
-///   members: `clicks[key]`).
+///   (`family(..)`, `family_async(..)`) it is also the snapshot key (feature `serde`: the key to store
+///   the atom under outside the process), in place of `module::IDENT`, so that moving the atom to
+///   another module keeps saved snapshots valid (a family's members: `clicks[key]`, the key as JSON).
 /// - `#[alias = "old::PATH"]` (repeatable) on a primitive atom, an async atom or a family: an old
 ///   snapshot key that `store.hydrate` also accepts for it (the `module::IDENT` before a move, the name
 ///   before a rename). A key always wins over another atom's alias; an alias two atoms share is

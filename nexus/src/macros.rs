@@ -101,19 +101,26 @@ macro_rules! __nexus_declare_async {
     }};
 }
 
-/// A declared async family: `(owner, key type, value type, registry name, capacity, function)`.
+/// A declared async family: `(owner, key type, value type, names, identifier, capacity, function)` —
+/// `names` as for `declare_primitive!`, the identifier to submit the family to the catalogue that
+/// hydration makes members from (as for `family(..)`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_async_family {
-    ($owner:ty, $key:ty, $ty:ty, $name:expr, $capacity:expr, $load:expr) => {
+    ($owner:ty, $key:ty, $ty:ty, $names:expr, $ident:ident, $capacity:expr, $load:expr) => {{
+        $crate::__private::register_family!($ident);
         $crate::AsyncFamily::<$key, $ty, $owner>::__declare(
-            $name,
+            $names,
             ::core::module_path!(),
             |k, s| $crate::__private::async_family_load($load, k, s),
-            ($crate::__private::value_ops!($ty), $crate::__private::value_ops!($crate::Loadable<$ty>)),
+            (
+                $crate::__private::value_ops!($ty),
+                $crate::__private::value_ops!($crate::Loadable<$ty>),
+                $crate::__private::value_ops!($key),
+            ),
             $capacity,
         )
-    };
+    }};
 }
 
 /// A declared family: `(Family, owner, key type, value type, names, identifier, capacity, init function)`
@@ -375,8 +382,9 @@ macro_rules! __nexus_impl_store {
     };
 }
 
-/// Submits the declared family `$ident` to the catalogue of families (feature `serde`: hydration makes
-/// members of families this process never used), or nothing without the feature.
+/// Submits the declared family `$ident` (`family(..)` or `family_async(..)`) to the catalogue of families
+/// (feature `serde`: hydration makes members of families this process never used), or nothing without
+/// the feature.
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 #[macro_export]

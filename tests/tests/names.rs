@@ -38,6 +38,13 @@ mod v2 {
         #[name = "members"]
         #[alias = "names::MEMBERS"]
         pub static MEMBERS: u32 = async_computed(|_s| async { Ok::<_, std::fmt::Error>(3) });
+        /// An async family keyed by its name too (members `scores[2]`); it was once `names::SCORES`.
+        #[name = "scores"]
+        #[alias = "names::SCORES"]
+        pub static SCORES: u32 = family_async(|id: &u32, _s| {
+            let id = *id;
+            async move { Ok::<_, String>(id * 10) }
+        });
     }
 }
 
@@ -58,6 +65,9 @@ mod left {
         #![store(super::Page)]
         #[name = "count"]
         pub static COUNT: u32 = 0;
+        /// A family named like `right::ROWS`: hydrate cannot tell their members apart.
+        #[name = "rows"]
+        pub static ROWS: u32 = family(|_row: &u8| 0);
     }
 }
 
@@ -66,6 +76,11 @@ mod right {
         #![store(super::Page)]
         #[name = "count"]
         pub static COUNT: u64 = 0;
+        #[name = "rows"]
+        pub static ROWS: u32 = family_async(|row: &u8, _s| {
+            let row = u32::from(*row);
+            async move { Ok::<_, String>(row) }
+        });
     }
 }
 
@@ -271,4 +286,67 @@ fn atom_keys_are_returned_the_same_way_everywhere() {
     let from_store: nexus::AtomKey = store.key(&TITLE);
     let from_info: nexus::AtomKey = store.find("TITLE").expect("registered").key();
     assert_eq!(from_store, from_info);
+}
+
+#[test]
+fn a_key_another_declared_atom_shares_is_left_out_even_when_only_one_is_held() {
+    let store = Page::new();
+    store.set(&left::COUNT, 1);
+    let snap = store.snapshot();
+    assert_eq!(snap.get("count"), None, "hydrate could not tell `left::COUNT` from `right::COUNT`");
+    let omitted: Vec<_> =
+        snap.omitted().iter().map(|o| (o.key(), o.type_name(), o.reason().clone())).collect();
+    assert_eq!(omitted, [("count", "u32", nexus::OmitReason::SameKey)]);
+    Page::new().hydrate(&snap).expect("a snapshot holds no key its own hydrate refuses");
+}
+
+#[test]
+fn devtools_warn_once_per_atom_even_when_two_atoms_share_a_key() {
+    let store = Page::new();
+    let tools = DevTools::attach(&store);
+    store.set(&left::COUNT, 1);
+    store.set(&right::COUNT, 2);
+    let _ = store.snapshot();
+    let _ = store.snapshot();
+    let warnings: Vec<_> = tools.warnings().iter().map(|w| w.atom().to_owned()).collect();
+    assert_eq!(warnings, ["count", "count"], "one warning for each of the two atoms");
+}
+
+#[test]
+fn an_async_familys_name_keys_its_members_and_its_alias_hydrates() {
+    let server = Page::new();
+    assert_eq!(futures::executor::block_on(server.load(&v2::SCORES.at(2))).expect("loads"), 20);
+    let snap = server.snapshot();
+    assert_eq!(snap.values().keys().collect::<Vec<_>>(), ["scores[2]"]);
+
+    let mut old = Page::new().snapshot();
+    old.insert("names::SCORES[3]", serde_json::json!(7));
+    let client = Page::new();
+    client.hydrate(&old).expect("the family's old key is an alias");
+    assert_eq!(client.get(&v2::SCORES.at(3)), nexus::Loadable::Ready(7), "hydrated, not loaded");
+
+    old.insert("scores[3]", serde_json::json!(8));
+    let err = Page::new().hydrate(&old).expect_err("one member under its key and its alias");
+    assert_eq!(
+        err.problems(),
+        [HydrateProblem::Duplicate { path: "scores[3]".into(), first: "names::SCORES[3]".into() }]
+    );
+}
+
+#[test]
+fn members_of_two_families_with_one_name_are_left_out_even_when_one_family_is_used() {
+    let store = Page::new();
+    store.set(&left::ROWS.at(1), 5);
+    let snap = store.snapshot();
+    assert_eq!(snap.get("rows[1]"), None, "hydrate could not tell which family `rows[1]` is of");
+    let omitted: Vec<_> = snap.omitted().iter().map(|o| (o.key(), o.reason().clone())).collect();
+    assert_eq!(omitted, [("rows[1]", nexus::OmitReason::SameKey)]);
+    Page::new().hydrate(&snap).expect("a snapshot holds no key its own hydrate refuses");
+
+    let store = Page::new();
+    assert_eq!(futures::executor::block_on(store.load(&right::ROWS.at(2))).expect("loads"), 2);
+    let snap = store.snapshot();
+    let omitted: Vec<_> = snap.omitted().iter().map(|o| (o.key(), o.reason().clone())).collect();
+    assert_eq!(omitted, [("rows[2]", nexus::OmitReason::SameKey)], "an async family's member too");
+    assert!(snap.is_empty(), "{snap:?}");
 }

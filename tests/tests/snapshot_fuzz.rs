@@ -575,6 +575,8 @@ fn actual_problems(err: &HydrateError, store_name: &str) -> Vec<Expected> {
                 assert!(!message.is_empty(), "a decode problem says why: {p:?}");
                 ("decode", path.clone())
             }
+            // `HydrateProblem` is non-exhaustive: a new kind of problem needs a place in the oracle.
+            other => panic!("a problem the oracle does not know: {other:?}"),
         })
         .collect();
     problems.sort();
@@ -758,6 +760,7 @@ fn check_error_text(err: &HydrateError) -> Result<(), String> {
                 paths.push(path.clone());
                 path
             }
+            other => return Err(format!("a problem this check does not know: {other:?}")),
         };
         if !p.to_string().contains(named.as_str()) || !text.contains(named.as_str()) {
             return Err(format!("the problem {p:?} is not named in {text:?}"));

@@ -387,3 +387,63 @@ fn an_async_atom_of_another_store_type_hides_no_atom_from_a_snapshot() {
     assert!(plain.find("KEPT").is_some());
     assert_eq!(devtools.atoms().len(), 1);
 }
+
+/// How many times a `PROFILE` member's future ran (a hydrated member must not run it).
+static PROFILE_FETCHES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+nexus::atom! {
+    #![store(Request)]
+    /// Profiles by (team, login): members are carried as `profile[[1,"ada"]]` — the family's
+    /// `#[name]`, then the key as JSON (its `Debug`, `(1, "ada")`, is no key another process reads).
+    #[name = "profile"]
+    pub static PROFILE: String = family_async(|key: &(u8, String), _s| {
+        let (team, login) = key.clone();
+        async move {
+            PROFILE_FETCHES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok::<_, String>(format!("{login}@{team}"))
+        }
+    });
+    /// A key type serde cannot write: loaded members are omitted, and said so.
+    pub static SESSION: u32 = family_async(|conn: &ConnKey, _s| {
+        let n = conn.0;
+        async move { Ok::<_, String>(n) }
+    });
+}
+
+#[test]
+fn a_loaded_async_family_member_hydrates_into_a_store_that_never_made_it_without_loading() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let key = (1, "ada".to_owned());
+    let server = Request::new();
+    let loaded = futures::executor::block_on(server.load(&PROFILE.at(key.clone())));
+    assert_eq!(loaded.expect("loads"), "ada@1");
+    let snap = server.snapshot();
+    assert_eq!(snap.values().keys().collect::<Vec<_>>(), [r#"profile[[1,"ada"]]"#], "{snap:?}");
+    assert_eq!(snap.get(r#"profile[[1,"ada"]]"#), Some(&serde_json::json!("ada@1")));
+    assert!(snap.omitted().is_empty(), "{:?}", snap.omitted());
+    // As in the client's process: no store holds the member and the family has never made it.
+    drop(server);
+    assert!(PROFILE.remove(&key));
+    let text = serde_json::to_string(&snap).expect("serialises");
+
+    let fetches = PROFILE_FETCHES.load(SeqCst);
+    let client = Request::new();
+    client.hydrate(&serde_json::from_str(&text).expect("reads back")).expect("the member is made");
+    assert_eq!(client.get(&PROFILE.at(key.clone())), nexus::Loadable::Ready("ada@1".to_owned()));
+    futures::executor::block_on(client.settled());
+    assert_eq!(client.get(&PROFILE.at(key)), nexus::Loadable::Ready("ada@1".to_owned()));
+    assert_eq!(PROFILE_FETCHES.load(SeqCst), fetches, "hydrated, not loaded again");
+}
+
+#[test]
+fn a_loaded_async_family_member_whose_key_lacks_serialize_is_listed_as_omitted() {
+    let store = Request::new();
+    assert_eq!(futures::executor::block_on(store.load(&SESSION.at(ConnKey(4)))).expect("loads"), 4);
+    let snap = store.snapshot();
+    assert!(snap.is_empty(), "no key another process could read: {snap:?}");
+    let omitted: Vec<_> =
+        snap.omitted().iter().map(|o| (o.key(), o.type_name(), o.reason().clone())).collect();
+    let reason = OmitReason::KeyNotSerialize { key_type: "ssr::ConnKey".into() };
+    assert_eq!(omitted, [("ssr::SESSION[ConnKey(4)]", "u32", reason)]);
+    Request::new().hydrate(&snap).expect("omitted atoms are no problem");
+}

@@ -74,8 +74,9 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             quote!(::nexus::AsyncFamily<#key, #ty, #owner_tokens>),
             {
                 let cap = capacity_tokens(capacity.as_ref());
+                let names = names(atom);
                 quote!(
-                    ::nexus::__private::declare_async_family!(#owner_tokens, #key, #ty, #name, #cap, #load)
+                    ::nexus::__private::declare_async_family!(#owner_tokens, #key, #ty, #names, #ident, #cap, #load)
                 )
             },
             family_text("Async atom family", key, capacity.as_ref()),

@@ -180,12 +180,12 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
         Some(kind) if ok => kind,
         _ => return None,
     };
-    if !matches!(kind, Kind::Primitive(_) | Kind::Async(_) | Kind::Family { .. }) {
+    if !matches!(kind, Kind::Primitive(_) | Kind::Async(_) | Kind::Family { .. } | Kind::AsyncFamily { .. }) {
         for alias in aliases.drain(..) {
             errors.push_spanned(
                 alias,
-                "`alias` applies to the atoms snapshots carry by key: primitive atoms, `async_computed(..)` \
-                 and `family(..)`",
+                "`alias` applies to the atoms snapshots carry by key: primitive atoms, `async_computed(..)`, \
+                 `family(..)` and `family_async(..)`",
             );
         }
     }

@@ -99,11 +99,22 @@ pub(crate) struct Inner<T: 'static, S: 'static> {
     request: OnceLock<Computed<u64, S>>,
     outcome: Atom<Outcome<T>, S>,
     value: OnceLock<Computed<Loadable<T>, S>>,
-    /// A declared atom's names (its snapshot key: `#[name]` if given; its `#[alias]`es).
+    /// What snapshots carry it under: a declared atom's names, or a family member's key (unset: a
+    /// run-time atom, which no snapshot carries).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
-    declared_names: OnceLock<Names>,
+    snapshot_name: OnceLock<SnapshotName>,
     /// Each store's current load.
     slots: Mutex<Vec<Slot<T>>>,
+}
+
+/// How a snapshot names an async atom (see [`Inner::snapshot_name`]).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+enum SnapshotName {
+    /// Declared with `atom!`: its snapshot key is `#[name]` if given, else its path; `#[alias]`es too.
+    Declared(Names),
+    /// A member of an async family: `FAMILY[key as JSON]`, or the key type's name when serde cannot
+    /// write the key; and the family's address (see `DefCore::make_member`).
+    Member { key: Result<Arc<str>, &'static str>, family: usize },
 }
 
 struct Slot<T> {
@@ -177,7 +188,7 @@ where
             let parts =
                 Parts { ops: (self.ops)(), loadable_ops: (self.loadable_ops)(), name: Some(self.name) };
             let inner = Inner::build(Box::new(self.make), parts, self.module);
-            let _ = inner.declared_names.set(self.names);
+            let _ = inner.snapshot_name.set(SnapshotName::Declared(self.names));
             inner
         })
     }
@@ -219,7 +230,7 @@ where
             request: OnceLock::new(),
             outcome,
             value: OnceLock::new(),
-            declared_names: OnceLock::new(),
+            snapshot_name: OnceLock::new(),
             slots: Mutex::new(Vec::new()),
         });
         let weak = Arc::downgrade(&inner);
@@ -255,7 +266,30 @@ where
     }
 }
 
+/// A hydrated outcome holding `value` (what hydration sets an async atom's outcome part to): a ticket
+/// of its own, so that a second hydration is a change, and the atom's load adopts it.
+#[cfg(feature = "serde")]
+pub(crate) fn hydrated_outcome<T: Clone + Send + Sync + 'static>(
+    value: T,
+    ops: ValueOps<T>,
+) -> crate::core::value_slot::Value {
+    let outcome = Outcome {
+        ticket: next_ticket(),
+        result: Some(Ok(value.clone())),
+        last_ready: Some(value),
+        show: ops.debug,
+    };
+    Arc::new(outcome)
+}
+
 impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
+    /// Makes this (just made) atom a member of the async family at address `family`, carried in
+    /// snapshots under `key` (`Err`: the key type's name, which serde cannot write).
+    #[cfg(feature = "serde")]
+    pub(super) fn make_member(&self, key: Result<String, &'static str>, family: usize) {
+        let _ = self.snapshot_name.set(SnapshotName::Member { key: key.map(Arc::from), family });
+    }
+
     fn request(&self) -> &Computed<u64, S> {
         self.request.get().expect("set when the atom was made")
     }
@@ -406,18 +440,51 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
 
     #[cfg(feature = "serde")]
     fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)> {
-        let core = self.value().__atom().handle.def().core();
-        let key = match self.declared_names.get() {
+        let Some(SnapshotName::Declared(_)) = self.snapshot_name.get() else { return None };
+        Some((self.snapshot_key().ok()??, std::any::TypeId::of::<S>()))
+    }
+
+    #[cfg(feature = "serde")]
+    fn snapshot_key(&self) -> Result<Option<Arc<str>>, &'static str> {
+        match self.snapshot_name.get() {
             // `#[name]` is the key, wherever the atom is declared (as for primitive atoms).
-            Some(names) if names.given => Arc::from(names.name),
-            _ => core.has_stable_path().then(|| core.path())?,
-        };
-        Some((key, std::any::TypeId::of::<S>()))
+            Some(SnapshotName::Declared(names)) if names.given => Ok(Some(Arc::from(names.name))),
+            Some(SnapshotName::Declared(_)) => Ok(Some(self.value().__atom().handle.def().core().path())),
+            Some(SnapshotName::Member { key, .. }) => key.clone().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    fn owner(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<S>()
+    }
+
+    #[cfg(feature = "serde")]
+    fn family(&self) -> Option<usize> {
+        match self.snapshot_name.get() {
+            Some(SnapshotName::Member { family, .. }) => Some(*family),
+            _ => None,
+        }
     }
 
     #[cfg(feature = "serde")]
     fn aliases(&self) -> &'static [&'static str] {
-        self.declared_names.get().map_or(&[], |names| names.aliases)
+        match self.snapshot_name.get() {
+            Some(SnapshotName::Declared(names)) => names.aliases,
+            _ => &[],
+        }
+    }
+
+    #[cfg(feature = "serde")]
+    fn held_path(&self, store: &StoreShared) -> Option<Arc<str>> {
+        let value = self.value().__atom();
+        store.holds(value).then(|| value.handle.def().core().path())
+    }
+
+    #[cfg(feature = "serde")]
+    fn value_type(&self) -> &'static str {
+        std::any::type_name::<T>()
     }
 
     #[cfg(feature = "serde")]
@@ -442,16 +509,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Pending for Inner
     #[cfg(feature = "serde")]
     fn decode(&self, json: serde_json::Value) -> Option<Result<crate::core::value_slot::Value, String>> {
         let from_json = self.ops.from_json?;
-        Some(from_json(json).map(|v| {
-            // A ticket of its own: a second hydration is a change, and its load adopts this outcome.
-            let outcome = Outcome {
-                ticket: next_ticket(),
-                result: Some(Ok(v.clone())),
-                last_ready: Some(v),
-                show: self.ops.debug,
-            };
-            Arc::new(outcome) as crate::core::value_slot::Value
-        }))
+        Some(from_json(json).map(|v| hydrated_outcome(v, self.ops)))
     }
 
     fn outcome(&self) -> AtomRef<'_> {

@@ -204,14 +204,26 @@ pub struct ComputedFamily<K: 'static, T: 'static, S: 'static> {
 /// What the declaration site detected of the value type `T` and of the key type `K`.
 type FamilyOps<T, K> = (fn() -> ValueOps<T>, fn() -> ValueOps<K>);
 
-/// What the declaration site detected of `T` and of `Loadable<T>`.
-type AsyncOps<T> = (fn() -> ValueOps<T>, fn() -> ValueOps<Loadable<T>>);
+/// What the declaration site detected of `T`, of `Loadable<T>` and of the key type `K`.
+type AsyncOps<T, K> = (fn() -> ValueOps<T>, fn() -> ValueOps<Loadable<T>>, fn() -> ValueOps<K>);
 
 /// A family of async atoms: `at(key)` gives the [`AsyncComputed`] whose function gets `key`. Declared
 /// in [`atom!`](crate::atom!) with `family_async(|id: &K, s| { …; async move { … } })`.
+///
+/// In snapshots (feature `serde`) a loaded member is carried as a [`Family`]'s members are,
+/// `FAMILY[key as JSON]` (`FAMILY`: the `#[name]`, else `module::NAME`; old keys with `#[alias]`), and
+/// hydration makes it, `Ready` with that value and no load, also in a process that never used the
+/// family. A member whose key type is not `Serialize` is listed in
+/// [`Snapshot::omitted`](crate::Snapshot::omitted) instead.
 pub struct AsyncFamily<K: 'static, T: 'static, S: 'static> {
     name: &'static str,
+    /// Whether `#[name]` gave the name, and the aliases: the members' snapshot keys.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    names: Names,
     module: &'static str,
+    /// What the declaration site detected of the key type (serde writes members' snapshot keys).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    key_ops: fn() -> ValueOps<K>,
     load: fn(&K, &mut Reader<'_, S>) -> LoadFuture<T>,
     ops: fn() -> ValueOps<T>,
     loadable_ops: fn() -> ValueOps<Loadable<T>>,
@@ -261,13 +273,23 @@ impl<K, T, S> ComputedFamily<K, T, S> {
 impl<K, T, S> AsyncFamily<K, T, S> {
     #[doc(hidden)]
     pub const fn __declare(
-        name: &'static str,
+        names: Names,
         module: &'static str,
         load: fn(&K, &mut Reader<'_, S>) -> LoadFuture<T>,
-        ops: AsyncOps<T>,
+        ops: AsyncOps<T, K>,
         capacity: Option<usize>,
     ) -> Self {
-        AsyncFamily { name, module, load, ops: ops.0, loadable_ops: ops.1, capacity, cache: Mutex::new(None) }
+        AsyncFamily {
+            name: names.name,
+            names,
+            module,
+            key_ops: ops.2,
+            load,
+            ops: ops.0,
+            loadable_ops: ops.1,
+            capacity,
+            cache: Mutex::new(None),
+        }
     }
 }
 
@@ -278,13 +300,17 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Asy
             c.at(key, self.capacity, |key| {
                 let load = self.load;
                 let k = key.clone();
-                AsyncComputed::from_parts(
+                let atom = AsyncComputed::from_parts(
                     Box::new(move |s: &mut Reader<'_, S>| load(&k, s)),
                     (self.ops)(),
                     (self.loadable_ops)(),
                     &self.key_name(key),
                     self.module,
-                )
+                );
+                #[cfg(feature = "serde")]
+                atom.inner()
+                    .make_member(member_key(self.names, self.module, self.key_ops, key), address(self));
+                atom
             })
         });
         drop(evicted);
@@ -308,7 +334,7 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
                     Body::Primitive(Init::Boxed(Box::new(move || init(&k)))),
                 );
                 #[cfg(feature = "serde")]
-                def.core.make_member(self.snapshot_key(key));
+                def.core.make_member(member_key(self.names, self.module, self.key_ops, key), address(self));
                 Atom::from_def(def)
             })
         });
@@ -338,18 +364,59 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> ComputedFamily<K,
     }
 }
 
-/// Snapshots (feature `serde`): a member is carried as `KEY[key]`, the key written by serde as JSON
-/// (`app::TODO[3]`, `app::TODO["abc"]`), where `KEY` is the family's `#[name]` or else `module::NAME`.
+/// The snapshot key of `key`'s member (feature `serde`), or the key type's name when serde cannot write
+/// it: `KEY[key]`, the key written by serde as JSON (`app::TODO[3]`, `app::TODO["abc"]`), where `KEY` is
+/// the family's `#[name]` or else `module::NAME`. One rule for families of primitive atoms and async
+/// families.
 #[cfg(feature = "serde")]
-impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> Family<K, T, S> {
-    /// `key`'s member's snapshot key, or the key type's name when serde cannot write it.
-    fn snapshot_key(&self, key: &K) -> Result<String, &'static str> {
-        let json = (self.key_ops)().to_json.and_then(|to_json| to_json(key).ok());
-        match json {
-            Some(json) => Ok(format!("{}[{json}]", self.names.key(self.module))),
-            None => Err(std::any::type_name::<K>()),
-        }
+fn member_key<K>(
+    names: Names,
+    module: &str,
+    key_ops: fn() -> ValueOps<K>,
+    key: &K,
+) -> Result<String, &'static str> {
+    let json = key_ops().to_json.and_then(|to_json| to_json(key).ok());
+    match json {
+        Some(json) => Ok(format!("{}[{json}]", names.key(module))),
+        None => Err(std::any::type_name::<K>()),
     }
+}
+
+/// A family's address, which its members record: the catalogue holds the same `static`, so a snapshot
+/// can tell whether hydration would reach a member through its own family.
+#[cfg(feature = "serde")]
+fn address<F>(family: &F) -> usize {
+    std::ptr::from_ref(family).cast::<()>().addr()
+}
+
+/// A member's key decoded from its JSON text (as a snapshot holds it), with the text serde writes for it
+/// again (two spellings of one key are one member).
+#[cfg(feature = "serde")]
+fn decode_key<K>(key_ops: fn() -> ValueOps<K>, key: &str) -> Result<(K, String), String> {
+    let key_type = std::any::type_name::<K>();
+    let ops = key_ops();
+    let (Some(from_json), Some(to_json)) = (ops.from_json, ops.to_json) else {
+        return Err(format!(
+            "the family's key type `{key_type}` does not implement `Serialize` and `Deserialize`"
+        ));
+    };
+    let key_json: serde_json::Value =
+        serde_json::from_str(key).map_err(|e| format!("key `{key}` is not JSON: {e}"))?;
+    let k = from_json(key_json).map_err(|e| format!("key `{key}`: {e}"))?;
+    let canonical = to_json(&k).map_err(|e| format!("key `{key}`: {e}"))?.to_string();
+    Ok((k, canonical))
+}
+
+/// A member's value decoded from JSON, or why not.
+#[cfg(feature = "serde")]
+fn decode_value<T: 'static>(ops: fn() -> ValueOps<T>, json: serde_json::Value) -> Result<T, String> {
+    let Some(from_json) = ops().from_json else {
+        return Err(format!(
+            "the family's value type `{}` does not implement `Deserialize`",
+            std::any::type_name::<T>()
+        ));
+    };
+    from_json(json)
 }
 
 #[cfg(feature = "serde")]
@@ -369,28 +436,45 @@ impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner> crate::store::cat
         key: &str,
         json: serde_json::Value,
     ) -> Result<crate::store::catalog::DecodedMember, String> {
-        let key_type = std::any::type_name::<K>();
-        let ops = (self.key_ops)();
-        let (Some(from_json), Some(to_json)) = (ops.from_json, ops.to_json) else {
-            return Err(format!(
-                "the family's key type `{key_type}` does not implement `Serialize` and `Deserialize`"
-            ));
-        };
-        let key_json: serde_json::Value =
-            serde_json::from_str(key).map_err(|e| format!("key `{key}` is not JSON: {e}"))?;
-        let k = from_json(key_json).map_err(|e| format!("key `{key}`: {e}"))?;
-        let canonical = to_json(&k).map_err(|e| format!("key `{key}`: {e}"))?.to_string();
-        let Some(from_json) = (self.ops)().from_json else {
-            return Err(format!(
-                "the family's value type `{}` does not implement `Deserialize`",
-                std::any::type_name::<T>()
-            ));
-        };
-        let value: crate::core::value_slot::Value = std::sync::Arc::new(from_json(json)?);
+        let (k, canonical) = decode_key(self.key_ops, key)?;
+        let value: crate::core::value_slot::Value = std::sync::Arc::new(decode_value(self.ops, json)?);
         Ok(crate::store::catalog::DecodedMember {
             canonical,
             value,
-            make: Box::new(move || Box::new(self.at(k))),
+            make: Box::new(move || crate::store::catalog::MadeMember::Atom(Box::new(self.at(k)))),
+        })
+    }
+}
+
+/// An async family in snapshots: a loaded member is carried as a family member is (`KEY[key as JSON]`),
+/// and hydration makes it with that value, which its load then adopts (nothing is fetched).
+#[cfg(feature = "serde")]
+impl<K: FamilyKey, T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>>
+    crate::store::catalog::FamilyEntry for AsyncFamily<K, T, S>
+{
+    fn owner(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<S>()
+    }
+
+    fn keys(&self) -> (String, &'static [&'static str]) {
+        (self.names.key(self.module), self.names.aliases)
+    }
+
+    fn decode(
+        &'static self,
+        key: &str,
+        json: serde_json::Value,
+    ) -> Result<crate::store::catalog::DecodedMember, String> {
+        let (k, canonical) = decode_key(self.key_ops, key)?;
+        let value =
+            crate::atoms::async_computed::hydrated_outcome(decode_value(self.ops, json)?, (self.ops)());
+        Ok(crate::store::catalog::DecodedMember {
+            canonical,
+            value,
+            make: Box::new(move || {
+                let atom: std::sync::Arc<dyn crate::store::loads::Pending> = self.at(k).inner().clone();
+                crate::store::catalog::MadeMember::Async(atom)
+            }),
         })
     }
 }

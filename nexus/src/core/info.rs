@@ -252,8 +252,8 @@ impl AtomInfo {
 }
 
 /// A declared atom's names as `atom!` wrote them (made by generated code). The snapshot key is what
-/// snapshots carry the atom under, and what persistence keys it by: the `#[name]` if one was given
-/// (so it survives moving the atom to another module), else the path `module::IDENT`.
+/// snapshots carry the atom under, the key to store it under outside the process: the `#[name]` if one
+/// was given (so it survives moving the atom to another module), else the path `module::IDENT`.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 #[cfg_attr(not(feature = "serde"), allow(dead_code))] // keys are for snapshots

@@ -67,6 +67,10 @@ struct Member {
     name: Arc<str>,
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     key: Result<Arc<str>, &'static str>,
+    /// The address of its family (a `static`): a snapshot checks that hydration would find the member
+    /// through this family, not another whose key is a prefix of its own.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    family: usize,
 }
 
 pub(crate) enum Holder {
@@ -128,12 +132,21 @@ impl DefCore {
         Self::declared_as(owner, Name::Declared(names), ident, module, kind)
     }
 
-    /// Makes this run-time atom a family member whose snapshot key is `key` (`Err`: the key type's name,
-    /// which serde cannot write). Before the atom is shared.
+    /// Makes this run-time atom a member of the family at address `family` whose snapshot key is `key`
+    /// (`Err`: the key type's name, which serde cannot write). Before the atom is shared.
     #[cfg(feature = "serde")]
-    pub(crate) fn make_member(&mut self, key: Result<String, &'static str>) {
+    pub(crate) fn make_member(&mut self, key: Result<String, &'static str>, family: usize) {
         let name = self.name_arc();
-        self.name = Name::Member(Arc::new(Member { name, key: key.map(Arc::from) }));
+        self.name = Name::Member(Arc::new(Member { name, key: key.map(Arc::from), family }));
+    }
+
+    /// A family member's family, by address (see [`make_member`](Self::make_member)).
+    #[cfg(feature = "serde")]
+    pub(crate) fn family(&self) -> Option<usize> {
+        match &self.name {
+            Name::Member(m) => Some(m.family),
+            _ => None,
+        }
     }
 
     /// A run-time atom's part; `given`: `name` was given by the program (see [`Name::Given`]).
@@ -236,13 +249,6 @@ impl DefCore {
     /// The owner's type and slot space (the catalogue groups declared atoms by owner).
     pub(crate) fn owner(&self) -> OwnerInfo {
         self.owner
-    }
-
-    /// Whether the atom's path is the same in every run of the program: a declared atom, a family
-    /// member, or a run-time one given its name (`Atom::named`). (Async atoms' snapshots go by it.)
-    #[cfg(feature = "serde")]
-    pub(crate) fn has_stable_path(&self) -> bool {
-        !matches!(self.name, Name::Owned(_))
     }
 
     pub(crate) fn is_runtime(&self) -> bool {

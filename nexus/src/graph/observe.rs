@@ -63,17 +63,25 @@ pub trait Plugin: Send + Sync + 'static {
 pub struct Warning {
     atom: String,
     message: String,
+    key: AtomKey,
 }
 
 impl Warning {
     #[cfg_attr(not(feature = "serde"), allow(dead_code))] // only snapshots warn today
-    pub(crate) fn new(atom: String, message: String) -> Self {
-        Warning { atom, message }
+    pub(crate) fn new(atom: String, message: String, key: AtomKey) -> Self {
+        Warning { atom, message, key }
     }
 
-    /// The key or path of the atom it is about.
+    /// The key or path of the atom it is about. Two atoms may share it (the same `#[name]` in two
+    /// modules): [`key`](Warning::key) tells them apart.
     pub fn atom(&self) -> &str {
         &self.atom
+    }
+
+    /// The identity of the atom it is about in the store instance that warned (as
+    /// [`Store::key`](crate::Store::key) gives it): what a tool goes by to warn once per atom.
+    pub fn key(&self) -> AtomKey {
+        self.key.clone()
     }
 
     /// What happened, in a sentence.

@@ -82,8 +82,9 @@ pub(crate) fn usable_in<S: Owner>() -> impl Iterator<Item = Entry> {
     own.chain(global).copied()
 }
 
-/// A declared family as hydration sees it (feature `serde`): its members are carried in snapshots as
-/// `KEY[key as JSON]`, and hydration makes them, also in a process that never used the family.
+/// A declared family (of primitive atoms, `family(..)`, or async, `family_async(..)`) as hydration sees
+/// it (feature `serde`): its members are carried in snapshots as `KEY[key as JSON]`, and hydration
+/// makes them, also in a process that never used the family.
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
@@ -105,7 +106,16 @@ pub struct DecodedMember {
     /// The key as serde writes it again (two spellings of one key are one member).
     pub(crate) canonical: String,
     pub(crate) value: crate::core::value_slot::Value,
-    pub(crate) make: Box<dyn FnOnce() -> Box<dyn HeldAtom> + Send>,
+    pub(crate) make: Box<dyn FnOnce() -> MadeMember + Send>,
+}
+
+/// A member made (or found) by hydration, held for its length.
+#[cfg(feature = "serde")]
+pub(crate) enum MadeMember {
+    /// A family of primitive atoms' member: its value is set.
+    Atom(Box<dyn HeldAtom>),
+    /// An async family's member: the value set is its outcome, which its load then adopts.
+    Async(std::sync::Arc<dyn crate::store::loads::Pending>),
 }
 
 /// An atom handle held for the length of a hydration.

@@ -200,9 +200,33 @@ pub(crate) trait Pending: Send + Sync {
     /// A future that drives this atom's load in `store` to its end, if one is under way there.
     fn drive(self: Arc<Self>, store: &Arc<StoreShared>) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>>;
 
-    /// A declared async atom's path and owner (run-time ones have no stable path: `None`).
+    /// A declared async atom's snapshot key and owner (`None` for the others: a family member is found
+    /// through its family, a run-time atom has no key).
     #[cfg(feature = "serde")]
     fn declared(&self) -> Option<(Arc<str>, std::any::TypeId)>;
+
+    /// The key a snapshot carries this atom under, by the rule of other atoms: a declared atom's
+    /// `#[name]` (else its path), a family member's `FAMILY[key as JSON]`. `Ok(None)`: a run-time atom,
+    /// no key another process could match; `Err`: a member whose key type (named) serde cannot write.
+    #[cfg(feature = "serde")]
+    fn snapshot_key(&self) -> Result<Option<Arc<str>>, &'static str>;
+
+    /// The owner's type.
+    #[cfg(feature = "serde")]
+    fn owner(&self) -> std::any::TypeId;
+
+    /// A family member's family, by address (a snapshot checks that hydration reaches the member
+    /// through it).
+    #[cfg(feature = "serde")]
+    fn family(&self) -> Option<usize>;
+
+    /// The atom's path if `store` holds it (an omitted family member is listed by it).
+    #[cfg(feature = "serde")]
+    fn held_path(&self, store: &StoreShared) -> Option<Arc<str>>;
+
+    /// The loaded value's type name.
+    #[cfg(feature = "serde")]
+    fn value_type(&self) -> &'static str;
 
     /// A declared async atom's old snapshot keys (`#[alias]`), which hydration also accepts.
     #[cfg(feature = "serde")]
@@ -263,16 +287,18 @@ pub(crate) trait MakePending: Sync {
     fn make(&self);
 }
 
-/// The live async atoms declared at `path` by one of `owners` (every declared one made first).
+/// Every async atom declared (with `atom!`, not a family's member) by one of `owners`, with its
+/// snapshot key; every declared one is made first, so that hydration can set one this process has not
+/// used yet.
 #[cfg(feature = "serde")]
-pub(crate) fn declared_at(path: &str, owners: &[std::any::TypeId]) -> Vec<Arc<dyn Pending>> {
+pub(crate) fn declared(owners: &[std::any::TypeId]) -> Vec<(Arc<str>, Arc<dyn Pending>)> {
     static MADE: std::sync::Once = std::sync::Once::new();
     MADE.call_once(|| inventory::iter::<DeclaredAsync>.into_iter().for_each(|d| d.0.make()));
     live()
         .into_iter()
-        .filter(|a| {
-            a.declared()
-                .is_some_and(|(p, o)| (&*p == path || a.aliases().contains(&path)) && owners.contains(&o))
+        .filter_map(|a| match a.declared() {
+            Some((key, owner)) if owners.contains(&owner) => Some((key, a)),
+            _ => None,
         })
         .collect()
 }

@@ -13,35 +13,47 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashSet;
 
+use crate::core::info::AtomKey;
 use crate::core::info::AtomKind;
 use crate::core::owner::{Global, Owner};
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
 use crate::graph::def::ErasedDef;
 use crate::graph::observe::{ChangeOp, Event, Warning};
-use crate::store::catalog::{self, Entry, FamilyEntry, HeldAtom};
+use crate::store::catalog::{self, Entry, FamilyEntry, HeldAtom, MadeMember};
 use crate::store::instance::StoreShared;
 use crate::store::loads::{self, Pending};
 use crate::store::named::{self, Named};
 
-/// The primitive atoms of one store instance, as JSON values by snapshot key, and the atoms it left out.
-/// Made by [`Store::snapshot`](crate::Store::snapshot); applied with
-/// [`Store::hydrate`](crate::Store::hydrate). Round-trips through JSON.
+/// The primitive atoms of one store instance (and the values its async atoms loaded), as JSON values by
+/// snapshot key, and the atoms it left out. Made by [`Store::snapshot`](crate::Store::snapshot); applied
+/// with [`Store::hydrate`](crate::Store::hydrate). Round-trips through JSON.
 ///
 /// **Keys.** A declared atom's key is its `#[name = "…"]` when it has one (so that moving it to another
 /// module keeps old snapshots valid), else its path `module::IDENT`. A member of a declared
-/// [`Family`](crate::Family) is `FAMILY[key]`, `FAMILY` being the family's key by the same rule and `key`
-/// the member's key written by serde as JSON: `app::TODO[3]`, `app::TODO["abc"]`, `todo[[1,"a"]]`. A
-/// run-time atom made with [`Atom::named_serde`](crate::Atom::named_serde) is keyed by its name.
-/// [`hydrate`](crate::Store::hydrate) also accepts the old keys an atom lists with `#[alias = "…"]`.
+/// [`Family`](crate::Family) or [`AsyncFamily`](crate::AsyncFamily) is `FAMILY[key]`, `FAMILY` being the
+/// family's key by the same rule and `key` the member's key written by serde as JSON: `app::TODO[3]`,
+/// `app::TODO["abc"]`, `todo[[1,"a"]]`. A run-time atom made with
+/// [`Atom::named_serde`](crate::Atom::named_serde) is keyed by its name.
+/// [`hydrate`](crate::Store::hydrate) also accepts the old keys an atom or a family lists with
+/// `#[alias = "…"]`. An async atom is carried once it is `Ready` (one still loading is loaded again by the
+/// hydrated store); hydrated, it is `Ready` with that value, without loading.
 ///
 /// **What is left out, and said so.** Derived atoms (they follow from the primitive ones) and run-time
 /// atoms without a name (`Atom::new`: no key another process could match) are never carried. Every other
 /// atom the instance holds is either in [`values`](Snapshot::values) or in
 /// [`omitted`](Snapshot::omitted) with the reason: its type lacks `Serialize`, serialising the value
-/// failed, it is a member of a family whose key type lacks `Serialize`, or another atom the store holds
-/// has the same key (two `#[name]`s alike in different modules). Nothing vanishes silently; a
-/// [`DevTools`](crate::DevTools) attached to the store also warns, once per atom.
+/// failed, it is a member of a family whose key type lacks `Serialize`, or another atom of the store type
+/// answers to the same key on hydration (two `#[name]`s alike in different modules, even if the store
+/// holds only one of them). A snapshot never holds a key its own `hydrate` refuses. Nothing vanishes
+/// silently; a [`DevTools`](crate::DevTools) attached to the store also warns, once per atom.
+///
+/// **Why a list, not a compile error**, for a type without `Serialize`: which atoms a snapshot holds is
+/// decided at run time (those the instance touched, family members made from run-time keys), so no
+/// call site knows them when it is compiled; and a `Serialize` bound at the declaration would force
+/// `Serialize` on every atom of every program, also on those never snapshotted (sockets, handles). So
+/// `atom!` detects `Serialize` where the atom is declared, imposing no bound, and the snapshot says what
+/// it could not carry.
 ///
 /// ```
 /// nexus::store! { pub struct Page; }
@@ -109,19 +121,19 @@ impl Snapshot {
         &self.store
     }
 
-    /// Path → value.
+    /// Snapshot key → value.
     pub fn values(&self) -> &BTreeMap<String, serde_json::Value> {
         &self.values
     }
 
-    /// The value recorded for the atom at `path`.
-    pub fn get(&self, path: &str) -> Option<&serde_json::Value> {
-        self.values.get(path)
+    /// The value recorded under the snapshot key `key`.
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.values.get(key)
     }
 
-    /// Adds or replaces the value for `path` (e.g. to build a snapshot by hand).
-    pub fn insert(&mut self, path: impl Into<String>, value: serde_json::Value) {
-        self.values.insert(path.into(), value);
+    /// Adds or replaces the value under `key` (e.g. to build a snapshot by hand).
+    pub fn insert(&mut self, key: impl Into<String>, value: serde_json::Value) {
+        self.values.insert(key.into(), value);
     }
 
     /// How many atoms it holds.
@@ -143,8 +155,9 @@ pub struct Omitted {
     reason: OmitReason,
 }
 
-/// Why a [`Snapshot`] left an atom out.
+/// Why a [`Snapshot`] left an atom out. Non-exhaustive: more reasons may come (match with a `_` arm).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum OmitReason {
     /// The value type does not implement `Serialize` (detected where the atom was declared; derive it to
     /// carry the atom).
@@ -152,8 +165,11 @@ pub enum OmitReason {
     /// The type implements `Serialize` but this value could not be written (e.g. a map whose keys are
     /// not strings): what serde said.
     SerializeFailed(String),
-    /// Another atom this store holds has the same key (two `#[name]`s alike in different modules, or two
-    /// live `Atom::named_serde` atoms of one name): neither is carried. Give each a name of its own.
+    /// Another atom answers to the same key on hydration: one of the store type's declared atoms or
+    /// families (two `#[name]`s alike in different modules, whether or not the store holds the other),
+    /// or a live `Atom::named_serde` atom of the same name. `hydrate` would refuse the key as ambiguous,
+    /// or give the value to the other atom, so it is not carried (when the store holds both, neither
+    /// is). Give each a name of its own.
     SameKey,
     /// A run-time atom made with [`Atom::named`](crate::Atom::named), which records no JSON conversion
     /// (make it with [`Atom::named_serde`](crate::Atom::named_serde) to carry it).
@@ -168,7 +184,7 @@ pub enum OmitReason {
 
 impl Omitted {
     /// The atom's snapshot key (for a family member whose key serde cannot write: its path,
-    /// `module::NAME[key]` with the key through `Debug`).
+    /// `module::NAME[key]` with the key through `Debug`; for an async family's member too).
     pub fn key(&self) -> &str {
         &self.key
     }
@@ -202,8 +218,10 @@ impl fmt::Display for Omitted {
     }
 }
 
-/// One reason a snapshot could not be hydrated.
+/// One reason a snapshot could not be hydrated. Non-exhaustive: more problems may come (match with a `_`
+/// arm).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HydrateProblem {
     /// The snapshot was taken from another store type.
     WrongStore {
@@ -212,7 +230,7 @@ pub enum HydrateProblem {
         /// The store type the snapshot names.
         found: String,
     },
-    /// No atom usable with this store type has this path.
+    /// No atom usable with this store type has this key (nor this alias).
     UnknownAtom(String),
     /// The atom is derived: only primitive atoms are hydrated.
     NotPrimitive(String),
@@ -229,14 +247,14 @@ pub enum HydrateProblem {
     },
     /// The atom's type does not implement `Deserialize`.
     NotDeserializable {
-        /// The atom's path.
+        /// The snapshot's key for the atom.
         path: String,
         /// Its value type.
         type_name: &'static str,
     },
-    /// The value does not decode as the atom's type.
+    /// The value does not decode as the atom's type (or a family member's key as the key type).
     Decode {
-        /// The atom's path.
+        /// The snapshot's key for the atom.
         path: String,
         /// What the decoder said.
         message: String,
@@ -254,7 +272,7 @@ impl fmt::Display for HydrateProblem {
             HydrateProblem::Ambiguous(path) => {
                 write!(
                     f,
-                    "several atoms are named `{path}` (live run-time atoms, or aliases): name each one once"
+                    "several atoms answer to `{path}` (the same `#[name]` in two modules, live run-time atoms of one name, or a shared alias): name each one once"
                 )
             }
             HydrateProblem::Duplicate { path, first } => {
@@ -275,7 +293,7 @@ pub struct HydrateError {
 }
 
 impl HydrateError {
-    /// Every problem, in path order.
+    /// Every problem, in key order.
     pub fn problems(&self) -> &[HydrateProblem] {
         &self.problems
     }
@@ -321,14 +339,30 @@ impl Target {
 /// What a snapshot's key names, found by [`StoreShared::validate`]: an atom, or a family member to make.
 enum Found {
     Atom(Target),
-    Member(Box<dyn FnOnce() -> Box<dyn HeldAtom> + Send>),
+    Member(Box<dyn FnOnce() -> MadeMember + Send>),
 }
 
-/// Where hydration looks a key up: declared atoms by key and by alias, declared families by key and
-/// by alias.
+/// An atom a snapshot is about to carry (see [`StoreShared::snapshot`]).
+struct Carried {
+    key: Arc<str>,
+    type_name: &'static str,
+    json: serde_json::Value,
+    /// The definition of the atom hydration sets (an async atom's outcome).
+    def: *const (),
+    /// A family member's family, by address.
+    family: Option<usize>,
+    /// Its identity in this store (for warnings).
+    atom: AtomKey,
+}
+
+/// Where hydration looks a key up — and where a snapshot checks, before carrying a key, that hydration
+/// would give its value back to the atom it came from (one lookup for both sides): declared atoms,
+/// declared async atoms and declared families, by key and by alias.
 struct Keys {
     declared: HashMap<Arc<str>, Vec<Entry>>,
     aliases: HashMap<&'static str, Vec<Entry>>,
+    async_declared: HashMap<Arc<str>, Vec<Arc<dyn Pending>>>,
+    async_aliases: HashMap<&'static str, Vec<Arc<dyn Pending>>>,
     families: HashMap<String, Vec<&'static dyn FamilyEntry>>,
 }
 
@@ -345,6 +379,14 @@ impl Keys {
                 aliases.entry(alias).or_default().push(entry);
             }
         }
+        let mut async_declared: HashMap<Arc<str>, Vec<Arc<dyn Pending>>> = HashMap::new();
+        let mut async_aliases: HashMap<&'static str, Vec<Arc<dyn Pending>>> = HashMap::new();
+        for (key, atom) in loads::declared(&[TypeId::of::<S>(), TypeId::of::<Global>()]) {
+            for alias in atom.aliases() {
+                async_aliases.entry(alias).or_default().push(atom.clone());
+            }
+            async_declared.entry(key).or_default().push(atom);
+        }
         let mut families: HashMap<String, Vec<&'static dyn FamilyEntry>> = HashMap::new();
         for family in catalog::families_usable_in::<S>() {
             let (key, old) = family.keys();
@@ -353,34 +395,54 @@ impl Keys {
                 families.entry((*alias).to_owned()).or_default().push(family);
             }
         }
-        Keys { declared, aliases, families }
+        Keys { declared, aliases, async_declared, async_aliases, families }
     }
 
-    /// The atom `path` names: a declared atom's key, a named run-time atom, a declared async atom, a
-    /// declared atom's alias, or a member of a declared family (in that order: a key wins over an alias).
+    /// The atom `path` names: a declared atom's key; else a named run-time atom or a declared async
+    /// atom's key; else a declared atom's or a declared async atom's alias; else a member of a declared
+    /// family. A key always wins over another atom's alias; several atoms at one step are ambiguous.
     fn find<'p, S: Owner>(&self, path: &'p str) -> Result<Lookup<'p>, HydrateProblem> {
-        match self.declared.get(path).map(Vec::as_slice) {
-            Some([entry]) => return Ok(Lookup::Atom(Target::Declared(*entry))),
-            Some([_, _, ..]) => return Err(HydrateProblem::Ambiguous(path.to_owned())),
-            _ => {}
+        let one = |mut found: Vec<Target>| match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop().map(Lookup::Atom)),
+            _ => Err(HydrateProblem::Ambiguous(path.to_owned())),
+        };
+        let declared = self.declared.get(path).into_iter().flatten().copied().map(Target::Declared);
+        if let Some(found) = one(declared.collect())? {
+            return Ok(found);
         }
         let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
-        let mut found: Vec<Target> = named::find(owners[0], path)
+        let keyed = named::find(owners[0], path)
             .into_iter()
             .chain(named::find(owners[1], path))
             .map(Target::Named)
-            .chain(loads::declared_at(path, &owners).into_iter().map(Target::Async))
-            .collect();
-        match (found.len(), self.aliases.get(path).map(Vec::as_slice)) {
-            (1, _) => return Ok(Lookup::Atom(found.pop().expect("one found"))),
-            (0, Some([entry])) => return Ok(Lookup::Atom(Target::Declared(*entry))),
-            (0, None) => {}
-            _ => return Err(HydrateProblem::Ambiguous(path.to_owned())),
+            .chain(self.async_declared.get(path).into_iter().flatten().cloned().map(Target::Async));
+        if let Some(found) = one(keyed.collect())? {
+            return Ok(found);
+        }
+        let aliased = self.aliases.get(path).into_iter().flatten().copied().map(Target::Declared);
+        let aliased =
+            aliased.chain(self.async_aliases.get(path).into_iter().flatten().cloned().map(Target::Async));
+        if let Some(found) = one(aliased.collect())? {
+            return Ok(found);
         }
         match self.family(path) {
             Ok(Some((family, key))) => Ok(Lookup::Member(family, key)),
             Ok(None) => Err(HydrateProblem::UnknownAtom(path.to_owned())),
             Err(()) => Err(HydrateProblem::Ambiguous(path.to_owned())),
+        }
+    }
+
+    /// Whether hydrating `key` into a store of type `S` sets the atom whose definition is at `def` (a
+    /// family member: of the family at `family`). A snapshot carries a key only then, so it never holds
+    /// a key its own hydration refuses (ambiguous) or gives to another atom.
+    fn leads_to<S: Owner>(&self, key: &str, def: *const (), family: Option<usize>) -> bool {
+        match (self.find::<S>(key), family) {
+            (Ok(Lookup::Atom(target)), None) => def_addr(target.atom_ref().handle.def()) == def,
+            (Ok(Lookup::Member(entry, _)), Some(family)) => {
+                std::ptr::from_ref(entry).cast::<()>().addr() == family
+            }
+            _ => false,
         }
     }
 
@@ -409,10 +471,11 @@ impl StoreShared {
         // id: ids are unique only among one owner's atoms. (`live` holds the definitions meanwhile.)
         let live = loads::live();
         let outcomes: HashSet<*const ()> = live.iter().map(|a| def_addr(a.outcome().handle.def())).collect();
+        let atom_key = |id, path| AtomKey { store: Some((self.id, self.name)), atom: id, path };
         let st = self.read();
-        // Key → every atom carried under it, with its type: two with one key are both left out below.
-        let mut carried: BTreeMap<String, Vec<(&'static str, serde_json::Value)>> = BTreeMap::new();
-        let mut omitted = Vec::new();
+        let mut carried: Vec<Carried> = Vec::new();
+        // With each, the atom's identity in this store: DevTools warn once per atom, not per key.
+        let mut omitted: Vec<(Omitted, AtomKey)> = Vec::new();
         for node in st.nodes.iter().filter(|n| n.is_live()) {
             if node.proxy || node.is_derived() {
                 continue;
@@ -422,65 +485,93 @@ impl StoreShared {
                 continue;
             }
             let core = def.core();
-            let leave_out =
-                |key: String, reason| Omitted { key, type_name: def.type_name().to_owned(), reason };
+            let type_name = def.type_name();
+            let leave_out = |key: String, reason| Omitted { key, type_name: type_name.to_owned(), reason };
             let key = match core.snapshot_key() {
                 Ok(Some(key)) => key,
                 Ok(None) => continue,
                 Err(key_type) => {
                     let reason = OmitReason::KeyNotSerialize { key_type: key_type.to_owned() };
-                    omitted.push(leave_out(core.path().to_string(), reason));
+                    omitted
+                        .push((leave_out(core.path().to_string(), reason), atom_key(node.id, core.path())));
                     continue;
                 }
             };
             let reason = match def.encode_json(value) {
                 Some(Ok(json)) => {
-                    carried.entry(key.to_string()).or_default().push((def.type_name(), json));
+                    let (def, family, atom) =
+                        (def_addr(&*def), core.family(), atom_key(node.id, core.path()));
+                    carried.push(Carried { key, type_name, json, def, family, atom });
                     continue;
                 }
                 Some(Err(message)) => OmitReason::SerializeFailed(message),
                 None if core.is_given_name() => OmitReason::NamedWithoutSerde,
                 None => OmitReason::NotSerialize,
             };
-            omitted.push(leave_out(key.to_string(), reason));
+            omitted.push((leave_out(key.to_string(), reason), atom_key(node.id, core.path())));
         }
         let plugins = st.tools.as_ref().map(|t| t.plugins.clone()).filter(|p| !p.is_empty());
         drop(st);
-        // Async atoms: the values loaded here (a hydrated client then has them without loading again).
-        // Only the atoms this store type can hold: atom ids are unique within one owner's atoms. One
-        // still loading (or failed) is not carried: the client loads it.
+        // Async atoms (declared ones and async families' members): the values loaded here (a hydrated
+        // client then has them without loading again). Only the atoms this store type can hold: atom
+        // ids are unique within one owner's atoms. One still loading (or failed) is not carried: the
+        // client loads it.
         let owners = [TypeId::of::<S>(), TypeId::of::<Global>()];
-        for atom in live {
-            let Some((path, owner)) = atom.declared() else { continue };
-            if owners.contains(&owner) {
-                if let Some(json) = atom.encode(self) {
-                    let type_name = atom.outcome().handle.def().type_name();
-                    carried.entry(path.to_string()).or_default().push((type_name, json));
-                } else if let Some(type_name) = atom.unserializable(self) {
-                    let reason = OmitReason::NotSerialize;
-                    omitted.push(Omitted { key: path.to_string(), type_name: type_name.to_owned(), reason });
+        for atom in live.iter().filter(|a| owners.contains(&a.owner())) {
+            let type_name = atom.value_type();
+            let leave_out = |key: String, reason| {
+                (Omitted { key, type_name: type_name.to_owned(), reason }, self.key(atom.outcome()))
+            };
+            match atom.snapshot_key() {
+                Ok(None) => {}
+                Err(key_type) => {
+                    if let Some(path) = atom.held_path(self) {
+                        let reason = OmitReason::KeyNotSerialize { key_type: key_type.to_owned() };
+                        omitted.push(leave_out(path.to_string(), reason));
+                    }
+                }
+                Ok(Some(key)) => {
+                    if let Some(json) = atom.encode(self) {
+                        let (def, family) = (def_addr(atom.outcome().handle.def()), atom.family());
+                        let atom = self.key(atom.outcome());
+                        carried.push(Carried { key, type_name, json, def, family, atom });
+                    } else if atom.unserializable(self).is_some() {
+                        omitted.push(leave_out(key.to_string(), OmitReason::NotSerialize));
+                    }
                 }
             }
         }
+        let mut held: HashMap<Arc<str>, usize> = HashMap::new();
+        for c in &carried {
+            *held.entry(c.key.clone()).or_default() += 1;
+        }
+        // The declared catalogue is read only when there is something to check against it.
+        let keys = (!carried.is_empty()).then(Keys::of::<S>);
         let mut values = BTreeMap::new();
-        for (key, mut atoms) in carried {
-            if atoms.len() == 1 {
-                values.insert(key, atoms.pop().expect("one atom").1);
-                continue;
-            }
-            // Carrying one would give the other's value to it on hydration: carry neither, say so.
-            for (type_name, _) in atoms {
-                let reason = OmitReason::SameKey;
-                omitted.push(Omitted { key: key.clone(), type_name: type_name.to_owned(), reason });
+        for c in carried {
+            // Two atoms held under one key, or a key hydration would refuse or give to another atom
+            // (one the store does not hold): carrying the value would lose it, or move it. Say so.
+            let alone = held.get(&c.key) == Some(&1);
+            if alone && keys.as_ref().is_some_and(|k| k.leads_to::<S>(&c.key, c.def, c.family)) {
+                values.insert(c.key.to_string(), c.json);
+            } else {
+                let omit = Omitted {
+                    key: c.key.to_string(),
+                    type_name: c.type_name.to_owned(),
+                    reason: OmitReason::SameKey,
+                };
+                omitted.push((omit, c.atom));
             }
         }
-        omitted.sort_by(|a, b| a.key.cmp(&b.key));
+        omitted.sort_by(|a, b| a.0.key.cmp(&b.0.key));
         if let Some(plugins) = plugins {
             // DevTools warn (once per atom, they decide): the program may not know what it loses.
-            let warnings = omitted.iter().map(|o| Event::Warning(Warning::new(o.key.clone(), o.to_string())));
+            let warnings = omitted
+                .iter()
+                .map(|(o, atom)| Event::Warning(Warning::new(o.key.clone(), o.to_string(), atom.clone())));
             crate::graph::observe::deliver(&plugins, warnings.collect());
         }
-        Snapshot::new(self.name, values, omitted)
+        Snapshot::new(self.name, values, omitted.into_iter().map(|(o, _)| o).collect())
     }
 
     /// Validates every value of `snapshot` against the atoms the store type `S` can hold, then sets them
@@ -492,7 +583,10 @@ impl StoreShared {
             .map(|(found, value)| match found {
                 Found::Atom(target) => (target, value),
                 // Made only now: a hydration that fails makes no member.
-                Found::Member(make) => (Target::Member(make()), value),
+                Found::Member(make) => match make() {
+                    MadeMember::Atom(member) => (Target::Member(member), value),
+                    MadeMember::Async(member) => (Target::Async(member), value),
+                },
             })
             .collect();
         // An async atom's hydrated value is the outcome of the load its dependencies ask for: no fetch.

@@ -269,13 +269,15 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// The primitive atoms this instance holds, by snapshot key (feature `serde`): declared atoms (key:
-    /// their `#[name]`, else `module::IDENT`), members of declared families (`FAMILY[key as JSON]`) and
-    /// run-time atoms made with [`Atom::named_serde`](crate::Atom::named_serde) (key: the name). Async
-    /// atoms are carried by their loaded (`Ready`) value. Derived atoms, run-time atoms without a name
-    /// and, in a global-mode store, the shared `Global` atoms are not carried; any other atom that cannot
-    /// be (its type is not `Serialize`, its serialisation failed, its family's key is not `Serialize`) is
-    /// listed in [`Snapshot::omitted`](crate::Snapshot::omitted) with the reason, and an attached
-    /// [`DevTools`](crate::DevTools) warns once per atom. See [`Snapshot`](crate::Snapshot) for the keys.
+    /// their `#[name]`, else `module::IDENT`), members of declared families, `family(..)` and
+    /// `family_async(..)` (`FAMILY[key as JSON]`), and run-time atoms made with
+    /// [`Atom::named_serde`](crate::Atom::named_serde) (key: the name). Async atoms are carried by their
+    /// loaded (`Ready`) value. Derived atoms, run-time atoms without a name and, in a global-mode store,
+    /// the shared `Global` atoms are not carried; any other atom that cannot be (its type is not
+    /// `Serialize`, its serialisation failed, its family's key is not `Serialize`, another atom answers
+    /// to its key on hydration) is listed in [`Snapshot::omitted`](crate::Snapshot::omitted) with the
+    /// reason, and an attached [`DevTools`](crate::DevTools) warns once per atom. See
+    /// [`Snapshot`](crate::Snapshot) for the keys.
     #[cfg(feature = "serde")]
     fn snapshot(&self) -> crate::Snapshot {
         self.__cell().0.snapshot::<Self>()

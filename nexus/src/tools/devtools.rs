@@ -84,8 +84,9 @@ struct Recorder(Arc<Mutex<Log>>);
 impl Plugin for Recorder {
     fn on_warning(&self, warning: &Warning) {
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        // Once per atom: an SSR server snapshots on every request.
-        if !log.warnings.iter().any(|w| w.atom() == warning.atom()) {
+        // Once per atom: an SSR server snapshots on every request. By the atom's identity, not its key
+        // text: two atoms sharing a key (`OmitReason::SameKey`) are two warnings.
+        if !log.warnings.iter().any(|w| w.key() == warning.key()) {
             log.warnings.push(warning.clone());
         }
     }

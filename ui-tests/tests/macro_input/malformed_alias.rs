@@ -1,5 +1,6 @@
 // `#[alias = "old::PATH"]` takes one non-empty string; and only atoms that snapshots carry by key
-// (primitive atoms and `family(..)`) have old keys to accept.
+// (primitive atoms, `async_computed(..)`, `family(..)` and `family_async(..)`) have old keys to accept.
+// An action's alias: `alias_on_action.rs`.
 nexus::store! { pub struct Session; }
 
 nexus::atom! {
