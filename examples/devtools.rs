@@ -64,8 +64,8 @@ fn main() {
     let _ = doc.get(&WORDS);
     show("after editing", &doc, &dt, &tt);
 
-    println!("\n== action log (round numbers group one set, one batch or one action's run)");
-    for entry in dt.actions() {
+    println!("\n== change log (round numbers group one set, one batch or one action's run)");
+    for entry in dt.log() {
         if entry.is_action() {
             println!("   #{:<2} {:<12} {}", entry.round(), entry.label(), entry.arg().unwrap_or(""));
             for change in entry.changes() {

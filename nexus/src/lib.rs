@@ -67,7 +67,7 @@
 //! loads begun on a runtime's thread start by themselves.
 //!
 //! # Tools
-//! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, action log, JSON export) and
+//! [`Plugin`]s observe one store instance; [`DevTools`] (inspector, change log, JSON export) and
 //! [`TimeTravel`] (undo, redo, jumps) are built on them, per instance. [`Family`] gives one atom per key
 //! with eviction that frees memory. With the `serde` feature, `Store::snapshot` and `Store::hydrate`
 //! carry a store's state to a fresh instance (server-side rendering). With the `redux-devtools` feature,
@@ -113,7 +113,9 @@ pub use store::store_trait::Store;
 pub use store::subscription::Subscription;
 pub use store::watch::Watch;
 pub use store::writer::Writer;
-pub use tools::devtools::{AtomView, DeclaredAtom, DevTools, LogEntry, DEFAULT_ACTION_CAPACITY};
+#[allow(deprecated)] // re-exported for one release, so that code naming the old constant still builds
+pub use tools::devtools::DEFAULT_ACTION_CAPACITY;
+pub use tools::devtools::{AtomView, DeclaredAtom, DevTools, LogEntry, DEFAULT_LOG_CAPACITY};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.

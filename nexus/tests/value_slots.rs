@@ -73,7 +73,7 @@ fn plugins_hold_old_values_while_new_ones_replace_them() {
         s.set(&COUNT, 7);
         s.set(&NAME, "x".to_owned());
     });
-    let log: Vec<String> = tools.actions().iter().map(|a| a.label().to_owned()).collect();
+    let log: Vec<String> = tools.log().iter().map(|a| a.label().to_owned()).collect();
     assert_eq!(log, ["SET LIST", "UPDATE LIST", "SET COUNT", "SET NAME"]);
     drop(tools);
     s.set(&LIST, Vec::new());

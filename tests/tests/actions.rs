@@ -231,7 +231,7 @@ fn run_time_actions_capture_and_run_like_declared_ones() {
     assert!(board.run(&advance, id));
     assert!(!board.run(&advance, id));
     assert_eq!(board.get(&columns[2]), [id]);
-    let log = dt.actions();
+    let log = dt.log();
     assert_eq!(log[0].label(), "START");
     assert_eq!(log[0].arg(), Some("\"ship\""));
     assert_eq!(log[0].changes()[0].label(), "ADD_TASK");
@@ -252,7 +252,7 @@ fn devtools_logs_one_entry_per_run_with_its_changes_under_it() {
     panic_message(|| {
         board.run(&ADD_CHECKED, String::new());
     });
-    let log = dt.actions();
+    let log = dt.log();
     let labels: Vec<&str> = log.iter().map(nexus::LogEntry::label).collect();
     assert_eq!(labels, ["ADD_TASK", "SET NEXT_ID", "ADD_PAIR", "NOTHING", "ADD_CHECKED"]);
 
@@ -292,6 +292,48 @@ fn devtools_logs_one_entry_per_run_with_its_changes_under_it() {
     assert_eq!(first["changes"][0]["label"], "SET NEXT_ID");
     assert_eq!(first["changes"][0]["after"], "2");
     assert_eq!((&json["actions"][1]["before"], &json["actions"][1]["after"]), (&json!("2"), &json!("7")));
+}
+
+/// A log entry's `Debug` reads like the log: label, op, round, then before/after for a change, or the
+/// argument, panic flag and changes for an action's run; no `SystemTime` internals.
+#[test]
+fn log_entry_debug_is_readable() {
+    let board = Board::new();
+    let dt = DevTools::attach(&board);
+    board.set(&NEXT_ID, 4);
+    add(&board, "Ship", None);
+    let log = dt.log();
+    let round = |i: usize| log[i].round();
+    assert_eq!(
+        format!("{:?}", log[0]),
+        format!(
+            "LogEntry {{ label: \"SET NEXT_ID\", op: Set, round: {}, before: \"1\", after: \"4\", .. }}",
+            round(0)
+        )
+    );
+    let set = format!(
+        "LogEntry {{ label: \"SET NEXT_ID\", op: Set, round: {r}, before: \"4\", after: \"5\", .. }}",
+        r = round(1)
+    );
+    let update = format!(
+        "LogEntry {{ label: \"UPDATE TASKS\", op: Update, round: {r}, before: \"[]\", after: \"[Task {{ id: 4, \
+         title: \\\"Ship\\\", who: None }}]\", .. }}",
+        r = round(1)
+    );
+    assert_eq!(
+        format!("{:?}", log[1]),
+        format!(
+            "LogEntry {{ label: \"ADD_TASK\", op: Action, round: {}, arg: Some(\"(\\\"Ship\\\", None)\"), \
+             panicked: false, changes: [{set}, {update}], .. }}",
+            round(1)
+        )
+    );
+    let pretty = format!("{:#?}", log[1]);
+    assert!(
+        pretty.contains("\n    changes: [\n        LogEntry {\n            label: \"SET NEXT_ID\","),
+        "{pretty}"
+    );
+    assert!(!pretty.contains("SystemTime") && !pretty.contains("tv_sec"), "{pretty}");
 }
 
 /// Records what a plugin hears of action runs, in order.

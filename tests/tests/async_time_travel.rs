@@ -172,14 +172,14 @@ fn devtools_log_a_finished_load_and_render_its_outcome() {
     assert_eq!(shown(&tools), "Loading { previous: None }");
     block_on(page.load(&BIO)).expect("loads");
     assert_eq!(shown(&tools), "Ready(\"bio 1\")");
-    let log = tools.actions();
+    let log = tools.log();
     let load = log.last().expect("the load is logged");
     assert_eq!((load.op(), load.name(), load.label()), (ChangeOp::Load, "BIO", "LOAD BIO"));
     assert_eq!((load.before(), load.after()), ("Loading", "Ready(\"bio 1\")"));
     page.set(&USER_ID, 0);
     let _ = block_on(page.load(&BIO));
     assert!(shown(&tools).starts_with("Failed { error: LoadError::Failed(NotFound(0))"), "{}", shown(&tools));
-    assert_eq!(tools.actions().last().map(|a| a.after().to_owned()).as_deref(), Some("Failed(no user 0)"));
+    assert_eq!(tools.log().last().map(|a| a.after().to_owned()).as_deref(), Some("Failed(no user 0)"));
 }
 
 // Native only: tokio's multi-threaded runtime.

@@ -100,7 +100,7 @@ fn stores_dropped_while_their_handles_live_are_freed_with_the_handles() {
         let (sub, dt, tt) = handles_outlive_store(i);
         assert!(!sub.is_active(), "the store is gone");
         assert!(!tt.undo());
-        assert_eq!(dt.actions().len(), 2);
+        assert_eq!(dt.log().len(), 2);
         drop((sub, dt, tt));
     }
     let after = live();

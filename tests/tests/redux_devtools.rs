@@ -87,7 +87,7 @@ fn dropping_the_connection_detaches_it_from_the_store() {
     // store's plugin list is empty again, which `DevTools` shows by being the only observer).
     let dt = nexus::DevTools::attach(&store);
     store.set(&CLICKS, 5);
-    assert_eq!(dt.actions().len(), 1);
+    assert_eq!(dt.log().len(), 1);
 }
 
 #[test]

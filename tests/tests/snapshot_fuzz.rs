@@ -692,14 +692,14 @@ impl Tools {
     fn attach<S: Store>(store: &S) -> Self {
         let devtools = DevTools::attach(store);
         let time_travel = TimeTravel::attach(store, 16);
-        let (actions, history) = (devtools.actions().len(), time_travel.history().len());
+        let (actions, history) = (devtools.log().len(), time_travel.history().len());
         Tools { devtools, time_travel, actions, history }
     }
 
     /// A rejected hydration leaves no trace in the tools; an accepted one that changed the store's own
     /// atoms is one history entry, and undoing it puts them back.
     fn check<S: Store>(&self, world: &World<S>, w: &Watched<S>, ok: bool) -> Result<(), String> {
-        let (actions, history) = (self.devtools.actions().len(), self.time_travel.history().len());
+        let (actions, history) = (self.devtools.log().len(), self.time_travel.history().len());
         if !ok {
             if (actions, history) != (self.actions, self.history) {
                 return Err(format!(

@@ -387,7 +387,7 @@ fn tools_step(world: &World, rng: &mut Rng) {
         }
         4 => {
             let d = &world.devtools[rng.below(2)];
-            assert!(d.actions().len() <= 64);
+            assert!(d.log().len() <= 64);
         }
         _ => {
             let text = world.devtools[rng.below(2)].export_json();

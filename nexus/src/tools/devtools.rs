@@ -1,4 +1,4 @@
-//! [`DevTools`]: a live inspector and an action log for one store instance.
+//! [`DevTools`]: a live inspector and a change log for one store instance.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -10,11 +10,17 @@ use crate::graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, 
 use crate::store::store_trait::Store;
 use crate::tools::attach::Attachment;
 
-/// The default number of actions a [`DevTools`] log keeps.
-pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
+/// The default number of entries a [`DevTools`] log keeps (a change, or an action's run with its changes).
+pub const DEFAULT_LOG_CAPACITY: usize = 1_000;
+
+/// The old name of [`DEFAULT_LOG_CAPACITY`].
+#[deprecated(
+    note = "renamed `DEFAULT_LOG_CAPACITY`: the log holds changes, not only action runs; this name goes in the next release"
+)]
+pub const DEFAULT_ACTION_CAPACITY: usize = DEFAULT_LOG_CAPACITY;
 
 /// Developer tools for one store instance: what it holds now ([`atoms`](DevTools::atoms)), what changed
-/// ([`actions`](DevTools::actions)), and both as JSON ([`export_json`](DevTools::export_json)).
+/// ([`log`](DevTools::log)), and both as JSON ([`export_json`](DevTools::export_json)).
 ///
 /// The log holds one entry per change, except that a run of an [`Action`](crate::Action) is one entry
 /// named after the action, whose changes (and the runs of actions it ran) are under it
@@ -35,7 +41,7 @@ pub const DEFAULT_ACTION_CAPACITY: usize = 1_000;
 /// let dt = nexus::DevTools::attach(&session);
 /// session.set(&CLICKS, 3);
 /// assert_eq!(dt.atoms()[0].value(), "3");
-/// assert_eq!(dt.actions()[0].label(), "SET CLICKS");
+/// assert_eq!(dt.log()[0].label(), "SET CLICKS");
 /// ```
 pub struct DevTools {
     declared: fn() -> Vec<crate::store::catalog::Entry>,
@@ -46,7 +52,7 @@ pub struct DevTools {
 }
 
 struct Log {
-    actions: VecDeque<LogEntry>,
+    entries: VecDeque<LogEntry>,
     capacity: usize,
     dropped: u64,
     /// The entries of action runs under way, by run id; each is logged (or put under its parent run's)
@@ -62,11 +68,11 @@ impl Log {
             self.dropped += 1;
             return;
         }
-        if self.actions.len() == self.capacity {
-            self.actions.pop_front();
+        if self.entries.len() == self.capacity {
+            self.entries.pop_front();
             self.dropped += 1;
         }
-        self.actions.push_back(entry);
+        self.entries.push_back(entry);
     }
 
     /// The entry of `run`, opened now if its start was not seen (the tools attached during the run).
@@ -194,7 +200,11 @@ impl DeclaredAtom {
 
 /// One entry of the [`DevTools`] log: a change of one atom, or the run of an [`Action`](crate::Action)
 /// with its changes under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` shows what a reader of the log wants: the label, op and round, then the values before and
+/// after for a change, or the argument, whether it panicked and the changes under it for an action's run
+/// (`{:#?}` prints that tree indented); the time and path are left out (`..`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct LogEntry {
     label: String,
     name: String,
@@ -289,16 +299,32 @@ impl LogEntry {
     }
 }
 
+// By hand: the derived `Debug` dumped `SystemTime`'s internals and the empty fields a change has no use
+// for (a change's `arg` and `changes`, a run's `before` and `after`).
+impl std::fmt::Debug for LogEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("LogEntry");
+        out.field("label", &self.label).field("op", &self.op).field("round", &self.round);
+        if self.is_action() {
+            out.field("arg", &self.arg).field("panicked", &self.panicked).field("changes", &self.changes);
+        } else {
+            out.field("before", &self.before).field("after", &self.after);
+        }
+        out.finish_non_exhaustive()
+    }
+}
+
 impl DevTools {
-    /// Attaches developer tools to `store`, keeping the last [`DEFAULT_ACTION_CAPACITY`] actions.
+    /// Attaches developer tools to `store`, keeping the last [`DEFAULT_LOG_CAPACITY`] log entries.
     pub fn attach<S: Store>(store: &S) -> Self {
-        Self::with_capacity(store, DEFAULT_ACTION_CAPACITY)
+        Self::with_capacity(store, DEFAULT_LOG_CAPACITY)
     }
 
-    /// Attaches developer tools keeping the last `capacity` actions.
+    /// Attaches developer tools keeping the last `capacity` log entries (an action's run, with the
+    /// changes under it, is one entry).
     pub fn with_capacity<S: Store>(store: &S, capacity: usize) -> Self {
         let log = Arc::new(Mutex::new(Log {
-            actions: VecDeque::new(),
+            entries: VecDeque::new(),
             capacity,
             dropped: 0,
             open: Vec::new(),
@@ -349,15 +375,29 @@ impl DevTools {
         out
     }
 
-    /// The logged changes and action runs, oldest first (at most the capacity; older ones are dropped).
-    /// An action's run is logged when it ends, with its changes under it.
-    pub fn actions(&self) -> Vec<LogEntry> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).actions.iter().cloned().collect()
+    /// The log: the changes and action runs, oldest first (at most the capacity; older ones are
+    /// dropped). An action's run is logged when it ends, with its changes under it.
+    pub fn log(&self) -> Vec<LogEntry> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).entries.iter().cloned().collect()
     }
 
-    /// How many actions were dropped because the log was full.
-    pub fn dropped_actions(&self) -> u64 {
+    /// The old name of [`log`](Self::log).
+    #[deprecated(
+        note = "renamed `log`: most entries are changes, not action runs; this name goes in the next release"
+    )]
+    pub fn actions(&self) -> Vec<LogEntry> {
+        self.log()
+    }
+
+    /// How many log entries were dropped because the log was full.
+    pub fn dropped_entries(&self) -> u64 {
         self.log.lock().unwrap_or_else(PoisonError::into_inner).dropped
+    }
+
+    /// The old name of [`dropped_entries`](Self::dropped_entries).
+    #[deprecated(note = "renamed `dropped_entries`; this name goes in the next release")]
+    pub fn dropped_actions(&self) -> u64 {
+        self.dropped_entries()
     }
 
     /// What the store warned about, the first warning about each atom only, oldest first: today, atoms a
@@ -366,16 +406,24 @@ impl DevTools {
         self.log.lock().unwrap_or_else(PoisonError::into_inner).warnings.clone()
     }
 
-    /// Forgets the logged actions.
-    pub fn clear_actions(&self) {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).actions.clear();
+    /// Forgets the logged changes and action runs (the count of [`dropped_entries`](Self::dropped_entries)
+    /// stays).
+    pub fn clear_log(&self) {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).entries.clear();
     }
 
-    /// The state and the action log as a JSON document:
+    /// The old name of [`clear_log`](Self::clear_log).
+    #[deprecated(note = "renamed `clear_log`; this name goes in the next release")]
+    pub fn clear_actions(&self) {
+        self.clear_log();
+    }
+
+    /// The state and the change log as a JSON document:
     /// `{"store": "Session#3", "state": [{"name", "path", "kind", "owner", "value"}…], "actions": [{"label",
     /// "path", "round", "time_ms", "before", "after"}…]}`, where an action's run has `"arg"`, `"panicked"`
     /// and `"changes"` (a list of entries) instead of `"before"` and `"after"`. Values are their rendered
-    /// text.
+    /// text. The log's key stays `"actions"`, the name earlier exports used, so that readers of saved
+    /// exports keep working.
     pub fn export_json(&self) -> String {
         let mut out = String::from("{\"store\":");
         json_string(&mut out, &self.store_label);
@@ -397,7 +445,7 @@ impl DevTools {
             out.push('}');
         }
         out.push_str("],\"actions\":");
-        entries_json(&mut out, &self.actions());
+        entries_json(&mut out, &self.log());
         out.push('}');
         out
     }
