@@ -6,10 +6,13 @@ use crate::graph::access::Readable;
 use crate::store::instance::StoreShared;
 
 /// An atom that `set` accepts: [`Atom`](crate::Atom) (stores the value) and [`Writable`](crate::Writable) (runs its write function).
+// One message for every type `set` refuses: rustc cannot tell a computed atom from a family here, so
+// the notes cover both (a family also gets `Readable`'s note, as `set` requires that trait too).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be set: a computed atom is read-only",
-    label = "computed atoms have no `set`",
-    note = "declare it with `writable(read, write)` to give it a write function"
+    message = "`{Self}` cannot be set",
+    label = "`set` takes a primitive (`nexus::Atom`) or a `nexus::Writable` atom",
+    note = "a computed atom is read-only: declare it with `writable(read, write)` to give it a write function",
+    note = "a family is not an atom: use `.at(key)`, as in `s.set(&TODO.at(id), value)`"
 )]
 pub trait Settable: Readable {
     /// What `set` takes: the value for a primitive, the write argument for a writable atom.
