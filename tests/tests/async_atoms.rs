@@ -509,8 +509,9 @@ mod error_types {
     /// What `?` gives in most applications.
     type BoxError = Box<dyn Error + Send + Sync>;
 
-    /// Shaped like `anyhow::Error`: made from any error by `?`, converts into a boxed error (giving back
-    /// the error it wraps), and is not itself a `std::error::Error`.
+    /// An application error made from any error by `?` that is not itself a `std::error::Error` and
+    /// converts into a boxed error by giving back the error it wraps (unlike `anyhow::Error`, which boxes
+    /// a wrapper: the real anyhow is tested in `anyhow_errors`).
     #[derive(Debug)]
     struct AppError(BoxError);
 
@@ -659,6 +660,95 @@ mod error_types {
         }
         assert_eq!(chain, ["lookup failed", "no user 9"]);
         assert!(error.downcast_ref::<Lookup>().is_some(), "the returned error itself is reachable");
+    }
+}
+
+/// Issue 26 §1 with the real `anyhow` crate, as the README and the compile error promise: an
+/// `anyhow::Result<T>` future loads, and a failure's `LoadError` shows anyhow's message. What
+/// `downcast_ref` sees is anyhow's choice: its `Into<Box<dyn Error + Send + Sync>>` boxes a private
+/// wrapper type, so no type downcasts, not even the error the `anyhow::Error` was made from; anyhow's
+/// `reallocate_into_boxed_dyn_error_without_backtrace` boxes the error itself, which then does.
+mod anyhow_errors {
+    use std::error::Error as _;
+
+    use anyhow::Context as _;
+
+    use super::{block_on, Loadable, NotFound, Page, USER_ID};
+
+    fn fetch(id: u32) -> anyhow::Result<u32> {
+        if id == 0 {
+            anyhow::bail!("no user {id}");
+        }
+        let found: Result<u32, NotFound> = if id > 100 { Err(NotFound(id)) } else { Ok(id * 2) };
+        Ok(found?)
+    }
+
+    nexus::atom! {
+        #![store(Page)]
+        static DOUBLED: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move { fetch(id) }
+        });
+        static PROFILE: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move { Err::<u32, _>(NotFound(id)).context("loading the profile") }
+        });
+        static REALLOCATED: u32 = async_computed(|s| {
+            let id = s.get(&USER_ID);
+            async move {
+                fetch(id + 100).map_err(anyhow::Error::reallocate_into_boxed_dyn_error_without_backtrace)
+            }
+        });
+    }
+
+    fn failure<T: std::fmt::Debug>(loaded: Result<T, nexus::LoadError>) -> nexus::LoadError {
+        loaded.expect_err("the load fails")
+    }
+
+    #[test]
+    fn an_anyhow_result_loads_and_fails_with_anyhows_message() {
+        let page = Page::new();
+        assert_eq!(block_on(page.load(&DOUBLED)), Ok(2));
+        assert_eq!(page.get(&DOUBLED), Loadable::Ready(2));
+
+        page.set(&USER_ID, 0);
+        let error = failure(block_on(page.load(&DOUBLED)));
+        assert_eq!(error.to_string(), "no user 0", "anyhow's message, no prefix of ours");
+        assert!(!error.is_panic());
+        match page.get(&DOUBLED) {
+            Loadable::Failed { error, previous } => {
+                assert_eq!((error.to_string(), previous), ("no user 0".to_owned(), Some(2)));
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+
+        // Made by `?` from a `NotFound`: the message and `get_ref` are the error's, but it does not
+        // downcast (anyhow boxed its wrapper, not the `NotFound`).
+        page.set(&USER_ID, 105);
+        let error = failure(block_on(page.load(&DOUBLED)));
+        assert_eq!(error.to_string(), "no user 105");
+        assert_eq!(error.get_ref().map(ToString::to_string).as_deref(), Some("no user 105"));
+        assert_eq!(error.downcast_ref::<NotFound>(), None);
+    }
+
+    #[test]
+    fn an_anyhow_context_is_the_message_and_the_error_under_it_the_source() {
+        let page = Page::new();
+        page.set(&USER_ID, 7);
+        let error = failure(block_on(page.load(&PROFILE)));
+        assert_eq!(error.to_string(), "loading the profile");
+        assert_eq!(error.source().map(ToString::to_string).as_deref(), Some("no user 7"));
+        assert!(error.source().and_then(|cause| cause.source()).is_none(), "each message once");
+        assert_eq!(error.downcast_ref::<NotFound>(), None);
+    }
+
+    #[test]
+    fn an_anyhow_error_reallocated_into_a_box_downcasts_to_the_error_it_was_made_from() {
+        let page = Page::new();
+        page.set(&USER_ID, 3);
+        let error = failure(block_on(page.load(&REALLOCATED)));
+        assert_eq!(error.to_string(), "no user 103");
+        assert_eq!(error.downcast_ref::<NotFound>(), Some(&NotFound(103)));
     }
 }
 

@@ -97,7 +97,8 @@ enum Inner {
 /// `Box<dyn Error + Send + Sync>` (what `?` gives in most applications), `String`, `&str`, and types
 /// such as `anyhow::Error` that convert into a boxed error without being one. The error becomes a
 /// [`LoadError`]; a concrete error type stays reachable with [`LoadError::downcast_ref`] (a `String` or
-/// `&str` error keeps its text only, as the message).
+/// `&str` error keeps its text only, as the message; an `anyhow::Error` keeps its message and sources
+/// but does not downcast: see [`LoadError::downcast_ref`]).
 ///
 /// Implemented for every such type, never by hand.
 #[diagnostic::on_unimplemented(
@@ -138,8 +139,14 @@ impl LoadError {
         }
     }
 
-    /// The error the future returned, as its type, if it is an `E` (an `anyhow::Error` made from an error
-    /// by `?` converts into that error, and is seen as it).
+    /// The error the future returned, as its type, if it is an `E`.
+    ///
+    /// An `anyhow::Error` downcasts to nothing here, not even the error it was made from: its
+    /// conversion into `Box<dyn Error + Send + Sync>` (anyhow's `into_boxed_dyn_error`) boxes a private
+    /// wrapper type of anyhow's. Its message (`to_string()`, a context if it has one), [`get_ref`](Self::get_ref)
+    /// and `source()` chain stay. To downcast, fail with
+    /// `e.reallocate_into_boxed_dyn_error_without_backtrace()` instead of `e`: that boxes the error `e`
+    /// was made from (one with a `.context(…)` stays anyhow's context type), without anyhow's backtrace.
     pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
         self.get_ref()?.downcast_ref()
     }
