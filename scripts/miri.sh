@@ -31,4 +31,4 @@ fi
 echo "Miri: $(cargo "+$toolchain" miri --version)"
 cargo "+$toolchain" miri setup >/dev/null 2>&1 || cargo "+$toolchain" miri setup
 export MIRIFLAGS="-Zmiri-disable-isolation -Zmiri-permissive-provenance"
-cargo "+$toolchain" miri test -p nexus --lib --test value_slots --test evaluated_definitions
+cargo "+$toolchain" miri test --locked -p nexus --lib --test value_slots --test evaluated_definitions

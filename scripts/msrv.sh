@@ -13,4 +13,4 @@ if ! rustc "+$toolchain" --version >/dev/null 2>&1; then
     rustup toolchain install "$toolchain" --profile minimal
 fi
 echo "MSRV: $(rustc "+$toolchain" --version)"
-CARGO_TARGET_DIR=target/msrv cargo "+$toolchain" check --quiet -p nexus --lib --features serde,tokio,redux-devtools
+CARGO_TARGET_DIR=target/msrv cargo "+$toolchain" check --quiet --locked -p nexus --lib --features serde,tokio,redux-devtools

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/redux-devtools-server.sh
 start_redux_devtools_server
 if [[ ! -d "$REDUX_DEVTOOLS_DIR/node_modules/playwright-core" ]]; then
-    (cd "$REDUX_DEVTOOLS_DIR" && npm install --no-save --no-audit --no-fund --loglevel=error playwright-core@1)
+    (cd "$REDUX_DEVTOOLS_DIR" && npm install --no-save --no-audit --no-fund --loglevel=error playwright-core@1.64.1)
 fi
 cargo build --quiet --example redux_devtools
 cargo run --quiet --example redux_devtools -- --port "$REDUX_DEVTOOLS_PORT" --seconds 40 > /dev/null &

@@ -5,6 +5,8 @@
 # and stops it when the sourcing shell exits, whatever happened.
 #
 # After `start_redux_devtools_server`: REDUX_DEVTOOLS_PORT is its port, REDUX_DEVTOOLS_PID its process.
+# It replaces the sourcing shell's EXIT trap: a caller that needs its own sets it afterwards and calls
+# `stop_redux_devtools_server` from it (as redux-devtools-screenshot.sh does).
 
 REDUX_DEVTOOLS_DIR="${REDUX_DEVTOOLS_DIR:-$PWD/redux-devtools-server}"
 

@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/wasm-tools.sh
+# Before the install: its version check must see the tools a previous run installed.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 install_wasm_tools
-export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
 cargo build --quiet -p nexus --target wasm32-unknown-unknown

@@ -1,4 +1,4 @@
-# Sourced by .ci/run, scripts/wasm-test.sh and scripts/wasm-counter.sh: installs what building and testing
+# Sourced by scripts/wasm-test.sh and scripts/wasm-counter.sh (both run by .ci/run): installs what building and testing
 # nexus for wasm32-unknown-unknown needs, each step skipped when already done:
 # - the rustup target wasm32-unknown-unknown;
 # - wasm-bindgen-cli's tools (wasm-bindgen, wasm-bindgen-test-runner) at exactly the version of the
