@@ -307,30 +307,30 @@ fn log_entry_debug_is_readable() {
     assert_eq!(
         format!("{:?}", log[0]),
         format!(
-            "LogEntry {{ label: \"SET NEXT_ID\", op: Set, round: {}, before: \"1\", after: \"4\", .. }}",
+            "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {}, before: \"1\", after: \"4\", .. }}",
             round(0)
         )
     );
     let set = format!(
-        "LogEntry {{ label: \"SET NEXT_ID\", op: Set, round: {r}, before: \"4\", after: \"5\", .. }}",
+        "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {r}, before: \"4\", after: \"5\", .. }}",
         r = round(1)
     );
     let update = format!(
-        "LogEntry {{ label: \"UPDATE TASKS\", op: Update, round: {r}, before: \"[]\", after: \"[Task {{ id: 4, \
+        "LogEntry {{ label: \"UPDATE TASKS\", path: \"actions::TASKS\", op: Update, round: {r}, before: \"[]\", after: \"[Task {{ id: 4, \
          title: \\\"Ship\\\", who: None }}]\", .. }}",
         r = round(1)
     );
     assert_eq!(
         format!("{:?}", log[1]),
         format!(
-            "LogEntry {{ label: \"ADD_TASK\", op: Action, round: {}, arg: Some(\"(\\\"Ship\\\", None)\"), \
+            "LogEntry {{ label: \"ADD_TASK\", path: \"actions::ADD_TASK\", op: Action, round: {}, arg: Some(\"(\\\"Ship\\\", None)\"), \
              panicked: false, changes: [{set}, {update}], .. }}",
             round(1)
         )
     );
     let pretty = format!("{:#?}", log[1]);
     assert!(
-        pretty.contains("\n    changes: [\n        LogEntry {\n            label: \"SET NEXT_ID\","),
+        pretty.contains("\n    changes: [\n        LogEntry {\n            label: \"SET NEXT_ID\",\n            path: \"actions::NEXT_ID\","),
         "{pretty}"
     );
     assert!(!pretty.contains("SystemTime") && !pretty.contains("tv_sec"), "{pretty}");

@@ -300,11 +300,15 @@ impl LogEntry {
 }
 
 // By hand: the derived `Debug` dumped `SystemTime`'s internals and the empty fields a change has no use
-// for (a change's `arg` and `changes`, a run's `before` and `after`).
+// for (a change's `arg` and `changes`, a run's `before` and `after`). The path stays: two atoms of one
+// name in two modules log the same label.
 impl std::fmt::Debug for LogEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("LogEntry");
-        out.field("label", &self.label).field("op", &self.op).field("round", &self.round);
+        out.field("label", &self.label)
+            .field("path", &self.path)
+            .field("op", &self.op)
+            .field("round", &self.round);
         if self.is_action() {
             out.field("arg", &self.arg).field("panicked", &self.panicked).field("changes", &self.changes);
         } else {
