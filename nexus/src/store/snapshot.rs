@@ -367,6 +367,22 @@ struct Keys {
 }
 
 impl Keys {
+    /// The lookup of store type `S`, built once per process: what it holds (declared atoms, declared async
+    /// atoms, declared families) is fixed at start-up, and building it scans every declared atom, which
+    /// cost an SSR server's snapshot per request 7x its time. Named run-time atoms, which come and go,
+    /// are looked up in `find` itself.
+    fn cached<S: Owner>() -> Arc<Self> {
+        static CACHE: std::sync::OnceLock<parking_lot::RwLock<HashMap<TypeId, Arc<Keys>>>> =
+            std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(keys) = cache.read().get(&TypeId::of::<S>()) {
+            return keys.clone();
+        }
+        // Built outside the lock: building makes the declared async atoms, which may take other locks.
+        let keys = Arc::new(Self::of::<S>());
+        cache.write().entry(TypeId::of::<S>()).or_insert(keys).clone()
+    }
+
     fn of<S: Owner>() -> Self {
         let mut declared = HashMap::new();
         let mut aliases: HashMap<&'static str, Vec<Entry>> = HashMap::new();
@@ -546,7 +562,7 @@ impl StoreShared {
             *held.entry(c.key.clone()).or_default() += 1;
         }
         // The declared catalogue is read only when there is something to check against it.
-        let keys = (!carried.is_empty()).then(Keys::of::<S>);
+        let keys = (!carried.is_empty()).then(Keys::cached::<S>);
         let mut values = BTreeMap::new();
         for c in carried {
             // Two atoms held under one key, or a key hydration would refuse or give to another atom
@@ -626,7 +642,7 @@ impl StoreShared {
                 found: snapshot.store().to_owned(),
             });
         }
-        let keys = Keys::of::<S>();
+        let keys = Keys::cached::<S>();
         // Which atom each key named (its key, or a member's family and canonical key): one value per atom.
         let mut atoms: HashMap<String, String> = HashMap::new();
         let mut once = |problems: &mut Vec<HydrateProblem>, atom: String, path: &String| {
