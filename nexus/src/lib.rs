@@ -106,7 +106,9 @@ pub use graph::access::Readable;
 pub use graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
 pub use graph::reader::Reader;
 pub use store::access::{Primitive, Runnable, Settable};
+pub use store::effect::{Effect, EffectCtx};
 pub use store::loads::{AsyncAtom, LoadIn};
+pub use store::mount::{Setter, StoreRef};
 #[cfg(feature = "serde")]
 pub use store::snapshot::{HydrateError, HydrateProblem, OmitReason, Omitted, Snapshot};
 pub use store::store_trait::Store;
@@ -267,7 +269,7 @@ const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <
 pub mod __private {
     pub use crate::atoms::action::ActionDef;
     pub use crate::atoms::async_decl::{async_family_load, async_load, AsyncDecl, LoadFn};
-    pub use crate::atoms::def::Def;
+    pub use crate::atoms::def::{call_on_mount, Def, MountFn};
     pub use crate::core::info::Names;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;

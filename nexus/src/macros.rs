@@ -2,11 +2,26 @@
 //! `nexus::__private` only (salsa's shape: the proc macros check and wire, these helpers name the runtime
 //! items, with their arguments labelled). Not public API.
 
-/// A declared primitive atom: `(owner, type, names, identifier, initial value)`; `names` is a
-/// `Names::new(registry name, whether #[name] gave it, aliases)`.
+/// A declared primitive atom: `(owner, type, names, identifier, initial value)`, then `on_mount = f` if
+/// it has one; `names` is a `Names::new(registry name, whether #[name] gave it, aliases)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_primitive {
+    ($owner:ty, $ty:ty, $names:expr, $ident:ident, $init:expr, on_mount = $mount:expr) => {{
+        static __NEXUS_NAMES: $crate::__private::Names = $names;
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> =
+            $crate::__private::Def::primitive_mounted(
+                $crate::__private::OwnerInfo::of::<$owner>(),
+                &__NEXUS_NAMES,
+                ::core::stringify!($ident),
+                ::core::module_path!(),
+                || -> $ty { $init },
+                $crate::__private::value_ops!($ty),
+                |store, set| $crate::__private::call_on_mount::<$ty, _, _>($mount, store, set),
+            );
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new(&__NEXUS_DEF) }
+        $crate::Atom::<$ty, $owner>::__from_static(&__NEXUS_DEF)
+    }};
     ($owner:ty, $ty:ty, $names:expr, $ident:ident, $init:expr) => {{
         static __NEXUS_NAMES: $crate::__private::Names = $names;
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::primitive(
@@ -340,6 +355,37 @@ macro_rules! __nexus_impl_store {
                 <X as $crate::Runnable>::Owner: $crate::UsableIn<$name>,
             {
                 <$name as $crate::Store>::run(self, action, arg)
+            }
+
+            /// Runs `f` now and after every change of an atom it read, until the returned effect is
+            /// dropped. See [`Store::effect`]($crate::Store::effect).
+            pub fn effect(
+                &self,
+                f: impl ::core::ops::FnMut(&mut $crate::EffectCtx<'_, $name>) + ::core::marker::Send + 'static,
+            ) -> $crate::Effect {
+                <$name as $crate::Store>::effect(self, f)
+            }
+
+            /// An effect whose work awaits: the future of a run is dropped when the next run starts.
+            /// See [`Store::effect_async`]($crate::Store::effect_async).
+            pub fn effect_async<F>(
+                &self,
+                f: impl ::core::ops::FnMut(&mut $crate::EffectCtx<'_, $name>) -> F + ::core::marker::Send + 'static,
+            ) -> $crate::Effect
+            where
+                F: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
+            {
+                <$name as $crate::Store>::effect_async(self, f)
+            }
+
+            /// Whether `atom` is mounted in this instance (observed, directly or through derived atoms).
+            /// See [`Store::is_mounted`]($crate::Store::is_mounted).
+            pub fn is_mounted<A>(&self, atom: &A) -> bool
+            where
+                A: $crate::Readable,
+                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
+            {
+                <$name as $crate::Store>::is_mounted(self, atom)
             }
 
             /// Runs `f`, notifying once at the end of the outermost batch. See

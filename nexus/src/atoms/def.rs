@@ -13,8 +13,10 @@ use crate::core::value_ops::ValueOps;
 use crate::core::value_slot::{Value, ValueSlot};
 use crate::graph::def::{DefCore, ErasedDef};
 use crate::graph::host::Host;
+use crate::graph::mount::{MountCall, Unmount};
 use crate::graph::reader::Reader;
 use crate::graph::state::State;
+use crate::store::mount::{Setter, StoreRef};
 use crate::store::writer::Writer;
 
 /// A typed atom definition: `T` the value, `S` the owner, `A` the write argument.
@@ -23,6 +25,8 @@ pub struct Def<T, S, A> {
     pub(crate) core: DefCore,
     ops: Ops<T>,
     pub(crate) body: Body<T, S, A>,
+    /// A primitive atom's `on_mount`.
+    pub(crate) mount: Option<OnMount<T>>,
     /// Last, so that it is dropped after the body (whose closures may hold other atoms' handles).
     teardown: Teardown,
 }
@@ -37,6 +41,29 @@ impl<T, S, A> Drop for Def<T, S, A> {
 struct Ops<T> {
     make: fn() -> ValueOps<T>,
     cell: OnceLock<ValueOps<T>>,
+}
+
+/// An atom's `on_mount`: given the store it is mounted in and a setter, it returns what runs at unmount.
+pub(crate) enum OnMount<T> {
+    /// Declared in `atom!` (the macro makes the function).
+    Fn(MountFn<T>),
+    /// Given at run time ([`Atom::on_mount`](crate::Atom::on_mount)).
+    Boxed(Box<dyn Fn(&StoreRef, Setter<T>) -> Unmount + Send + Sync>),
+}
+
+/// A declared `on_mount`, as the macro wraps it.
+#[doc(hidden)]
+pub type MountFn<T> = fn(&StoreRef, Setter<T>) -> Unmount;
+
+/// Calls a declared `on_mount` closure and boxes what it returns (the macro's wrapper calls this, so that
+/// the closure's arguments and result are inferred from these bounds).
+#[doc(hidden)]
+pub fn call_on_mount<T, F, C>(f: F, store: &StoreRef, set: Setter<T>) -> Unmount
+where
+    F: FnOnce(&StoreRef, Setter<T>) -> C,
+    C: FnOnce() + Send + 'static,
+{
+    Box::new(f(store, set))
 }
 
 pub(crate) enum Body<T, S, A> {
@@ -85,6 +112,26 @@ impl<T, S, A> Def<T, S, A> {
             core: DefCore::declared_names(owner, names, ident, module, AtomKind::Primitive),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
+            mount: None,
+            teardown: Teardown::new(),
+        }
+    }
+
+    /// A declared primitive atom with `#[on_mount]` (used by `declare_primitive!`).
+    pub const fn primitive_mounted(
+        owner: OwnerInfo,
+        names: &'static Names,
+        ident: &'static str,
+        module: &'static str,
+        init: fn() -> T,
+        ops: fn() -> ValueOps<T>,
+        mount: MountFn<T>,
+    ) -> Self {
+        Def {
+            core: DefCore::declared_names(owner, names, ident, module, AtomKind::Primitive),
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Primitive(Init::Fn(init)),
+            mount: Some(OnMount::Fn(mount)),
             teardown: Teardown::new(),
         }
     }
@@ -102,6 +149,7 @@ impl<T, S, A> Def<T, S, A> {
             core: DefCore::declared(owner, name, ident, module, AtomKind::Computed),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Computed(ReadFn::Fn(read)),
+            mount: None,
             teardown: Teardown::new(),
         }
     }
@@ -120,6 +168,7 @@ impl<T, S, A> Def<T, S, A> {
             core: DefCore::declared(owner, name, ident, module, AtomKind::Writable),
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
+            mount: None,
             teardown: Teardown::new(),
         }
     }
@@ -147,6 +196,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             core: DefCore::runtime::<S>(name, given, module, kind),
             ops: Ops { make: no_ops, cell: OnceLock::from(ops) },
             body,
+            mount: None,
             teardown: Teardown::new(),
         }
     }
@@ -247,5 +297,19 @@ where
     fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>> {
         let from = self.ops().from_json?;
         Some(from(json).map(|v| Arc::new(v) as Value))
+    }
+
+    fn has_on_mount(&self) -> bool {
+        self.mount.is_some()
+    }
+
+    fn mount(&self, call: MountCall) -> Option<Unmount> {
+        let mount = self.mount.as_ref()?;
+        let store = StoreRef::new(&call);
+        let set = Setter::new(&call, self.ops().eq);
+        Some(match mount {
+            OnMount::Fn(f) => f(&store, set),
+            OnMount::Boxed(f) => f(&store, set),
+        })
     }
 }

@@ -243,6 +243,62 @@ where
 
 impl<T, S> Atom<T, S>
 where
+    T: Clone + Send + Sync + 'static,
+    S: Owner,
+{
+    /// Gives this run-time atom an `on_mount`: called with the store and a [`Setter`](crate::Setter) of
+    /// the atom when the atom becomes mounted in a store instance (its first observer there: a subscriber,
+    /// a `Watch`, an effect, a mounted derived atom reading it), it returns what runs when it stops being
+    /// mounted there. As `#[on_mount]` in `atom!`; see [`Store::is_mounted`](crate::Store::is_mounted).
+    ///
+    /// # Panics
+    /// If the atom was cloned or used by a store already: give it right after `new`.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// nexus::store! { pub struct Prices; }
+    ///
+    /// let mounts = Arc::new(AtomicUsize::new(0));
+    /// let counter = mounts.clone();
+    /// let price = nexus::Atom::<u32, Prices>::new(0).on_mount(move |_store, set| {
+    ///     counter.fetch_add(1, Ordering::SeqCst);
+    ///     set.set(42); // e.g. from a feed's thread
+    ///     move || { /* stop the feed */ }
+    /// });
+    /// let prices = Prices::new();
+    /// let watcher = prices.subscribe(&price, |_| {});
+    /// assert_eq!(mounts.load(Ordering::SeqCst), 1);
+    /// assert_eq!(prices.get(&price), 42);
+    /// drop(watcher); // unmounted
+    /// ```
+    #[must_use]
+    pub fn on_mount<C>(
+        mut self,
+        f: impl Fn(&crate::StoreRef, crate::Setter<T>) -> C + Send + Sync + 'static,
+    ) -> Self
+    where
+        C: FnOnce() + Send + 'static,
+    {
+        let def = match &mut self.handle {
+            Handle::Runtime(def, _) => Arc::get_mut(def),
+            Handle::Static(_) => None,
+        };
+        let Some(def) = def else {
+            panic!(
+                "nexus: `on_mount` is given to a run-time atom right after `Atom::new`, before it is cloned or \
+                 used by a store (a declared atom takes `#[on_mount(..)]` in `atom!`)"
+            )
+        };
+        def.mount =
+            Some(crate::atoms::def::OnMount::Boxed(Box::new(move |store, set| Box::new(f(store, set)))));
+        self
+    }
+}
+
+impl<T, S> Atom<T, S>
+where
     T: Clone + PartialEq + fmt::Debug + Send + Sync + 'static,
     S: Owner,
 {

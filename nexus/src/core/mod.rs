@@ -8,6 +8,7 @@ pub(crate) mod owner;
 pub(crate) mod slot_index;
 pub(crate) mod space;
 pub(crate) mod teardown;
+pub(crate) mod thread;
 pub(crate) mod value_ops;
 pub(crate) mod value_slot;
 pub(crate) mod words;

@@ -18,7 +18,9 @@ use crate::core::info::{AtomId, AtomKind, Names};
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::space::{Slot, SlotSpace};
 use crate::core::value_slot::{Value, ValueSlot};
+use crate::graph::effect::EffectNode;
 use crate::graph::host::Host;
+use crate::graph::mount::{MountCall, Unmount};
 use crate::graph::state::State;
 
 /// The untyped part of every atom definition.
@@ -416,6 +418,16 @@ pub trait ErasedDef: Send + Sync + 'static {
     #[cfg(feature = "serde")]
     #[doc(hidden)]
     fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>>;
+    /// Whether the atom has an `on_mount` (a store holding it counts mounts, see `graph::mount`).
+    #[doc(hidden)]
+    fn has_on_mount(&self) -> bool {
+        false
+    }
+    /// Calls the atom's `on_mount` (see [`MountCall`]); returns what it returned, to run at unmount.
+    #[doc(hidden)]
+    fn mount(&self, _call: MountCall) -> Option<Unmount> {
+        None
+    }
 }
 
 /// How a store refers to an atom's definition.
@@ -424,6 +436,8 @@ pub(crate) enum NodeDef {
     /// Held strongly: the atom's life ends with its last handle (see [`DefCore::release`]), after
     /// which its holders drop their nodes and with them this.
     Runtime(Arc<dyn ErasedDef>),
+    /// An effect (see `graph::effect`): a node that observes, with no atom and no value.
+    Effect(Arc<EffectNode>),
     /// The place of a node that was removed (see `State::nodes`).
     Vacant,
 }
@@ -435,7 +449,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(*d),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(&**d),
-            NodeDef::Runtime(_) | NodeDef::Vacant => None,
+            NodeDef::Runtime(_) | NodeDef::Effect(_) | NodeDef::Vacant => None,
         }
     }
 
@@ -444,7 +458,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => *d,
             NodeDef::Runtime(d) => &**d,
-            NodeDef::Vacant => unreachable!("a removed node is not named"),
+            NodeDef::Effect(_) | NodeDef::Vacant => unreachable!("only an atom's node is named"),
         }
     }
 
@@ -454,7 +468,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => *d,
             NodeDef::Runtime(d) => Arc::as_ptr(d),
-            NodeDef::Vacant => unreachable!("a removed node is not evaluated"),
+            NodeDef::Effect(_) | NodeDef::Vacant => unreachable!("only a derived atom's node is evaluated"),
         }
     }
 
@@ -463,7 +477,7 @@ impl NodeDef {
         match self {
             NodeDef::Static(d) => Some(DefGuard::Static(*d)),
             NodeDef::Runtime(d) if d.core().is_alive() => Some(DefGuard::Runtime(d.clone())),
-            NodeDef::Runtime(_) | NodeDef::Vacant => None,
+            NodeDef::Runtime(_) | NodeDef::Effect(_) | NodeDef::Vacant => None,
         }
     }
 }

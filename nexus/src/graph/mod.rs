@@ -5,8 +5,10 @@
 pub(crate) mod access;
 pub(crate) mod batch;
 pub(crate) mod def;
+pub(crate) mod effect;
 pub(crate) mod evaluate;
 pub(crate) mod host;
+pub(crate) mod mount;
 
 pub(crate) mod notes;
 pub(crate) mod observe;

@@ -92,18 +92,25 @@ impl Notes {
 
 /// Calls every subscriber still subscribed, even if one panics; the first panic is raised again after
 /// all have run.
-pub(crate) fn run(notes: Notes, mut panic: Option<Box<dyn Any + Send>>) {
+pub(crate) fn run(notes: Notes, panic: Option<Box<dyn Any + Send>>) {
+    if let Some(p) = call(notes, panic) {
+        resume_unwind(p);
+    }
+}
+
+/// [`run`], returning the first panic instead of raising it.
+pub(crate) fn call(notes: Notes, mut panic: Option<Box<dyn Any + Send>>) -> Option<Box<dyn Any + Send>> {
     match notes {
         Notes::None => {}
         Notes::One((subs, value)) => {
             for s in subs.iter() {
-                call(s, &value, &mut panic);
+                call_one(s, &value, &mut panic);
             }
         }
         Notes::Many(mut lists) => {
             for c in &lists.calls {
                 let (subs, value) = &lists.groups[c.group as usize];
-                call(&subs[c.index as usize], value, &mut panic);
+                call_one(&subs[c.index as usize], value, &mut panic);
             }
             lists.calls.clear();
             lists.groups.clear();
@@ -115,14 +122,12 @@ pub(crate) fn run(notes: Notes, mut panic: Option<Box<dyn Any + Send>>) {
             });
         }
     }
-    if let Some(p) = panic {
-        resume_unwind(p);
-    }
+    panic
 }
 
 /// Calls one subscriber unless it unsubscribed meanwhile; keeps the first panic.
 #[inline]
-fn call(s: &Sub, value: &SharedValue, panic: &mut Option<Box<dyn Any + Send>>) {
+fn call_one(s: &Sub, value: &SharedValue, panic: &mut Option<Box<dyn Any + Send>>) {
     let sub = &s.sub;
     if sub.alive.load(Ordering::Acquire) {
         if let Err(p) = catch_unwind(AssertUnwindSafe(|| (sub.f)(value))) {

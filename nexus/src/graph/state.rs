@@ -16,8 +16,10 @@ use crate::core::info::{AtomId, AtomInfo, AtomKey, AtomKind, StoreId};
 use crate::core::slot_index::SlotIndex;
 use crate::core::value_slot::{SharedValue, ValueSlot};
 use crate::graph::def::NodeDef;
+use crate::graph::effect::EffectNode;
 use crate::graph::evaluate::Eval;
 use crate::graph::host::Host;
+use crate::graph::mount::Mounts;
 use crate::graph::notes::Notes;
 use crate::graph::observe::{Event, Plugins};
 use crate::graph::reader::SourcesRead;
@@ -119,6 +121,12 @@ impl Node {
         self.id.kind() != AtomKind::Primitive
     }
 
+    /// Whether this node is an effect (see `graph::effect`): it observes, nothing reads it.
+    #[inline]
+    pub(crate) fn is_effect(&self) -> bool {
+        matches!(self.def, NodeDef::Effect(_))
+    }
+
     /// A node for atom `id`, registered `seq`-th: a primitive holds `value`, a derived atom is dirty.
     #[inline]
     fn new(def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool, seq: u64) -> Node {
@@ -199,6 +207,9 @@ pub(crate) struct Tools {
     /// When each atom registered while a plugin was attached was registered (the clock is read only
     /// for tools; kept here, not in the node, which every evaluation walks).
     pub(crate) registered: std::collections::HashMap<AtomId, SystemTime>,
+    /// Mount counts, once the store holds an atom with `on_mount` (see `graph::mount`). Here, in the box
+    /// most stores never make, so that an empty store stays small.
+    pub(crate) mounts: Option<Box<Mounts>>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.
@@ -212,6 +223,8 @@ pub(crate) struct Round {
     /// The `Global` atoms whose changes this round announces to their subscribers here (each change is
     /// announced once, by its own notice; a copy refreshed by another atom's notice is not).
     pub(crate) announced: Vec<AtomId>,
+    /// The effects the round's flush found due, in creation order.
+    pub(crate) effects: Vec<Arc<EffectNode>>,
 }
 
 impl State {
@@ -262,6 +275,7 @@ impl State {
             candidates: self.eval.as_mut().map(|e| std::mem::take(&mut e.candidates)).unwrap_or_default(),
             global_changes: Vec::new(),
             announced: Vec::new(),
+            effects: Vec::new(),
         }
     }
 
@@ -332,6 +346,7 @@ impl State {
 
     /// [`remove`](Self::remove) of node `l`, already out of the index.
     pub(crate) fn remove_at(&mut self, l: u32) -> Node {
+        self.mount_remove(l);
         let node = std::mem::replace(&mut self.nodes[l as usize], Node::vacant());
         assert!(node.is_live(), "a node is removed once");
         self.eval().free.push(l);
@@ -366,6 +381,13 @@ impl State {
         stack.extend(self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)));
         while let Some((n, dirt)) = stack.pop() {
             let node = self.node_mut(n);
+            // An effect running now is not marked: its own write does not re-run it, and one from another
+            // thread has that thread run it once more (`EffectNode::reached`).
+            if let NodeDef::Effect(fx) = &node.def {
+                if !fx.reached() {
+                    continue;
+                }
+            }
             if node.dirt >= dirt {
                 continue;
             }
@@ -389,7 +411,7 @@ impl State {
 
     fn queue(&mut self, l: u32, round: &mut Round) {
         let node = self.node_mut(l);
-        if !node.subs.is_empty() && node.queued != round.id {
+        if (!node.subs.is_empty() || node.is_effect()) && node.queued != round.id {
             node.queued = round.id;
             round.candidates.push(l);
         }
@@ -439,6 +461,7 @@ impl State {
 
     /// Updates observer edges after `l` re-recorded its sources.
     fn relink(&mut self, l: u32, old: &[u32], new: &[u32]) {
+        self.mount_relink(l, old, new);
         let common = old.iter().zip(new).take_while(|(a, b)| a == b).count();
         for &src in &old[common..] {
             // A source may be recorded twice (a nested evaluation reset its read mark): still a source if
@@ -463,6 +486,9 @@ impl State {
     }
 
     pub(crate) fn node_name(&self, l: u32) -> String {
+        if self.node(l).is_effect() {
+            return "an effect".to_owned();
+        }
         self.node(l).def.any().core().path().to_string()
     }
 
@@ -477,6 +503,14 @@ impl State {
         let mut first_panic = None;
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(|n| !n.is_live()) {
+                continue;
+            }
+            if self.node(l).is_effect() {
+                if self.effect_due(host, l) {
+                    if let NodeDef::Effect(fx) = &self.node(l).def {
+                        round.effects.push(fx.clone());
+                    }
+                }
                 continue;
             }
             if self.node(l).is_derived() {
@@ -499,6 +533,79 @@ impl State {
             notes.add(subs, value);
         }
         notes.sort();
+        round.effects.sort_by_key(|fx| fx.seq);
         (notes, first_panic)
+    }
+
+    /// Whether effect node `l`, reached by this round, must run: a direct source changed, or one of its
+    /// derived sources, brought up to date now, really changed since its last run (its `changed_at`).
+    /// A source whose read function panics counts as changed: the run will meet the panic.
+    fn effect_due(&mut self, host: &dyn Host, l: u32) -> bool {
+        match self.node(l).dirt {
+            Dirt::Clean => false,
+            Dirt::Dirty => true,
+            Dirt::Check => {
+                let ran_at = self.node(l).changed_at;
+                let sources = self.node(l).sources.clone();
+                let due = sources.iter().any(|&s| {
+                    if !self.nodes.get(s as usize).is_some_and(Node::is_live) {
+                        return true;
+                    }
+                    if self.node(s).is_derived() && self.try_refresh(host, s).is_err() {
+                        return true;
+                    }
+                    self.node(s).changed_at > ran_at
+                });
+                if !due {
+                    self.node_mut(l).dirt = Dirt::Clean;
+                }
+                due
+            }
+        }
+    }
+
+    /// Adds effect `fx`'s node (no sources yet: its first run records them).
+    pub(crate) fn insert_effect(&mut self, fx: &Arc<EffectNode>) -> u32 {
+        let seq = self.next_seq();
+        // Not in the index: nothing finds an effect by id, its handle keeps its local slot.
+        let id = AtomId::new(false, u32::MAX, 1, AtomKind::Computed);
+        let node = Node::new(NodeDef::Effect(fx.clone()), id, ValueSlot::empty(), false, seq);
+        let l = if let Some(l) = self.eval.as_mut().and_then(|e| e.free.pop()) {
+            self.nodes[l as usize] = node;
+            l
+        } else {
+            self.nodes.push(node);
+            u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
+        };
+        let n = self.node_mut(l);
+        n.dirt = Dirt::Clean;
+        fx.local.store(l, std::sync::atomic::Ordering::Release);
+        l
+    }
+
+    /// Whether node `l` is effect `fx`'s (it may have been removed, its place taken).
+    pub(crate) fn is_effect_node(&self, l: u32, fx: &Arc<EffectNode>) -> bool {
+        self.nodes.get(l as usize).is_some_and(|n| matches!(&n.def, NodeDef::Effect(f) if Arc::ptr_eq(f, fx)))
+    }
+
+    /// Records what effect node `l`'s run just read (local slots, in order, repeats allowed) as its
+    /// sources, and the run as of now: a change after this re-runs it.
+    pub(crate) fn finish_effect_run(&mut self, l: u32, mut read: Vec<u32>) {
+        let mut seen = 0;
+        for i in 0..read.len() {
+            let s = read[i];
+            if !read[..seen].contains(&s) {
+                read[seen] = s;
+                seen += 1;
+            }
+        }
+        read.truncate(seen);
+        let old = std::mem::take(&mut self.node_mut(l).sources);
+        self.relink(l, &old, &read);
+        let epoch = self.epoch;
+        let node = self.node_mut(l);
+        node.sources = Edges::from_vec(read);
+        node.changed_at = epoch;
+        node.dirt = Dirt::Clean;
     }
 }

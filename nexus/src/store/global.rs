@@ -12,6 +12,7 @@ use std::time::SystemTime;
 use parking_lot::{RwLock, RwLockWriteGuard};
 
 use crate::core::info::{AtomId, AtomInfo, AtomKey};
+use crate::core::thread::mark as thread_mark;
 use crate::core::value_slot::downcast;
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
@@ -38,11 +39,6 @@ struct Registry {
 static REGISTRY: RwLock<Registry> =
     RwLock::new(Registry { index: Vec::new(), entries: Vec::new(), free: Vec::new(), seq: 0 });
 static WRITER: AtomicUsize = AtomicUsize::new(0);
-
-fn thread_mark() -> usize {
-    thread_local!(static MARK: u8 = const { 0 });
-    MARK.with(|m| std::ptr::from_ref(m) as usize)
-}
 
 struct Write(RwLockWriteGuard<'static, Registry>);
 

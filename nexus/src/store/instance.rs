@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::core::info::{AtomId, AtomKind, Mode, StoreId};
+use crate::core::thread::mark as thread_mark;
 use crate::core::value_slot::ValueSlot;
 use crate::core::words::Words;
 use crate::graph::access::AtomRef;
@@ -41,13 +42,6 @@ thread_local! {
     static IN_UPDATE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// An address unique to the current thread while it lives.
-#[inline]
-fn thread_mark() -> usize {
-    thread_local!(static MARK: u8 = const { 0 });
-    MARK.with(|m| std::ptr::from_ref(m) as usize)
-}
-
 pub(crate) struct WriteGuard<'a> {
     shared: &'a StoreShared,
     /// Always `Some` until dropped.
@@ -74,7 +68,8 @@ impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
         let Some(guard) = self.guard.take() else { return };
         let busy = self.shared.has_deferred.load(Ordering::Acquire)
-            || guard.tools.as_ref().is_some_and(|t| !t.events.is_empty());
+            || guard.tools.as_ref().is_some_and(|t| !t.events.is_empty())
+            || guard.mounts_pending();
         if busy {
             self.finish(guard);
         } else {
@@ -109,11 +104,19 @@ impl WriteGuard<'_> {
             }
             _ => None,
         };
+        let mounts = self.shared.take_mount_work(&mut guard);
         self.shared.writer.store(0, Ordering::Release);
         drop(guard);
         // Plugins hear about what happened once the lock is released.
         if let Some((plugins, events)) = events {
             crate::graph::observe::deliver(&plugins, events);
+        }
+        // Then `on_mount`s and unmounts (a panic in one reaches the caller, after all of them ran; not
+        // while this thread unwinds already, which would abort).
+        if let Some(p) = mounts.and_then(crate::store::mount::MountWork::run) {
+            if !std::thread::panicking() {
+                std::panic::resume_unwind(p);
+            }
         }
     }
 }
@@ -275,6 +278,9 @@ impl StoreShared {
         };
         let def = r.handle.node_def();
         let runtime = matches!(def, NodeDef::Runtime(_));
+        if r.handle.def().has_on_mount() {
+            st.track_mounts();
+        }
         let l = st.insert(def, r.id, value, proxy);
         if runtime {
             r.handle.def().core().add_holder(Holder::Store(self.weak()));
@@ -323,6 +329,14 @@ impl Drop for StoreShared {
         let st = self.state.get_mut();
         for node in st.nodes.iter().filter(|n| n.is_live() && n.proxy) {
             crate::store::global::remove_watcher(node.id, me);
+        }
+        // Its effects end (their cleanups run), and everything mounted here is unmounted.
+        let stopped = StoreShared::stop_effects(st);
+        let mounted = StoreShared::unmount_all(st);
+        if let Some(p) = crate::store::mount::end_all(mounted).or(stopped) {
+            if !std::thread::panicking() {
+                std::panic::resume_unwind(p);
+            }
         }
     }
 }

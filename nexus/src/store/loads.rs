@@ -131,6 +131,11 @@ impl<T: Clone> LoadTask<T> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Whether it is done or cancelled.
+    pub(crate) fn is_over(&self) -> bool {
+        matches!(*self.lock(), TaskState::Done(_) | TaskState::Cancelled)
+    }
+
     /// Drops the future (now, or once its poller returns) and wakes the waiters, who find the load gone.
     pub(crate) fn cancel(&self) {
         let old = std::mem::replace(&mut *self.lock(), TaskState::Cancelled);
@@ -345,11 +350,35 @@ pub(crate) fn register(atom: Weak<dyn Pending>) {
     atoms.push(atom);
 }
 
-/// Resolves once no async atom of `store` is loading: drives every load under way there (they run
-/// concurrently), again until none is left (a load's result may start another, through a derived atom).
+/// The async parts of effects under way, with their stores (weakly): `settled` drives them too.
+static EFFECT_TASKS: Mutex<Vec<(Weak<StoreShared>, Weak<LoadTask<()>>)>> = Mutex::new(Vec::new());
+
+/// Records an async effect's future under way in `store` (for `settled`).
+pub(crate) fn register_effect_task(store: &StoreShared, task: &Arc<LoadTask<()>>) {
+    let mut tasks = EFFECT_TASKS.lock().unwrap_or_else(PoisonError::into_inner);
+    tasks.retain(|(s, t)| s.strong_count() > 0 && t.strong_count() > 0);
+    tasks.push((store.weak(), Arc::downgrade(task)));
+}
+
+/// Futures that drive `store`'s async effects under way to their end (or their cancellation).
+fn effect_drives(store: &Arc<StoreShared>) -> Vec<Drive> {
+    let tasks = EFFECT_TASKS.lock().unwrap_or_else(PoisonError::into_inner);
+    tasks
+        .iter()
+        .filter(|(s, _)| std::ptr::eq(s.as_ptr(), Arc::as_ptr(store)))
+        .filter_map(|(_, t)| t.upgrade())
+        .filter(|t| !t.is_over())
+        .map(|task| -> Drive { Box::pin(std::future::poll_fn(move |cx| task.poll_outcome(cx).map(|_| ()))) })
+        .collect()
+}
+
+/// Resolves once no async atom of `store` is loading and no async effect of it is under way: drives
+/// every load and effect future there (they run concurrently), again until none is left (a load's result
+/// may start another, through a derived atom, or run an effect).
 pub(crate) async fn settled(store: Arc<StoreShared>) {
     loop {
-        let loads: Vec<_> = live().into_iter().filter_map(|atom| atom.drive(&store)).collect();
+        let mut loads: Vec<_> = live().into_iter().filter_map(|atom| atom.drive(&store)).collect();
+        loads.extend(effect_drives(&store));
         if loads.is_empty() {
             return;
         }

@@ -4,10 +4,12 @@
 
 pub(crate) mod access;
 pub(crate) mod catalog;
+pub(crate) mod effect;
 pub mod global;
 pub(crate) mod inspect;
 pub(crate) mod instance;
 pub(crate) mod loads;
+pub(crate) mod mount;
 #[cfg(feature = "serde")]
 pub(crate) mod named;
 pub(crate) mod ops;

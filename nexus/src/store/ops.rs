@@ -11,10 +11,12 @@ use crate::core::value_slot::{Value, ValueSlot};
 use crate::core::words::{is_word, Read};
 use crate::graph::access::{AtomRef, HandleDyn};
 use crate::graph::def::ErasedDef;
+use crate::graph::effect::Unit;
 use crate::graph::notes::Notes;
 use crate::graph::observe::{ActionDesc, ActionOutcome, ActionRun, ChangeOp, Event};
 use crate::graph::state::{Callback, Round, State, Sub, Subscriber};
 use crate::store::instance::{StoreShared, WriteGuard};
+use crate::store::mount::MountWork;
 use crate::store::subscription::Subscription;
 
 impl StoreShared {
@@ -337,8 +339,9 @@ impl StoreShared {
         let (notes, panic) =
             if round.candidates.is_empty() { (Notes::default(), None) } else { st.flush(self, &mut round) };
         st.recycle(std::mem::take(&mut round.candidates));
+        let mounts = self.take_mount_work(&mut st);
         drop(st);
-        finish(self, round.global_changes, notes, panic);
+        finish(self, round, notes, panic, mounts);
     }
 
     /// A `Global` atom changed in the global registry through this store: this store sees it at once
@@ -381,21 +384,19 @@ impl StoreShared {
 
     /// Ends a batch opened on this store: brings observed atoms up to date and notifies.
     pub(crate) fn end_round(&self, mut round: Round, unwinding: bool) {
-        let (notes, panic) = {
+        let (notes, panic, mounts) = {
             let mut st = self.write();
             if st.observed() {
                 st.push_event(Event::BatchEnd);
             }
-            st.flush(self, &mut round)
+            let (notes, panic) = st.flush(self, &mut round);
+            (notes, panic, self.take_mount_work(&mut st))
         };
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.
-            for id in round.global_changes {
-                let _ = catch_unwind(AssertUnwindSafe(|| crate::store::global::broadcast(id, self)));
-            }
-            let _ = catch_unwind(AssertUnwindSafe(|| run_notes(notes, None)));
+            let _ = catch_unwind(AssertUnwindSafe(|| finish(self, round, notes, None, mounts)));
         } else {
-            finish(self, round.global_changes, notes, panic);
+            finish(self, round, notes, panic, mounts);
         }
     }
 
@@ -415,7 +416,9 @@ impl StoreShared {
                 st.refresh(self, l);
             }
             let seq = st.next_seq();
+            let mounted = st.mount_before(l);
             st.node_mut(l).subs.push(Sub { seq, sub: sub.clone() });
+            st.mount_update(l, mounted);
             if st.observed() {
                 if let Some(info) = st.info(l, (self.id, self.name)) {
                     st.push_event(Event::Subscribe(info));
@@ -430,7 +433,9 @@ impl StoreShared {
     pub(crate) fn unsubscribe(&self, id: AtomId, seq: u64) {
         self.with_state_or_defer(move |st| {
             if let Some(l) = st.local(id) {
+                let mounted = st.mount_before(l);
                 st.node_mut(l).subs.retain(|s| s.seq != seq);
+                st.mount_update(l, mounted);
             }
         });
     }
@@ -440,23 +445,20 @@ impl StoreShared {
     }
 }
 
-/// After the lock is released: tell the other global-mode stores about shared changes, then call
-/// subscribers.
+/// After the lock is released: tell the other global-mode stores about shared changes, then run the
+/// round's effects, call its subscribers and run its mounts and unmounts (`graph::effect::settle`).
 fn finish(
     origin: &StoreShared,
-    global_changes: Vec<AtomId>,
+    round: Round,
     notes: Notes,
     panic: Option<Box<dyn Any + Send>>,
+    mounts: Option<MountWork>,
 ) {
-    for id in global_changes {
+    for id in round.global_changes {
         crate::store::global::broadcast(id, origin);
     }
-    run_notes(notes, panic);
-}
-
-/// Calls every subscriber even if one panics; the first panic is raised again after all have run.
-fn run_notes(notes: Notes, panic: Option<Box<dyn Any + Send>>) {
-    crate::graph::notes::run(notes, panic);
+    let after = mounts.map(|work| Box::new(move || work.run()) as crate::graph::effect::After);
+    crate::graph::effect::settle(Unit { effects: round.effects, notes, panic, after });
 }
 
 impl StoreShared {

@@ -230,6 +230,86 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         Box::pin(crate::store::loads::settled(self.__cell().0.clone()))
     }
 
+    /// Runs `f` now and again after every change round that changed an atom it read (through its `s`)
+    /// in its last run, until the returned [`Effect`] is dropped.
+    ///
+    /// - **Tracking**: reads through `s.get`/`s.with` are recorded anew on every run (a branch not taken
+    ///   is no longer a dependency); `s.peek` reads without tracking. As in read functions, only this
+    ///   store's atoms and `Global` ones can be read: another store's is a compile error.
+    /// - **When**: after the round's lock is released, on the thread that made the change, once the
+    ///   derived atoms it reads are up to date, **at most once per round** however many of its atoms
+    ///   changed; the effects of a round run in creation order, **before** the round's subscribers. A
+    ///   batch ([`batch`](Store::batch), an action) runs them once, at the end of the outermost batch
+    ///   (per store and thread). Time travel and hydration are rounds too: an effect whose atom they
+    ///   changed runs.
+    /// - **Writes**: `s.set`/`s.update` inside a run are one batch, notified when the run ends. A write to
+    ///   an atom the effect reads does not run it again (what it read is recorded after the run); effects
+    ///   that keep changing each other's atoms are stopped after 100 runs of one of them in one cascade,
+    ///   with a panic naming the atoms they read (the store stays usable).
+    /// - **Threads**: never runs concurrently with itself: a change from another thread while it runs
+    ///   makes the running thread run it once more when the run ends (so the last run sees the final
+    ///   values).
+    /// - **Cleanup**: `s.on_cleanup(f)` registers `f` to run before the next run and when the effect
+    ///   stops (its handle dropped, or the store), outside the lock, untracked.
+    /// - **Panics**: a panic in a later run reaches the caller of the change that ran it, after the
+    ///   round's subscribers ran; the effect stays. A panic in the first run reaches this call, and the
+    ///   effect is stopped.
+    ///
+    /// Made inside another effect's run, its first run comes right after that run instead of at once.
+    ///
+    /// ```
+    /// nexus::store! { pub struct Editor; }
+    /// nexus::atom! {
+    ///     #![store(Editor)]
+    ///     pub static DRAFT: String = String::new();
+    ///     pub static SAVED: Vec<String> = Vec::new();
+    /// }
+    ///
+    /// let editor = Editor::new();
+    /// let autosave = editor.effect(|s| {
+    ///     let draft = s.get(&DRAFT); // tracked
+    ///     if !draft.is_empty() {
+    ///         s.update(&SAVED, |saved| saved.push(draft)); // not tracked: it does not run again
+    ///     }
+    /// });
+    /// editor.set(&DRAFT, "hello".to_owned());
+    /// editor.set(&DRAFT, "hello, world".to_owned());
+    /// assert_eq!(editor.get(&SAVED), ["hello", "hello, world"]);
+    /// assert_eq!(autosave.runs(), 3);
+    /// drop(autosave); // stopped
+    /// editor.set(&DRAFT, "bye".to_owned());
+    /// assert_eq!(editor.get(&SAVED).len(), 2);
+    /// ```
+    fn effect(&self, f: impl FnMut(&mut crate::EffectCtx<'_, Self>) + Send + 'static) -> crate::Effect {
+        self.__cell().0.effect::<Self>(crate::store::effect::Func::Sync(Box::new(f)))
+    }
+
+    /// An effect whose work awaits: `f` runs as in [`effect`](Store::effect) (its reads through `s`,
+    /// before the future, are what it tracks) and returns a future, which then runs. A new run drops
+    /// (cancels) the previous run's future if it has not finished, as does stopping the effect. The future
+    /// runs as async atoms' loads do: with the feature `tokio`, spawned on the current runtime when there
+    /// is one; and in any case driven by [`settled`](Store::settled) until it ends.
+    fn effect_async<F>(
+        &self,
+        mut f: impl FnMut(&mut crate::EffectCtx<'_, Self>) -> F + Send + 'static,
+    ) -> crate::Effect
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.__cell().0.effect::<Self>(crate::store::effect::Func::Async(Box::new(move |s| Box::pin(f(s)))))
+    }
+
+    /// Whether `atom` is mounted in this instance: it has a subscriber (a [`Watch`] counts), an effect
+    /// read it in its last run, or a mounted derived atom reads it (Jotai's definition). An atom with
+    /// `#[on_mount]` starts when this turns `true` and stops when it turns `false`.
+    fn is_mounted<A>(&self, atom: &A) -> bool
+    where
+        A: Readable,
+        A::Owner: UsableIn<Self>,
+    {
+        self.__cell().0.is_mounted(atom.__atom())
+    }
+
     /// Runs `f`; the changes it makes (on this thread, to this store) notify once, at the end of the
     /// outermost batch. Reads inside the batch see every change at once.
     fn batch<R>(&self, f: impl FnOnce() -> R) -> R {

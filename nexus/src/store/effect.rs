@@ -1,0 +1,459 @@
+//! Effects as a store runs them: [`Effect`], the handle that keeps one going, and [`EffectCtx`], the `s`
+//! of its body. When an effect runs is decided by change rounds (`graph::effect`); here is what one run
+//! does: the previous run's cleanups, then the body in a batch of the store, then what it read recorded as
+//! the effect's sources, before the batch ends (so its own writes find the run recorded and do not run
+//! it again).
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use crate::core::info::AtomId;
+use crate::core::owner::{Owner, UsableIn};
+use crate::graph::access::Readable;
+use crate::graph::def::NodeDef;
+use crate::graph::effect::{EffectBody, EffectNode, Panic, Unit};
+use crate::graph::notes::Notes;
+use crate::store::access::{Primitive, Runnable, Settable};
+use crate::store::instance::StoreShared;
+use crate::store::loads::LoadTask;
+
+type Cleanup = Box<dyn FnOnce() + Send>;
+type AsyncPart = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The body of an effect, as the user wrote it.
+pub(crate) enum Func<S> {
+    Sync(Box<dyn FnMut(&mut EffectCtx<'_, S>) + Send>),
+    Async(Box<dyn FnMut(&mut EffectCtx<'_, S>) -> AsyncPart + Send>),
+}
+
+/// One effect of one store.
+struct Body<S> {
+    store: Weak<StoreShared>,
+    /// Locked for a run (runs never overlap: the run state of `EffectNode` sees to that).
+    func: Mutex<Func<S>>,
+    /// What the last run registered with `on_cleanup`, to run before the next one or at the end.
+    cleanups: Mutex<Vec<Cleanup>>,
+    stopped: AtomicBool,
+    runs: AtomicU64,
+    /// An async effect's future under way.
+    task: Mutex<Option<Arc<LoadTask<()>>>>,
+}
+
+/// Runs `cleanups` in order, each even if one before it panicked; the first panic is returned.
+fn run_cleanups(cleanups: Vec<Cleanup>) -> Option<Panic> {
+    let mut panic = None;
+    for cleanup in cleanups {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(cleanup)) {
+            panic.get_or_insert(p);
+        }
+    }
+    panic
+}
+
+impl<S: Owner> Body<S> {
+    /// One run: the previous run's cleanups, then the body in a batch, its reads recorded before the
+    /// batch ends.
+    fn run_once(&self, store: &StoreShared, fx: &Arc<EffectNode>) -> Option<Panic> {
+        let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut panic = run_cleanups(previous);
+        let number = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
+        store.batch(|| {
+            let mut ctx =
+                EffectCtx { store, reads: Vec::new(), cleanups: Vec::new(), number, _owner: PhantomData };
+            let result = {
+                let mut func = self.func.lock().unwrap_or_else(PoisonError::into_inner);
+                catch_unwind(AssertUnwindSafe(|| match &mut *func {
+                    Func::Sync(f) => {
+                        f(&mut ctx);
+                        None
+                    }
+                    Func::Async(f) => Some(f(&mut ctx)),
+                }))
+            };
+            store.finish_effect_run(fx, &ctx.reads);
+            match result {
+                Ok(Some(future)) => self.start(store, future),
+                Ok(None) => {}
+                Err(p) => {
+                    panic.get_or_insert(p);
+                }
+            }
+            let mut kept = self.cleanups.lock().unwrap_or_else(PoisonError::into_inner);
+            if self.stopped.load(Ordering::Acquire) {
+                // Stopped while it ran: nothing runs after this, so its cleanups run now.
+                drop(kept);
+                if let Some(p) = run_cleanups(ctx.cleanups) {
+                    panic.get_or_insert(p);
+                }
+            } else {
+                kept.extend(ctx.cleanups);
+            }
+        });
+        panic
+    }
+
+    /// Makes `future` the effect's async part, dropping the previous one (cancelled).
+    fn start(&self, store: &StoreShared, future: AsyncPart) {
+        let task = Arc::new(LoadTask::new(Box::pin(async move {
+            future.await;
+            Ok(())
+        })));
+        let old = self.task.lock().unwrap_or_else(PoisonError::into_inner).replace(task.clone());
+        if let Some(old) = old {
+            old.cancel();
+        }
+        if self.stopped.load(Ordering::Acquire) {
+            task.cancel();
+            return;
+        }
+        crate::store::loads::register_effect_task(store, &task);
+        #[cfg(feature = "tokio")]
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                std::future::poll_fn(|cx| task.poll_outcome(cx)).await;
+            });
+        }
+    }
+}
+
+impl<S: Owner> EffectBody for Body<S> {
+    fn run(&self, fx: &Arc<EffectNode>) -> Option<Panic> {
+        if self.stopped.load(Ordering::Acquire) {
+            return None;
+        }
+        let store = self.store.upgrade()?;
+        if !fx.begin() {
+            return None;
+        }
+        let mut panic = None;
+        loop {
+            if let Some(p) = self.run_once(&store, fx) {
+                panic.get_or_insert(p);
+            }
+            if self.stopped.load(Ordering::Acquire) {
+                fx.abandon();
+                break;
+            }
+            if !fx.end() {
+                break;
+            }
+        }
+        panic
+    }
+
+    fn reads(&self, fx: &Arc<EffectNode>) -> Vec<String> {
+        let Some(store) = self.store.upgrade() else { return Vec::new() };
+        store.effect_reads(fx)
+    }
+
+    fn stop(&self) -> Option<Panic> {
+        Body::stop(self)
+    }
+
+    fn unqueue(&self, fx: &Arc<EffectNode>) {
+        if let Some(store) = self.store.upgrade() {
+            store.unqueue_effect(fx);
+        }
+    }
+}
+
+impl<S> Body<S> {
+    /// Ends the effect: no run after this; the last run's cleanups run now (outside any lock), its async
+    /// part is dropped.
+    fn stop(&self) -> Option<Panic> {
+        let cleanups = {
+            let mut kept = self.cleanups.lock().unwrap_or_else(PoisonError::into_inner);
+            self.stopped.store(true, Ordering::Release);
+            std::mem::take(&mut *kept)
+        };
+        if let Some(task) = self.task.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            task.cancel();
+        }
+        run_cleanups(cleanups)
+    }
+}
+
+/// What [`Effect`] and the store need of a body without its owner type.
+trait Stop: Send + Sync {
+    fn stop(&self) -> Option<Panic>;
+    fn runs(&self) -> u64;
+    fn stopped(&self) -> bool;
+}
+
+impl<S: Owner> Stop for Body<S> {
+    fn stop(&self) -> Option<Panic> {
+        Body::stop(self)
+    }
+
+    fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
+    }
+}
+
+/// A running effect (made by [`Store::effect`](crate::Store::effect)): it runs again after every change
+/// round that changed an atom its last run read, until this handle is dropped (or
+/// [`stop`](Effect::stop)ped), which runs its last cleanups.
+///
+/// It does not keep its store alive: when the store is dropped the effect ends (its cleanups run) and
+/// [`is_active`](Effect::is_active) turns `false`.
+#[must_use = "dropping an Effect stops it at once"]
+pub struct Effect {
+    fx: Arc<EffectNode>,
+    body: Arc<dyn Stop>,
+    store: Weak<StoreShared>,
+}
+
+impl Effect {
+    /// Stops the effect (the same as dropping it): no run after this, and its last cleanups run now.
+    /// A panic of a cleanup is raised from here.
+    pub fn stop(self) {}
+
+    /// Whether the effect still runs on changes: `false` once stopped or once its store is dropped.
+    pub fn is_active(&self) -> bool {
+        !self.body.stopped() && self.store.strong_count() > 0
+    }
+
+    /// How many runs have started so far (the first one, at creation, included).
+    pub fn runs(&self) -> u64 {
+        self.body.runs()
+    }
+}
+
+impl Drop for Effect {
+    fn drop(&mut self) {
+        let panic = self.body.stop();
+        if let Some(store) = self.store.upgrade() {
+            let fx = self.fx.clone();
+            store.with_state_or_defer(move |st| {
+                let l = fx.local.load(Ordering::Acquire);
+                if st.is_effect_node(l, &fx) {
+                    drop(st.remove_at(l));
+                }
+            });
+        }
+        if let Some(p) = panic {
+            if !std::thread::panicking() {
+                std::panic::resume_unwind(p);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Effect")
+            .field("runs", &self.runs())
+            .field("active", &self.is_active())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an effect's body gets as `s`: reads atoms and records them as what the effect depends on, and
+/// writes atoms (the writes of one run are one batch, notified when the run ends).
+///
+/// `S` is the effect's store: it may read that store's atoms and `Global` atoms; anything else is a
+/// compile error naming both owners. Reads are tracked anew on every run, so a branch not taken is no
+/// longer a dependency. The body runs outside the store's lock: reading through a store handle would work
+/// too, but is not tracked.
+pub struct EffectCtx<'a, S> {
+    store: &'a StoreShared,
+    reads: Vec<AtomId>,
+    cleanups: Vec<Cleanup>,
+    number: u64,
+    _owner: PhantomData<fn() -> S>,
+}
+
+impl<S: Owner> EffectCtx<'_, S> {
+    /// The current value of `atom`, tracked: a change of it runs the effect again.
+    pub fn get<A>(&mut self, atom: &A) -> A::Value
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let r = atom.__atom();
+        self.reads.push(r.id);
+        self.store.get(r)
+    }
+
+    /// Calls `f` with a borrow of `atom`'s current value, tracked.
+    pub fn with<A, R>(&mut self, atom: &A, f: impl FnOnce(&A::Value) -> R) -> R
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        let r = atom.__atom();
+        self.reads.push(r.id);
+        let value = self.store.value(r);
+        f(crate::core::value_slot::downcast::<A::Value>(&value))
+    }
+
+    /// The current value of `atom`, not tracked: a change of it alone does not run the effect again.
+    pub fn peek<A>(&mut self, atom: &A) -> A::Value
+    where
+        A: Readable,
+        A::Owner: UsableIn<S>,
+    {
+        self.store.get(atom.__atom())
+    }
+
+    /// Sets a primitive atom, or runs a writable atom's write function. Subscribers hear of it when the run
+    /// ends; it does not run this effect again, even if the effect reads the atom.
+    pub fn set<A>(&mut self, atom: &A, value: A::Arg)
+    where
+        A: Settable,
+        A::Owner: UsableIn<S>,
+    {
+        atom.__set(self.store, value);
+    }
+
+    /// Modifies a primitive atom in place (as [`set`](Self::set), notified when the run ends).
+    pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.store.update(atom.__atom(), f);
+    }
+
+    /// Puts a primitive atom back to its initial value.
+    pub fn reset<A>(&mut self, atom: &A)
+    where
+        A: Primitive,
+        A::Owner: UsableIn<S>,
+    {
+        self.store.reset(atom.__atom());
+    }
+
+    /// Runs an action (see [`Store::run`](crate::Store::run)); its writes join this run's batch.
+    pub fn run<X>(&mut self, action: &X, arg: X::Arg) -> X::Output
+    where
+        X: Runnable,
+        X::Owner: UsableIn<S>,
+    {
+        action.__run(self.store, arg)
+    }
+}
+
+impl<S> EffectCtx<'_, S> {
+    /// Registers `f` to run before the effect's next run, and when the effect stops (its handle dropped,
+    /// or its store). It runs outside the store's lock, untracked, on the thread that runs the effect
+    /// next (or stops it). Several run in the order they were registered.
+    pub fn on_cleanup(&mut self, f: impl FnOnce() + Send + 'static) {
+        self.cleanups.push(Box::new(f));
+    }
+
+    /// Which run this is: 1 for the first one (when the effect is made), 2 for the next, and so on.
+    pub fn run_number(&self) -> u64 {
+        self.number
+    }
+}
+
+impl StoreShared {
+    /// Makes an effect of this store and runs it once now, on this thread (its panic reaches the caller,
+    /// and the effect is then stopped).
+    pub(crate) fn effect<S: Owner>(&self, func: Func<S>) -> Effect {
+        let body = Arc::new(Body {
+            store: self.weak(),
+            func: Mutex::new(func),
+            cleanups: Mutex::new(Vec::new()),
+            stopped: AtomicBool::new(false),
+            runs: AtomicU64::new(0),
+            task: Mutex::new(None),
+        });
+        let fx = {
+            let mut st = self.write();
+            let fx = Arc::new(EffectNode::new(st.next_seq(), Box::new(Shared(body.clone()))));
+            st.insert_effect(&fx);
+            fx
+        };
+        let effect = Effect { fx: fx.clone(), body, store: self.weak() };
+        // The first run, settled like a round's (a cascade, so that what it causes runs after it).
+        crate::graph::effect::settle(Unit {
+            effects: vec![fx],
+            notes: Notes::None,
+            panic: None,
+            after: None,
+        });
+        effect
+    }
+
+    /// Under the lock: the run of `fx` read the atoms `reads`.
+    fn finish_effect_run(&self, fx: &Arc<EffectNode>, reads: &[AtomId]) {
+        let mut st = self.write();
+        let l = fx.local.load(Ordering::Acquire);
+        if !st.is_effect_node(l, fx) {
+            return;
+        }
+        let slots: Vec<u32> = reads.iter().filter_map(|&id| st.local(id)).collect();
+        st.finish_effect_run(l, slots);
+    }
+
+    /// The paths of the atoms effect `fx` read in its last run.
+    fn effect_reads(&self, fx: &Arc<EffectNode>) -> Vec<String> {
+        let st = self.read();
+        let l = fx.local.load(Ordering::Acquire);
+        if !st.is_effect_node(l, fx) {
+            return Vec::new();
+        }
+        st.node(l)
+            .sources
+            .iter()
+            .filter(|&&s| st.nodes[s as usize].is_live())
+            .map(|&s| st.node_name(s))
+            .collect()
+    }
+
+    /// `fx` was due but will not run: a later change must mark it again.
+    fn unqueue_effect(&self, fx: &Arc<EffectNode>) {
+        let fx = fx.clone();
+        self.with_state_or_defer(move |st| {
+            let l = fx.local.load(Ordering::Acquire);
+            if st.is_effect_node(l, &fx) {
+                st.node_mut(l).dirt = crate::graph::state::Dirt::Clean;
+            }
+        });
+    }
+
+    /// Ends every effect of this store (it is being dropped): their cleanups run.
+    pub(crate) fn stop_effects(st: &mut crate::graph::state::State) -> Option<Panic> {
+        let mut panic = None;
+        for node in &st.nodes {
+            if let NodeDef::Effect(fx) = &node.def {
+                if let Some(p) = fx.body.stop() {
+                    panic.get_or_insert(p);
+                }
+            }
+        }
+        panic
+    }
+}
+
+/// The body as the graph holds it (`EffectBody`), sharing it with the handle.
+struct Shared<S>(Arc<Body<S>>);
+
+impl<S: Owner> EffectBody for Shared<S> {
+    fn run(&self, fx: &Arc<EffectNode>) -> Option<Panic> {
+        self.0.run(fx)
+    }
+
+    fn reads(&self, fx: &Arc<EffectNode>) -> Vec<String> {
+        self.0.reads(fx)
+    }
+
+    fn stop(&self) -> Option<Panic> {
+        self.0.stop()
+    }
+
+    fn unqueue(&self, fx: &Arc<EffectNode>) {
+        self.0.unqueue(fx);
+    }
+}
