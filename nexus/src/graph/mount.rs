@@ -42,6 +42,8 @@ pub struct MountCall {
     pub(crate) atom: AtomId,
     pub(crate) def: DefGuard,
     pub(crate) run: Arc<MountRun>,
+    /// A `Global` atom mounted for every global-mode store at once (its setter writes the registry).
+    pub(crate) global: bool,
 }
 
 /// One mount of one atom in one store: from its `on_mount` to its unmount.

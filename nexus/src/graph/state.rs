@@ -590,7 +590,11 @@ impl State {
 
     /// Records what effect node `l`'s run just read (local slots, in order, repeats allowed) as its
     /// sources, and the run as of now: a change after this re-runs it.
-    pub(crate) fn finish_effect_run(&mut self, l: u32, mut read: Vec<u32>) {
+    ///
+    /// A source left stale by the run's own writes (a derived atom over an atom it wrote) is brought up
+    /// to date first and counts as seen: otherwise it would stay marked while the effect is not, and
+    /// the next change would stop at it without reaching the effect.
+    pub(crate) fn finish_effect_run(&mut self, host: &dyn Host, l: u32, mut read: Vec<u32>) {
         let mut seen = 0;
         for i in 0..read.len() {
             let s = read[i];
@@ -600,6 +604,13 @@ impl State {
             }
         }
         read.truncate(seen);
+        for &s in &read {
+            let node = &self.nodes[s as usize];
+            if node.is_live() && node.is_derived() && node.fresh_value().is_none() {
+                // A panic here is met again by whoever reads it next.
+                let _ = self.try_refresh(host, s);
+            }
+        }
         let old = std::mem::take(&mut self.node_mut(l).sources);
         self.relink(l, &old, &read);
         let epoch = self.epoch;

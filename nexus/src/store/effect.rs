@@ -394,7 +394,7 @@ impl StoreShared {
             return;
         }
         let slots: Vec<u32> = reads.iter().filter_map(|&id| st.local(id)).collect();
-        st.finish_effect_run(l, slots);
+        st.finish_effect_run(self, l, slots);
     }
 
     /// The paths of the atoms effect `fx` read in its last run.

@@ -17,6 +17,7 @@ use crate::core::value_slot::downcast;
 use crate::core::value_slot::Value;
 use crate::graph::access::AtomRef;
 use crate::graph::def::{Holder, NodeDef};
+use crate::graph::mount::MountRun;
 use crate::store::instance::StoreShared;
 
 struct Entry {
@@ -235,6 +236,51 @@ pub(crate) fn broadcast(id: AtomId, origin: &StoreShared) {
             store.global_changed(id);
         }
     }
+}
+
+/// `id` changed in the registry through no store (a mounted atom's setter): every global-mode store
+/// watching it hears of it.
+pub(crate) fn broadcast_all(id: AtomId) {
+    let watchers: Vec<Arc<StoreShared>> = {
+        let reg = REGISTRY.read();
+        match reg.find(id) {
+            Some(e) => reg.entries[e]
+                .as_ref()
+                .expect("find() returns live entries")
+                .watchers
+                .iter()
+                .filter_map(Weak::upgrade)
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    for store in watchers {
+        store.global_changed(id);
+    }
+}
+
+/// How many global-mode stores have each `Global` atom with `on_mount` mounted, and its mount: it is
+/// mounted once, while any of them observes it.
+static MOUNTS: std::sync::Mutex<Vec<(AtomId, usize, Arc<MountRun>)>> = std::sync::Mutex::new(Vec::new());
+
+/// One more global-mode store mounts `id`: its mount, if this is the first (to call `on_mount` with).
+pub(crate) fn mount(id: AtomId) -> Option<Arc<MountRun>> {
+    let mut mounts = MOUNTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(entry) = mounts.iter_mut().find(|(a, ..)| *a == id) {
+        entry.1 += 1;
+        return None;
+    }
+    let run = MountRun::new();
+    mounts.push((id, 1, run.clone()));
+    Some(run)
+}
+
+/// One global-mode store less mounts `id`: its mount, if that was the last (to end).
+pub(crate) fn unmount(id: AtomId) -> Option<Arc<MountRun>> {
+    let mut mounts = MOUNTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let pos = mounts.iter().position(|(a, ..)| *a == id)?;
+    mounts[pos].1 -= 1;
+    (mounts[pos].1 == 0).then(|| mounts.swap_remove(pos).2)
 }
 
 /// The atoms whose values live in the shared global registry, in registration order.

@@ -326,13 +326,14 @@ impl Drop for StoreShared {
     fn drop(&mut self) {
         // Leave no trace in the global registry: stop watching the `Global` atoms we had proxies for.
         let me: *const StoreShared = self;
+        let mode = self.mode;
         let st = self.state.get_mut();
         for node in st.nodes.iter().filter(|n| n.is_live() && n.proxy) {
             crate::store::global::remove_watcher(node.id, me);
         }
         // Its effects end (their cleanups run), and everything mounted here is unmounted.
         let stopped = StoreShared::stop_effects(st);
-        let mounted = StoreShared::unmount_all(st);
+        let mounted = StoreShared::unmount_all(mode, st);
         if let Some(p) = crate::store::mount::end_all(mounted).or(stopped) {
             if !std::thread::panicking() {
                 std::panic::resume_unwind(p);

@@ -63,6 +63,8 @@ pub struct Setter<T> {
     def: DefGuard,
     run: Arc<MountRun>,
     eq: Option<fn(&T, &T) -> bool>,
+    /// A `Global` atom mounted by global-mode stores: written in the global registry.
+    global: bool,
     _value: PhantomData<fn(T)>,
 }
 
@@ -74,6 +76,7 @@ impl<T> Clone for Setter<T> {
             def: self.def.clone(),
             run: self.run.clone(),
             eq: self.eq,
+            global: self.global,
             _value: PhantomData,
         }
     }
@@ -97,13 +100,14 @@ impl<T: Clone + Send + Sync + 'static> Setter<T> {
             def: call.def.clone(),
             run: call.run.clone(),
             eq,
+            global: call.global,
             _value: PhantomData,
         }
     }
 
     /// Whether the atom is still mounted (and its store alive): a loop feeding it can stop when not.
     pub fn is_mounted(&self) -> bool {
-        self.run.alive.load(Ordering::Acquire) && self.store.store.strong_count() > 0
+        self.run.alive.load(Ordering::Acquire) && (self.global || self.store.store.strong_count() > 0)
     }
 
     /// The store, while the atom is mounted there.
@@ -117,15 +121,25 @@ impl<T: Clone + Send + Sync + 'static> Setter<T> {
 
     /// Sets the atom (as `store.set`: an equal value is not a change); nothing once it is unmounted.
     pub fn set(&self, value: T) {
-        if let Some(store) = self.store() {
-            store.set(AtomRef { id: self.atom, handle: &self.def }, value, self.eq);
+        let r = AtomRef { id: self.atom, handle: &self.def };
+        if self.global {
+            if self.run.alive.load(Ordering::Acquire) && crate::store::global::set(r, value) {
+                crate::store::global::broadcast_all(self.atom);
+            }
+        } else if let Some(store) = self.store() {
+            store.set(r, value, self.eq);
         }
     }
 
     /// Modifies the atom in place (as `store.update`); nothing once it is unmounted.
     pub fn update(&self, f: impl FnOnce(&mut T)) {
-        if let Some(store) = self.store() {
-            store.update(AtomRef { id: self.atom, handle: &self.def }, f);
+        let r = AtomRef { id: self.atom, handle: &self.def };
+        if self.global {
+            if self.run.alive.load(Ordering::Acquire) && crate::store::global::update(r, f) {
+                crate::store::global::broadcast_all(self.atom);
+            }
+        } else if let Some(store) = self.store() {
+            store.update(r, f);
         }
     }
 }
@@ -157,6 +171,12 @@ pub(crate) struct MountWork {
     name: &'static str,
     unmounts: Vec<Arc<MountRun>>,
     mounts: Vec<(AtomId, DefGuard, Arc<MountRun>)>,
+    /// `Global` atoms of the registry (this is a global-mode store) that this store stopped or started
+    /// observing: mounted once for all global-mode stores.
+    global_unmounts: Vec<AtomId>,
+    global_mounts: Vec<(AtomId, DefGuard)>,
+    /// Whether the store is in global mode.
+    global: bool,
 }
 
 impl StoreShared {
@@ -172,8 +192,12 @@ impl StoreShared {
             name: self.name,
             unmounts: Vec::new(),
             mounts: Vec::new(),
+            global_unmounts: Vec::new(),
+            global_mounts: Vec::new(),
+            global: self.mode == crate::core::info::Mode::Global,
         };
         for id in pending {
+            let proxy = st.local(id).is_some_and(|l| st.node(l).proxy);
             let node = st.local(id).map(|l| (l, st.node(l).def.guard()));
             let mounted =
                 node.as_ref().and_then(|(l, def)| def.as_ref().filter(|_| st.is_mounted(*l)).cloned());
@@ -183,11 +207,20 @@ impl StoreShared {
                 (Some(def), false) => {
                     let run = MountRun::new();
                     m.active.insert(id, run.clone());
-                    work.mounts.push((id, def, run));
+                    if proxy {
+                        work.global_mounts.push((id, def));
+                    } else {
+                        work.mounts.push((id, def, run));
+                    }
                 }
                 (None, true) => {
                     if let Some(run) = m.active.remove(&id) {
-                        work.unmounts.push(run);
+                        // (A `Global` atom of a global-mode store: its node may be gone, the id says.)
+                        if id.global() && work.global {
+                            work.global_unmounts.push(id);
+                        } else {
+                            work.unmounts.push(run);
+                        }
                     }
                 }
                 _ => {}
@@ -196,9 +229,15 @@ impl StoreShared {
         (!work.unmounts.is_empty() || !work.mounts.is_empty()).then_some(work)
     }
 
-    /// Ends every mount of this store (it is being dropped).
-    pub(crate) fn unmount_all(st: &mut State) -> Vec<Arc<MountRun>> {
-        st.mounts_mut().map(|m| m.active.drain().map(|(_, run)| run).collect()).unwrap_or_default()
+    /// Ends every mount of this store (it is being dropped): the mounts to end now (a `Global` atom's
+    /// only if no other global-mode store observes it).
+    pub(crate) fn unmount_all(mode: crate::core::info::Mode, st: &mut State) -> Vec<Arc<MountRun>> {
+        let global = mode == crate::core::info::Mode::Global;
+        let Some(m) = st.mounts_mut() else { return Vec::new() };
+        m.active
+            .drain()
+            .filter_map(|(id, run)| if global && id.global() { crate::store::global::unmount(id) } else { Some(run) })
+            .collect()
     }
 }
 
@@ -214,14 +253,22 @@ impl MountWork {
     /// Outside the lock: unmounts first, then mounts (Jotai's order). Every call is made even if one
     /// panics; the first panic is returned.
     pub(crate) fn run(self) -> Option<Panic> {
-        let mut panic = end_all(self.unmounts);
-        for (id, def, run) in self.mounts {
+        let mut unmounts = self.unmounts;
+        unmounts.extend(self.global_unmounts.iter().filter_map(|&id| crate::store::global::unmount(id)));
+        let mut panic = end_all(unmounts);
+        let global = self.global_mounts.into_iter().filter_map(|(id, def)| {
+            let run = crate::store::global::mount(id)?;
+            Some((id, def, run))
+        });
+        let mounts: Vec<_> = self.mounts.into_iter().chain(global).collect();
+        for (id, def, run) in mounts {
             let call = MountCall {
                 store: self.store.clone(),
                 store_name: self.name,
                 atom: id,
                 def: def.clone(),
                 run: run.clone(),
+                global: id.global() && self.global,
             };
             let started = catch_unwind(AssertUnwindSafe(|| def.mount(call)));
             match started {
