@@ -78,6 +78,14 @@ const HANDWRITTEN: &[(Macro, bool, &str)] = &[
         #![store(Session)]
         /// Clicks so far.
         pub static CLICKS: u32 = 0;
+        #[on_mount(|store, set| {
+            let t = start(store, set);
+            move || t.stop()
+        })]
+        #[name = "price"]
+        pub static PRICE: u64 = 0;
+        #[on_mount(mount_theme)]
+        static THEME: String = String::new();
         pub(crate) static LABEL: String = String::new();
         static BYTES: Vec<u8> = vec![1, 2, 3];
         #[name = "double_clicks"]
@@ -145,6 +153,12 @@ const HANDWRITTEN: &[(Macro, bool, &str)] = &[
         static W: u32 = writable(|s| 1);
         #[store = Cart]
         static K: u32 = family_computed(|id, s| 0);
+        #[on_mount(|s, set| move || {})]
+        static D: u32 = computed(|s| 1);
+        #[on_mount(|set| move || {})]
+        #[on_mount(|s, set| move || {})]
+        #[on_mount(|s, set| move || {})]
+        static P: u32 = 0;
         "#,
     ),
     (
@@ -167,7 +181,7 @@ const EXTRA_TOKENS: &str = r##"
     0 1_000 99999999999999999999999999 1.5 1e5 0x_ff 1u8 "" "a\"b`c" r#"raw"# b"bytes" 'c' b'c'
     r#fn r#static r#computed _ self super crate Self where impl dyn async move await const mut pub struct
     enum fn let as in static family computed writable family_computed family_async async_computed capacity
-    name store mode global isolated derive doc cfg
+    name store mode global isolated derive doc cfg on_mount alias
     ; : , = < > & | # ! ? * + - / % @ . $ ~ ^ 'a 'static
 "##;
 
@@ -522,7 +536,7 @@ fn mutate(toks: &mut Vec<Tok>, rng: &mut Rng, pool: &[Tok], seeds: &[Seed]) {
 /// types and (for `atom!`) kinds, and in one input out of three a flaw `validate` must reject.
 fn generate(mac: Macro, rng: &mut Rng) -> String {
     let items = if rng.one_in(10) { 0 } else { 1 + rng.below(4) };
-    let flaw = (items > 0 && rng.one_in(3)).then(|| (rng.below(items), rng.below(16)));
+    let flaw = (items > 0 && rng.one_in(3)).then(|| (rng.below(items), rng.below(18)));
     match mac {
         Macro::Store => generate_store(rng, items, flaw),
         Macro::Atom => generate_atoms(rng, items, flaw),
@@ -590,6 +604,7 @@ fn generate_atoms(rng: &mut Rng, items: usize, flaw: Option<(usize, usize)>) -> 
         let flaw = flaw.and_then(|(at, kind)| (at == i).then_some(kind));
         let key = *rng.pick(&["u64", "(u8, u8)", "String", "str", "[u8]", "dyn Fn()"]);
         let (mut init, family) = atom_init(rng, key);
+        let primitive = init == "0" || init == "String::new()";
         let mut attrs: Vec<String> = (0..rng.below(3)).map(|_| (*rng.pick(ATTRS)).to_owned()).collect();
         if rng.one_in(3) {
             attrs.push(format!("#[name = \"n{i}\"]"));
@@ -599,6 +614,9 @@ fn generate_atoms(rng: &mut Rng, items: usize, flaw: Option<(usize, usize)>) -> 
         }
         if rng.one_in(5) {
             attrs.push(format!("#[store({})]", rng.pick(STORES)));
+        }
+        if primitive && rng.one_in(4) {
+            attrs.push(ON_MOUNT.to_owned());
         }
         let (mut keyword, mut ident) = ("static", format!("A{i}"));
         let (mut ty, mut eq) = (format!(": {}", rng.pick(TYPES)), " = ");
@@ -630,13 +648,29 @@ fn generate_atoms(rng: &mut Rng, items: usize, flaw: Option<(usize, usize)>) -> 
                 .to_owned();
             }
             Some(14) => attrs.push((*rng.pick(&["#[name]", "#[name = 1]", "#[name(x)]"])).to_owned()),
-            Some(_) => attrs.extend(["#[capacity = 1]".to_owned(), "#[capacity = 2]".to_owned()]),
+            Some(15) => attrs.extend(["#[capacity = 1]".to_owned(), "#[capacity = 2]".to_owned()]),
+            Some(16) => attrs.push(
+                (*rng.pick(&[
+                    "#[on_mount]",
+                    "#[on_mount()]",
+                    "#[on_mount = f]",
+                    "#[on_mount(f, g)]",
+                    "#[on_mount(|set| move || {})]",
+                ]))
+                .to_owned(),
+            ),
+            // Twice on a primitive, once on any other kind.
+            Some(_) if primitive => attrs.extend([ON_MOUNT.to_owned(), ON_MOUNT.to_owned()]),
+            Some(_) => attrs.push(ON_MOUNT.to_owned()),
             None => {}
         }
         let _ = write!(out, "{}\n{} {keyword} {ident}{ty}{eq}{init};\n", attrs.join("\n"), rng.pick(VIS));
     }
     out
 }
+
+/// A valid `#[on_mount]` (for primitive atoms only).
+const ON_MOUNT: &str = "#[on_mount(|store, set| { let _ = (store, set); move || {} })]";
 
 /// An initializer of a random kind, and whether it declares a family.
 fn atom_init(rng: &mut Rng, key: &str) -> (String, bool) {

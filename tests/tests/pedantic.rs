@@ -34,6 +34,12 @@ nexus::atom! {
     /// A family with an old key.
     #[alias = "old::CELLS"]
     pub static CELLS: u8 = family(|k: &String| u8::try_from(k.len()).unwrap_or(u8::MAX));
+    /// Mounted: `on_mount` runs while it has an observer.
+    #[on_mount(|store, set| {
+        set.set(u64::from(!store.name().is_empty()));
+        move || drop(set)
+    })]
+    pub static MOUNTED: u64 = 0;
     /// An action.
     pub static ADD: Action<u64, u64> = action(|s, n| {
         s.update(&COUNT, |c| *c += n);
@@ -56,4 +62,7 @@ fn strict_lints_accept_the_generated_code() {
     assert!(s.find("renamed").is_none());
     assert_eq!(StrictGlobal::new().get(&SHARED), 0);
     assert_eq!(s.run(&ADD, 1), 9);
+    let watch = s.subscribe(&MOUNTED, |_| {});
+    assert_eq!(s.get(&MOUNTED), 1);
+    drop(watch);
 }

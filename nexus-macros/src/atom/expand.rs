@@ -16,11 +16,13 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         None => "`Global` (usable with every store)".to_owned(),
     };
     let (static_ty, init, what) = match kind {
-        Kind::Primitive(init) => (
+        Kind::Primitive { init, on_mount } => (
             quote!(::nexus::Atom<#ty, #owner_tokens>),
             {
-                let names = names(atom);
-                quote!(::nexus::__private::declare_primitive!(#owner_tokens, #ty, #names, #ident, #init))
+                let (names, on_mount) = (names(atom), on_mount.as_ref().map(|f| mount_fn(ty, f)));
+                quote!(
+                    ::nexus::__private::declare_primitive!(#owner_tokens, #ty, #names, #ident, #init #on_mount)
+                )
             },
             "Primitive atom".to_owned(),
         ),
@@ -102,6 +104,21 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         #vis static #ident: #static_ty = #init;
         #listing
     }
+}
+
+/// `, on_mount = f` for `declare_primitive!`, `f` calling the user's function. The call is spanned on the
+/// function's body, so that one that does not return a `Send` unmount closure (`()` for a forgotten
+/// `move || …`) gets one error there, not on the whole `atom!` call (`declare_primitive!` checks the same
+/// bounds again, on `f`, which meets them).
+fn mount_fn(ty: &syn::Type, func: &syn::Expr) -> TokenStream {
+    let span = match func {
+        syn::Expr::Closure(closure) => syn::spanned::Spanned::span(&closure.body),
+        other => syn::spanned::Spanned::span(other),
+    };
+    let call = quote::quote_spanned!(span=>
+        ::nexus::__private::call_on_mount::<#ty, _, _>(#func, __nexus_store, __nexus_set)
+    );
+    quote!(, on_mount = |__nexus_store, __nexus_set| #call)
 }
 
 /// `Names::new(registry name, whether #[name] gave it, [aliases])`: what the snapshot key is made of.

@@ -28,6 +28,24 @@ pub(crate) struct AtomItem {
     pub(crate) semi: Token![;],
 }
 
+/// The argument of `#[on_mount(Expr)]`: one function, `|store, set| { …; move || { /* unmount */ } }`.
+pub(crate) struct OnMount {
+    pub(crate) func: Expr,
+}
+
+/// How `on_mount`'s argument is written, for the messages that reject another shape.
+pub(crate) const ON_MOUNT_SYNTAX: &str = "#[on_mount(|store, set| { …; move || { /* on unmount */ } })]";
+
+impl Parse for OnMount {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let func = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error(format!("`on_mount` takes one function: `{ON_MOUNT_SYNTAX}`")));
+        }
+        Ok(OnMount { func })
+    }
+}
+
 impl Parse for AtomInput {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let inner = input.call(Attribute::parse_inner)?;

@@ -4,13 +4,13 @@ use std::collections::HashSet;
 
 use syn::{Attribute, Expr, ExprCall, Ident, LitInt, LitStr, Meta, Pat, Path, Type, Visibility};
 
-use super::parse::{AtomInput, AtomItem, Keyword};
+use super::parse::{AtomInput, AtomItem, Keyword, OnMount, ON_MOUNT_SYNTAX};
 use crate::error::Errors;
 
-/// What an initializer declares (an action: its function, and the `Arg` and `Output` of its type
-/// `Action<Arg, Output>`).
+/// What an initializer declares (a primitive: its initial value and its `#[on_mount]` function; an
+/// action: its function, and the `Arg` and `Output` of its type `Action<Arg, Output>`).
 pub(crate) enum Kind {
-    Primitive(Expr),
+    Primitive { init: Expr, on_mount: Option<Expr> },
     Computed(Expr),
     Async(Expr),
     Writable { read: Expr, write: Expr, arg: Option<Type> },
@@ -130,11 +130,68 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
         ok = false;
     }
 
+    let ItemAttrs { owner, name, mut aliases, capacity, on_mount, forwarded } =
+        item_attrs(attrs, store, errors);
+
+    let (Some(ty), Some(init)) = (ty, init) else { return None };
+    let mut kind = match kind(init, &ty, capacity, errors) {
+        Some(kind) if ok => kind,
+        _ => return None,
+    };
+    if let Some((attr, func)) = on_mount {
+        // Elsewhere the error is on the attribute and the atom expands without it (no cascade).
+        if let Some(message) = on_mount_misplaced(&ident, &kind) {
+            errors.push_spanned(attr_head(&attr), message);
+        } else if let Kind::Primitive { on_mount, .. } = &mut kind {
+            *on_mount = Some(func);
+        }
+    }
+    if !matches!(
+        kind,
+        Kind::Primitive { .. } | Kind::Async(_) | Kind::Family { .. } | Kind::AsyncFamily { .. }
+    ) {
+        for alias in aliases.drain(..) {
+            errors.push_spanned(
+                alias,
+                "`alias` applies to the atoms snapshots carry by key: primitive atoms, `async_computed(..)`, \
+                 `family(..)` and `family_async(..)`",
+            );
+        }
+    }
+    if let Some(own) = aliases.iter().find(|a| name.as_deref() == Some(a.value().as_str())) {
+        errors.push_spanned(own, format!("alias `{}` is this atom's own key (its `#[name]`)", own.value()));
+        aliases.retain(|a| name.as_deref() != Some(a.value().as_str()));
+    }
+    Some(Atom {
+        attrs: forwarded,
+        vis,
+        name_given: name.is_some(),
+        name: name.unwrap_or_else(|| ident.to_string()),
+        aliases,
+        ident,
+        ty,
+        owner,
+        kind,
+    })
+}
+
+/// An item's attributes: those `atom!` reads, checked one by one, and the others, forwarded.
+struct ItemAttrs {
+    owner: Option<Path>,
+    name: Option<String>,
+    aliases: Vec<LitStr>,
+    capacity: Option<(Attribute, LitInt)>,
+    on_mount: Option<(Attribute, Expr)>,
+    forwarded: Vec<Attribute>,
+}
+
+fn item_attrs(attrs: Vec<Attribute>, store: Option<&Path>, errors: &mut Errors) -> ItemAttrs {
     let mut owner = store.cloned();
     let mut owner_seen = false;
     let mut name = None;
     let mut aliases: Vec<LitStr> = Vec::new();
     let mut capacity = None;
+    let mut on_mount: Option<(Attribute, Expr)> = None;
     let mut forwarded = Vec::new();
     for attr in attrs {
         if attr.path().is_ident("store") {
@@ -170,40 +227,20 @@ fn atom(item: AtomItem, store: Option<&Path>, errors: &mut Errors) -> Option<Ato
                 Ok(lit) => capacity = Some((attr.clone(), lit)),
                 Err(e) => errors.push(e),
             }
+        } else if attr.path().is_ident("on_mount") {
+            match on_mount_fn(&attr) {
+                Ok(_) if on_mount.is_some() => errors.push_spanned(
+                    attr_head(&attr),
+                    "duplicate `on_mount` attribute: an atom has one mount function, start everything in it",
+                ),
+                Ok(func) => on_mount = Some((attr, func)),
+                Err(e) => errors.push(e),
+            }
         } else {
             forwarded.push(attr);
         }
     }
-
-    let (Some(ty), Some(init)) = (ty, init) else { return None };
-    let kind = match kind(init, &ty, capacity, errors) {
-        Some(kind) if ok => kind,
-        _ => return None,
-    };
-    if !matches!(kind, Kind::Primitive(_) | Kind::Async(_) | Kind::Family { .. } | Kind::AsyncFamily { .. }) {
-        for alias in aliases.drain(..) {
-            errors.push_spanned(
-                alias,
-                "`alias` applies to the atoms snapshots carry by key: primitive atoms, `async_computed(..)`, \
-                 `family(..)` and `family_async(..)`",
-            );
-        }
-    }
-    if let Some(own) = aliases.iter().find(|a| name.as_deref() == Some(a.value().as_str())) {
-        errors.push_spanned(own, format!("alias `{}` is this atom's own key (its `#[name]`)", own.value()));
-        aliases.retain(|a| name.as_deref() != Some(a.value().as_str()));
-    }
-    Some(Atom {
-        attrs: forwarded,
-        vis,
-        name_given: name.is_some(),
-        name: name.unwrap_or_else(|| ident.to_string()),
-        aliases,
-        ident,
-        ty,
-        owner,
-        kind,
-    })
+    ItemAttrs { owner, name, aliases, capacity, on_mount, forwarded }
 }
 
 fn name_value<T: syn::parse::Parse>(attr: &Attribute, expected: &str) -> syn::Result<T> {
@@ -220,10 +257,10 @@ fn name_value<T: syn::parse::Parse>(attr: &Attribute, expected: &str) -> syn::Re
 fn kind(init: Expr, ty: &Type, capacity: Option<(Attribute, LitInt)>, errors: &mut Errors) -> Option<Kind> {
     let call = match init {
         Expr::Call(call) => call,
-        other => return no_capacity(capacity, errors).then_some(Kind::Primitive(other)),
+        other => return no_capacity(capacity, errors).then(|| primitive(other)),
     };
     let Some(func) = callee(&call) else {
-        return no_capacity(capacity, errors).then_some(Kind::Primitive(Expr::Call(call)));
+        return no_capacity(capacity, errors).then(|| primitive(Expr::Call(call)));
     };
     let args: Vec<Expr> = call.args.iter().cloned().collect();
     match func.to_string().as_str() {
@@ -302,8 +339,58 @@ fn kind(init: Expr, ty: &Type, capacity: Option<(Attribute, LitInt)>, errors: &m
             let key = family_key(read, "family_computed(|id: &u64, s| …)", errors)?;
             Some(Kind::ComputedFamily { key, read: read.clone(), capacity: capacity.map(|(_, lit)| lit) })
         }
-        _ => no_capacity(capacity, errors).then_some(Kind::Primitive(Expr::Call(call))),
+        _ => no_capacity(capacity, errors).then(|| primitive(Expr::Call(call))),
     }
+}
+
+fn primitive(init: Expr) -> Kind {
+    Kind::Primitive { init, on_mount: None }
+}
+
+/// `#[on_mount` (the attribute up to its name): where its errors point, one line however long the function.
+fn attr_head(attr: &Attribute) -> proc_macro2::TokenStream {
+    let (pound, path) = (&attr.pound_token, attr.path());
+    quote::quote!(#pound #path)
+}
+
+/// The function of `#[on_mount(func)]`; if it is a closure, it takes `store` and `set`.
+fn on_mount_fn(attr: &Attribute) -> syn::Result<Expr> {
+    let expected = || format!("`on_mount` takes one function: `{ON_MOUNT_SYNTAX}`");
+    let list = match &attr.meta {
+        Meta::List(list) if !list.tokens.is_empty() => list,
+        _ => return Err(syn::Error::new_spanned(attr, expected())),
+    };
+    let func = list.parse_args::<OnMount>()?.func;
+    if let Expr::Closure(closure) = &func {
+        if closure.inputs.len() != 2 {
+            let (or1, inputs, or2) = (&closure.or1_token, &closure.inputs, &closure.or2_token);
+            return Err(syn::Error::new_spanned(
+                quote::quote!(#or1 #inputs #or2),
+                format!(
+                    "the `on_mount` function takes two parameters, `store` and `set`, not {}: `{ON_MOUNT_SYNTAX}`",
+                    inputs.len()
+                ),
+            ));
+        }
+    }
+    Ok(func)
+}
+
+/// Why `#[on_mount]` does not apply to an atom of this kind; `None` for a primitive, the one kind it is for.
+fn on_mount_misplaced(ident: &Ident, kind: &Kind) -> Option<String> {
+    const DERIVED: &str =
+        "a derived atom is mounted only through the atoms it reads, so put `#[on_mount]` on those";
+    let why = match kind {
+        Kind::Primitive { .. } => return None,
+        Kind::Computed(_) => format!("`{ident}` is a computed atom; {DERIVED}"),
+        Kind::Writable { .. } => format!("`{ident}` is a writable derived atom; {DERIVED}"),
+        Kind::Async(_) => format!("`{ident}` is an async atom (`async_computed(..)`); {DERIVED}"),
+        Kind::Family { .. } => format!("`{ident}` is an atom family (`family(..)`)"),
+        Kind::ComputedFamily { .. } => format!("`{ident}` is a computed atom family (`family_computed(..)`)"),
+        Kind::AsyncFamily { .. } => format!("`{ident}` is an async atom family (`family_async(..)`)"),
+        Kind::Action { .. } => format!("`{ident}` is an action, which holds no value and is never mounted"),
+    };
+    Some(format!("`#[on_mount]` is only for primitive atoms: {why}"))
 }
 
 /// An action's function, if it is a closure, takes `s` and the argument.
