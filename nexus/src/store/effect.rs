@@ -18,6 +18,7 @@ use crate::graph::access::Readable;
 use crate::graph::def::NodeDef;
 use crate::graph::effect::{EffectBody, EffectNode, Panic, Unit};
 use crate::graph::notes::Notes;
+use crate::graph::observe::ActionDesc;
 use crate::store::access::{Primitive, Runnable, Settable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::LoadTask;
@@ -62,7 +63,18 @@ impl<S: Owner> Body<S> {
         let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
         let mut panic = run_cleanups(previous);
         let number = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
-        store.batch(|| {
+        // A batch, shown by tools (while one is attached) as the run of an action named after the effect,
+        // its changes under it.
+        let describe = |number: &u64| {
+            let name: Arc<str> = Arc::from(format!("effect#{}", fx.seq));
+            ActionDesc {
+                name: name.clone(),
+                path: name,
+                owner: store.name,
+                arg: Some(format!("run {number}")),
+            }
+        };
+        store.run_action(number, describe, |number| {
             let mut ctx =
                 EffectCtx { store, reads: Vec::new(), cleanups: Vec::new(), number, _owner: PhantomData };
             let result = {
