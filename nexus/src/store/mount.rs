@@ -236,7 +236,9 @@ impl StoreShared {
         let Some(m) = st.mounts_mut() else { return Vec::new() };
         m.active
             .drain()
-            .filter_map(|(id, run)| if global && id.global() { crate::store::global::unmount(id) } else { Some(run) })
+            .filter_map(
+                |(id, run)| if global && id.global() { crate::store::global::unmount(id) } else { Some(run) },
+            )
             .collect()
     }
 }
