@@ -48,8 +48,10 @@ pub(crate) enum OnMount<T> {
     /// Declared in `atom!` (the macro makes the function).
     Fn(MountFn<T>),
     /// Given at run time ([`Atom::on_mount`](crate::Atom::on_mount)).
-    Boxed(Box<dyn Fn(&StoreRef, Setter<T>) -> Unmount + Send + Sync>),
+    Boxed(BoxedMount<T>),
 }
+
+pub(crate) type BoxedMount<T> = Box<dyn Fn(&StoreRef, Setter<T>) -> Unmount + Send + Sync>;
 
 /// A declared `on_mount`, as the macro wraps it.
 #[doc(hidden)]

@@ -26,10 +26,13 @@ use crate::store::loads::LoadTask;
 type Cleanup = Box<dyn FnOnce() + Send>;
 type AsyncPart = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+type SyncFn<S> = Box<dyn FnMut(&mut EffectCtx<'_, S>) + Send>;
+type AsyncFn<S> = Box<dyn FnMut(&mut EffectCtx<'_, S>) -> AsyncPart + Send>;
+
 /// The body of an effect, as the user wrote it.
 pub(crate) enum Func<S> {
-    Sync(Box<dyn FnMut(&mut EffectCtx<'_, S>) + Send>),
-    Async(Box<dyn FnMut(&mut EffectCtx<'_, S>) -> AsyncPart + Send>),
+    Sync(SyncFn<S>),
+    Async(AsyncFn<S>),
 }
 
 /// One effect of one store.

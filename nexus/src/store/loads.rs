@@ -351,7 +351,10 @@ pub(crate) fn register(atom: Weak<dyn Pending>) {
 }
 
 /// The async parts of effects under way, with their stores (weakly): `settled` drives them too.
-static EFFECT_TASKS: Mutex<Vec<(Weak<StoreShared>, Weak<LoadTask<()>>)>> = Mutex::new(Vec::new());
+static EFFECT_TASKS: Mutex<Vec<EffectTask>> = Mutex::new(Vec::new());
+
+/// An async effect's future under way, and its store.
+type EffectTask = (Weak<StoreShared>, Weak<LoadTask<()>>);
 
 /// Records an async effect's future under way in `store` (for `settled`).
 pub(crate) fn register_effect_task(store: &StoreShared, task: &Arc<LoadTask<()>>) {
