@@ -201,6 +201,13 @@ pub use nexus_macros::store;
 ///   before a rename). A key always wins over another atom's alias; an alias two atoms share is
 ///   reported as ambiguous; a snapshot holding both the key and an alias of one atom is refused.
 /// - `#[capacity = 10_000]` on a family: keep at most that many keys, evicting the least recently used.
+/// - `#[on_mount(|store, set| { …; move || { /* unmount */ } })]` on a primitive atom: called when the atom
+///   becomes *mounted* in a store instance (its first observer there: a subscriber, a `Watch`, an effect
+///   that read it, or a mounted derived atom reading it), with a [`StoreRef`] and a [`Setter`] of the atom
+///   (`Send + Sync + 'static`: feed it from any thread); the closure it returns runs when the atom stops
+///   being mounted there (its last observer went, or the store was dropped). Per store instance; a
+///   `Global` atom in global-mode stores is mounted once while any of them observes it. See
+///   [`Store::is_mounted`].
 /// - `///` docs, `#[cfg]` and lint attributes are forwarded to the static, whose generated docs also say
 ///   its kind and owner.
 ///
@@ -254,7 +261,8 @@ pub use nexus_macros::store;
 /// annotation, `alias` on an atom snapshots do not carry by key (derived, action), an empty or
 /// duplicate alias, an alias that is the atom's own `#[name]` or another item's `#[name]` or alias, an
 /// action whose function does not take two parameters (`|s, arg|`) or whose type is not
-/// `Action<Arg>`/`Action<Arg, Output>`,
+/// `Action<Arg>`/`Action<Arg, Output>`, `on_mount` on anything but a primitive atom, twice, or with
+/// other than one two-parameter function (one returning no closure fails on its body),
 /// and `store(..)` naming something that is not a store (`` `NotAStore` is not a nexus store ``). Using an
 /// atom with the wrong store, `set` on a computed atom or a write of the wrong type fail where they are
 /// written, with messages naming the types (running another store's action too).
