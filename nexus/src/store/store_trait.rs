@@ -231,7 +231,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// Runs `f` now and again after every change round that changed an atom it read (through its `s`)
-    /// in its last run, until the returned [`Effect`] is dropped.
+    /// in its last run, until the returned [`Effect`](crate::Effect) is dropped.
     ///
     /// - **Tracking**: reads through `s.get`/`s.with` are recorded anew on every run (a branch not taken
     ///   is no longer a dependency); `s.peek` reads without tracking. As in read functions, only this
