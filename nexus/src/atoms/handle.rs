@@ -83,6 +83,10 @@ where
             Handle::Runtime(d, _) => Some(KeepAlive::hold(d.clone() as Arc<dyn ErasedDef>)),
         }
     }
+
+    fn node_def_mounting(&self) -> (NodeDef, bool) {
+        (self.node_def(), self.def().mount.is_some())
+    }
 }
 
 impl<T, S, A> Handle<T, S, A>

@@ -12,6 +12,10 @@ pub(crate) trait HandleDyn: Send + Sync {
     fn def(&self) -> &dyn ErasedDef;
     fn node_def(&self) -> NodeDef;
     fn keepalive(&self) -> Option<KeepAlive>;
+    /// [`node_def`](Self::node_def), and whether the atom has an `on_mount` (one call for registration).
+    fn node_def_mounting(&self) -> (NodeDef, bool) {
+        (self.node_def(), self.def().has_on_mount())
+    }
 }
 
 /// Keeps a run-time atom alive like one more handle of it (a [`Subscription`](crate::Subscription)

@@ -10,7 +10,7 @@
 //! to run it once more. A change it makes itself (on the thread running it) does not re-run it.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::panic::resume_unwind;
 use std::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
@@ -169,6 +169,15 @@ struct Cascade {
 thread_local! {
     /// The cascade this thread is settling, if any: rounds caused meanwhile wait in its queue.
     static CASCADE: RefCell<Option<Cascade>> = const { RefCell::new(None) };
+    /// Whether `CASCADE` holds one: what a round with no effect looks at (a `Cell` costs less to read).
+    static IN_CASCADE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a round settled now may skip [`settle`]: it has no effect, and no cascade of effects is under
+/// way on this thread (whose queue it would have to wait in).
+#[inline]
+pub(crate) fn is_plain(effects: &[Arc<EffectNode>]) -> bool {
+    effects.is_empty() && !IN_CASCADE.with(Cell::get)
 }
 
 static CASCADES: AtomicU32 = AtomicU32::new(0);
@@ -206,6 +215,7 @@ struct Close;
 impl Drop for Close {
     fn drop(&mut self) {
         let rest = CASCADE.with(|c| c.borrow_mut().take());
+        IN_CASCADE.with(|c| c.set(false));
         // Effects still due (a panic left the loop): later changes must reach them again.
         if let Some(rest) = rest {
             for unit in rest.queue {
@@ -220,6 +230,7 @@ impl Drop for Close {
 fn cascade(first: Unit) {
     let id = CASCADES.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
     CASCADE.with(|c| *c.borrow_mut() = Some(Cascade { queue: VecDeque::new(), ran: Vec::new() }));
+    IN_CASCADE.with(|c| c.set(true));
     let close = Close;
     let mut panic: Option<Panic> = None;
     let mut looping: Option<String> = None;

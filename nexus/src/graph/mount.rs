@@ -99,7 +99,9 @@ impl State {
         while let Some(n) = stack.pop() {
             let sources = &self.nodes[n as usize].sources;
             for (i, &s) in sources.iter().enumerate() {
-                if sources[..i].contains(&s) || !self.nodes.get(s as usize).is_some_and(crate::graph::state::Node::is_live) {
+                if sources[..i].contains(&s)
+                    || !self.nodes.get(s as usize).is_some_and(crate::graph::state::Node::is_live)
+                {
                     continue;
                 }
                 *m.counts.entry(s).or_default() += 1;
@@ -212,7 +214,9 @@ impl State {
         let mut stack: Vec<u32> = Vec::new();
         let visit = |m: &mut Mounts, list: &[u32], stack: &mut Vec<u32>| {
             for (i, &s) in list.iter().enumerate() {
-                if list[..i].contains(&s) || !self.nodes.get(s as usize).is_some_and(crate::graph::state::Node::is_live) {
+                if list[..i].contains(&s)
+                    || !self.nodes.get(s as usize).is_some_and(crate::graph::state::Node::is_live)
+                {
                     continue;
                 }
                 let before = self.counted_mounted(m, s);
@@ -240,7 +244,9 @@ impl State {
     /// Notes `l` for its `on_mount`, if it has one.
     fn note_mount(&self, m: &mut Mounts, l: u32) {
         let node = self.node(l);
-        if node.def.live().is_some_and(crate::graph::def::ErasedDef::has_on_mount) && !m.pending.contains(&node.id) {
+        if node.def.live().is_some_and(crate::graph::def::ErasedDef::has_on_mount)
+            && !m.pending.contains(&node.id)
+        {
             m.pending.push(node.id);
         }
     }

@@ -63,6 +63,9 @@ pub(crate) struct Node {
     /// A `Global` primitive of a global-mode store: the value is this store's copy of the global
     /// registry's (refreshed under this store's lock when the registry changes).
     pub(crate) proxy: bool,
+    /// An effect's node (`NodeDef::Effect`): said here too, beside the flags the marking walk reads
+    /// anyway, so that the walk does not read the definition of every node it marks.
+    pub(crate) effect: bool,
     /// The round that last queued this node for notification.
     pub(crate) queued: u64,
     /// The evaluation that last recorded this node as a source (see `ReadCtx`).
@@ -124,7 +127,7 @@ impl Node {
     /// Whether this node is an effect (see `graph::effect`): it observes, nothing reads it.
     #[inline]
     pub(crate) fn is_effect(&self) -> bool {
-        matches!(self.def, NodeDef::Effect(_))
+        self.effect
     }
 
     /// A node for atom `id`, registered `seq`-th: a primitive holds `value`, a derived atom is dirty.
@@ -137,6 +140,7 @@ impl Node {
             value,
             computing: false,
             proxy,
+            effect: false,
             queued: 0,
             read_mark: 0,
             changed_at: 0,
@@ -210,6 +214,8 @@ pub(crate) struct Tools {
     /// Mount counts, once the store holds an atom with `on_mount` (see `graph::mount`). Here, in the box
     /// most stores never make, so that an empty store stays small.
     pub(crate) mounts: Option<Box<Mounts>>,
+    /// How many effects were ever made in this store (its drop looks for them only if any).
+    pub(crate) effects: usize,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.
@@ -381,14 +387,11 @@ impl State {
         stack.extend(self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)));
         while let Some((n, dirt)) = stack.pop() {
             let node = self.node_mut(n);
-            // An effect running now is not marked: its own write does not re-run it, and one from another
-            // thread has that thread run it once more (`EffectNode::reached`).
-            if let NodeDef::Effect(fx) = &node.def {
-                if !fx.reached() {
-                    continue;
-                }
-            }
             if node.dirt >= dirt {
+                continue;
+            }
+            if node.effect {
+                Self::mark_effect(node, n, dirt, round);
                 continue;
             }
             let was_clean = node.dirt == Dirt::Clean;
@@ -401,6 +404,25 @@ impl State {
         self.eval().marks = stack;
     }
 
+    /// The marking walk reached effect node `l` (not marked yet): marks and queues it, unless it is
+    /// running now (its own write does not re-run it; a change from another thread has that thread run
+    /// it once more: `EffectNode::reached`). An effect due to run is unmarked when its round schedules it
+    /// (`flush`), so that a change during its run comes here. Out of line: the walk over derived atoms
+    /// stays as small as it was before effects.
+    #[cold]
+    #[inline(never)]
+    fn mark_effect(node: &mut Node, l: u32, dirt: Dirt, round: &mut Round) {
+        if let NodeDef::Effect(fx) = &node.def {
+            if fx.reached() {
+                node.dirt = dirt;
+                if node.queued != round.id {
+                    node.queued = round.id;
+                    round.candidates.push(l);
+                }
+            }
+        }
+    }
+
     /// Gives a round's candidate list back for the next round to use.
     pub(crate) fn recycle(&mut self, mut candidates: Vec<u32>) {
         if candidates.capacity() > 0 {
@@ -411,7 +433,7 @@ impl State {
 
     fn queue(&mut self, l: u32, round: &mut Round) {
         let node = self.node_mut(l);
-        if (!node.subs.is_empty() || node.is_effect()) && node.queued != round.id {
+        if !node.subs.is_empty() && node.queued != round.id {
             node.queued = round.id;
             round.candidates.push(l);
         }
@@ -507,7 +529,10 @@ impl State {
             }
             if self.node(l).is_effect() {
                 if self.effect_due(host, l) {
-                    if let NodeDef::Effect(fx) = &self.node(l).def {
+                    let node = self.node_mut(l);
+                    // Unmarked now: a change from here on reaches it again (see `mark_effect`).
+                    node.dirt = Dirt::Clean;
+                    if let NodeDef::Effect(fx) = &node.def {
                         round.effects.push(fx.clone());
                     }
                 }
@@ -579,6 +604,8 @@ impl State {
         };
         let n = self.node_mut(l);
         n.dirt = Dirt::Clean;
+        n.effect = true;
+        self.tools.get_or_insert_with(Box::default).effects += 1;
         fx.local.store(l, std::sync::atomic::Ordering::Release);
         l
     }

@@ -276,9 +276,9 @@ impl StoreShared {
         } else {
             ValueSlot::empty()
         };
-        let def = r.handle.node_def();
+        let (def, mounting) = r.handle.node_def_mounting();
         let runtime = matches!(def, NodeDef::Runtime(_));
-        if r.handle.def().has_on_mount() {
+        if mounting {
             st.track_mounts();
         }
         let l = st.insert(def, r.id, value, proxy);
@@ -331,12 +331,15 @@ impl Drop for StoreShared {
         for node in st.nodes.iter().filter(|n| n.is_live() && n.proxy) {
             crate::store::global::remove_watcher(node.id, me);
         }
-        // Its effects end (their cleanups run), and everything mounted here is unmounted.
-        let stopped = StoreShared::stop_effects(st);
-        let mounted = StoreShared::unmount_all(mode, st);
-        if let Some(p) = crate::store::mount::end_all(mounted).or(stopped) {
-            if !std::thread::panicking() {
-                std::panic::resume_unwind(p);
+        // Its effects end (their cleanups run), and everything mounted here is unmounted (both kept
+        // in the box of tools, which most stores never make).
+        if st.tools.as_ref().is_some_and(|t| t.effects > 0 || t.mounts.is_some()) {
+            let stopped = StoreShared::stop_effects(st);
+            let mounted = StoreShared::unmount_all(mode, st);
+            if let Some(p) = crate::store::mount::end_all(mounted).or(stopped) {
+                if !std::thread::panicking() {
+                    std::panic::resume_unwind(p);
+                }
             }
         }
     }

@@ -182,7 +182,17 @@ pub(crate) struct MountWork {
 impl StoreShared {
     /// Under the lock: decides, for each atom noted by the mount counts, whether its `on_mount` or its
     /// unmount is due (each mount is claimed here, so two threads never both start one).
+    #[inline]
     pub(crate) fn take_mount_work(&self, st: &mut State) -> Option<MountWork> {
+        if st.mounts_pending() {
+            self.mount_work(st)
+        } else {
+            None
+        }
+    }
+
+    #[inline(never)]
+    fn mount_work(&self, st: &mut State) -> Option<MountWork> {
         let pending = std::mem::take(&mut st.mounts_mut()?.pending);
         if pending.is_empty() {
             return None;

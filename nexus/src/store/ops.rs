@@ -11,7 +11,7 @@ use crate::core::value_slot::{Value, ValueSlot};
 use crate::core::words::{is_word, Read};
 use crate::graph::access::{AtomRef, HandleDyn};
 use crate::graph::def::ErasedDef;
-use crate::graph::effect::Unit;
+use crate::graph::effect::{EffectNode, Unit};
 use crate::graph::notes::Notes;
 use crate::graph::observe::{ActionDesc, ActionOutcome, ActionRun, ChangeOp, Event};
 use crate::graph::state::{Callback, Round, State, Sub, Subscriber};
@@ -341,7 +341,7 @@ impl StoreShared {
         st.recycle(std::mem::take(&mut round.candidates));
         let mounts = self.take_mount_work(&mut st);
         drop(st);
-        finish(self, round, notes, panic, mounts);
+        finish(self, round.global_changes, round.effects, notes, panic, mounts);
     }
 
     /// A `Global` atom changed in the global registry through this store: this store sees it at once
@@ -394,9 +394,10 @@ impl StoreShared {
         };
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.
-            let _ = catch_unwind(AssertUnwindSafe(|| finish(self, round, notes, None, mounts)));
+            let (changes, effects) = (round.global_changes, round.effects);
+            let _ = catch_unwind(AssertUnwindSafe(|| finish(self, changes, effects, notes, None, mounts)));
         } else {
-            finish(self, round, notes, panic, mounts);
+            finish(self, round.global_changes, round.effects, notes, panic, mounts);
         }
     }
 
@@ -449,16 +450,22 @@ impl StoreShared {
 /// round's effects, call its subscribers and run its mounts and unmounts (`graph::effect::settle`).
 fn finish(
     origin: &StoreShared,
-    round: Round,
+    global_changes: Vec<AtomId>,
+    effects: Vec<Arc<EffectNode>>,
     notes: Notes,
     panic: Option<Box<dyn Any + Send>>,
     mounts: Option<MountWork>,
 ) {
-    for id in round.global_changes {
+    for id in global_changes {
         crate::store::global::broadcast(id, origin);
     }
+    if mounts.is_none() && crate::graph::effect::is_plain(&effects) {
+        // Most rounds: subscribers only, called at once.
+        crate::graph::notes::run(notes, panic);
+        return;
+    }
     let after = mounts.map(|work| Box::new(move || work.run()) as crate::graph::effect::After);
-    crate::graph::effect::settle(Unit { effects: round.effects, notes, panic, after });
+    crate::graph::effect::settle(Unit { effects, notes, panic, after });
 }
 
 impl StoreShared {
