@@ -364,7 +364,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     }
 
     /// Sets every atom of `snapshot` in this instance, including atoms it has not touched yet, as one
-    /// change round (subscribers are notified as for `set`); members of declared families are made,
+    /// change round (effects run and subscribers are notified as for `set`); members of declared families are made,
     /// also in a process that never used the family, and old keys listed with `#[alias = "…"]` are
     /// accepted. Validates first: if any key names no primitive atom of this store type (or `Global`),
     /// two keys name one atom, or any value or family key does not decode, returns an error naming every

@@ -21,8 +21,9 @@ use crate::tools::attach::Attachment;
 /// `Failed` state together with its dependencies, and nothing is fetched again. A state recorded
 /// before any load of the atom finished comes back as `Loading`, and the load runs again.
 /// [`undo`](TimeTravel::undo), [`redo`](TimeTravel::redo) and [`jump_to`](TimeTravel::jump_to) set the
-/// recorded values back as one change round: derived atoms recompute, subscribers are notified of what
-/// changed, and the restore itself is not recorded. A new change after an undo drops the redo branch.
+/// recorded values back as one change round: derived atoms recompute, effects that read a restored atom
+/// run (a restored value is a change), subscribers are notified of what changed, and the restore itself
+/// is not recorded. A new change after an undo drops the redo branch.
 ///
 /// In a global-mode store, time travel covers the store's own atoms only: `Global` atoms there live in the
 /// shared registry, and undoing one store must never move the state other stores see.
