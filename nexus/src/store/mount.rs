@@ -236,7 +236,11 @@ impl StoreShared {
                 _ => {}
             }
         }
-        (!work.unmounts.is_empty() || !work.mounts.is_empty()).then_some(work)
+        let any = !work.unmounts.is_empty()
+            || !work.mounts.is_empty()
+            || !work.global_unmounts.is_empty()
+            || !work.global_mounts.is_empty();
+        any.then_some(work)
     }
 
     /// Ends every mount of this store (it is being dropped): the mounts to end now (a `Global` atom's
