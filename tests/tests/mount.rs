@@ -17,6 +17,8 @@
 //!   `a_setter_does_nothing_once_unmounted_or_once_the_store_is_gone`;
 //! - dropping the store unmounts everything mounted: `dropping_the_store_unmounts_everything_mounted`;
 //! - the run-time form: `a_run_time_atom_takes_on_mount_too`;
+//! - an `on_mount` that writes at once, mounted by an effect's read, runs the effect again:
+//!   `a_value_on_mount_writes_at_once_reaches_the_effect_that_mounted_it`;
 //! - `Global` atoms in global-mode stores mount once for all of them:
 //!   `a_global_atom_is_mounted_once_while_any_global_mode_store_observes_it`.
 //!
@@ -474,4 +476,22 @@ fn a_global_atom_is_mounted_once_while_any_global_mode_store_observes_it() {
     drop(second);
     assert_eq!(COUNTS.get(), (1, 1));
     assert!(!one.is_mounted(&SHARED_FEED) && !two.is_mounted(&SHARED_FEED));
+}
+
+/// An `on_mount` that writes its atom at once, mounted by an effect's read: the write is a change the
+/// effect sees (it runs again), not the effect run's own write.
+#[test]
+fn a_value_on_mount_writes_at_once_reaches_the_effect_that_mounted_it() {
+    let market = Market::new();
+    let price = nexus::Atom::<u32, Market>::new(0).on_mount(|_store, set| {
+        set.set(101);
+        || {}
+    });
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let p = price.clone();
+    let fx = market.effect(move |s| log.lock().unwrap().push(s.get(&p)));
+    assert_eq!(*seen.lock().unwrap(), [0, 101]);
+    assert_eq!(fx.runs(), 2);
+    assert!(market.is_mounted(&price));
 }

@@ -291,8 +291,9 @@ fn loop_message(id: u32) -> String {
     }
     format!(
         "nexus: effects kept re-running each other: one ran {MAX_RUNS} times in one cascade of changes, so \
-         they were stopped (a loop: each run changed an atom another one reads). The atoms they read: {}. \
-         Break the loop: write only when the value differs, or make the change in one place",
+         the cascade was stopped (a loop: each run changed an atom another one reads; the effects stay and \
+         run again on the next change). The atoms they read: {}. Break the loop: write only when the \
+         value differs, or make the change in one place",
         if atoms.is_empty() { "(none)".to_owned() } else { atoms.join(", ") }
     )
 }

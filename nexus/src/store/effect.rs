@@ -22,6 +22,7 @@ use crate::graph::observe::ActionDesc;
 use crate::store::access::{Primitive, Runnable, Settable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::LoadTask;
+use crate::store::mount::MountWork;
 
 type Cleanup = Box<dyn FnOnce() + Send>;
 type AsyncPart = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -62,7 +63,15 @@ fn run_cleanups(cleanups: Vec<Cleanup>) -> Option<Panic> {
 impl<S: Owner> Body<S> {
     /// One run: the previous run's cleanups, then the body in a batch, its reads recorded before the
     /// batch ends.
-    fn run_once(&self, store: &StoreShared, fx: &Arc<EffectNode>) -> Option<Panic> {
+    ///
+    /// What the run's reads mounted is left in `mounts`, to start once the run is over: an `on_mount`
+    /// that writes its atom at once must not count as the run's own write.
+    fn run_once(
+        &self,
+        store: &StoreShared,
+        fx: &Arc<EffectNode>,
+        mounts: &mut Vec<MountWork>,
+    ) -> Option<Panic> {
         let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
         let mut panic = run_cleanups(previous);
         let number = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
@@ -90,7 +99,7 @@ impl<S: Owner> Body<S> {
                     Func::Async(f) => Some(f(&mut ctx)),
                 }))
             };
-            store.finish_effect_run(fx, &ctx.reads);
+            mounts.extend(store.finish_effect_run(fx, &ctx.reads));
             match result {
                 Ok(Some(future)) => self.start(store, future),
                 Ok(None) => {}
@@ -146,8 +155,9 @@ impl<S: Owner> EffectBody for Body<S> {
             return None;
         }
         let mut panic = None;
+        let mut mounts = Vec::new();
         loop {
-            if let Some(p) = self.run_once(&store, fx) {
+            if let Some(p) = self.run_once(&store, fx, &mut mounts) {
                 panic.get_or_insert(p);
             }
             if self.stopped.load(Ordering::Acquire) {
@@ -156,6 +166,13 @@ impl<S: Owner> EffectBody for Body<S> {
             }
             if !fx.end() {
                 break;
+            }
+        }
+        // The run is over: what it mounted starts now (a write an `on_mount` makes at once runs the
+        // effect again, as any other change).
+        for work in mounts {
+            if let Some(p) = work.run() {
+                panic.get_or_insert(p);
             }
         }
         panic
@@ -401,15 +418,17 @@ impl StoreShared {
         effect
     }
 
-    /// Under the lock: the run of `fx` read the atoms `reads`.
-    fn finish_effect_run(&self, fx: &Arc<EffectNode>, reads: &[AtomId]) {
+    /// Under the lock: the run of `fx` read the atoms `reads`. Returns the mounts and unmounts that
+    /// made due, for the caller to run once the run is over.
+    fn finish_effect_run(&self, fx: &Arc<EffectNode>, reads: &[AtomId]) -> Option<MountWork> {
         let mut st = self.write();
         let l = fx.local.load(Ordering::Acquire);
         if !st.is_effect_node(l, fx) {
-            return;
+            return None;
         }
         let slots: Vec<u32> = reads.iter().filter_map(|&id| st.local(id)).collect();
         st.finish_effect_run(self, l, slots);
+        self.take_mount_work(&mut st)
     }
 
     /// The paths of the atoms effect `fx` read in its last run.

@@ -57,6 +57,12 @@ impl fmt::Debug for StoreRef {
 /// [`update`](Setter::update) are the store's `set` and `update` of the atom; once it is unmounted (its
 /// unmount closure has started) or the store is dropped, they do nothing (a write racing with the
 /// unmount may still land). It keeps neither the store nor a run-time atom alive.
+///
+/// Which thread runs the unmount closure: the one that ends the mount, usually the one dropping the last
+/// observer — but a clean-up that arrives while another thread holds the store's lock is finished by
+/// that thread, which may be the very thread feeding the atom through this setter (its `set` then runs
+/// the unmount). So an unmount closure signals the feeder to stop and does not wait for it to end
+/// (`join` on the feeder's own thread would fail).
 pub struct Setter<T> {
     store: StoreToken,
     atom: AtomId,
