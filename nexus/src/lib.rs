@@ -98,6 +98,7 @@ pub mod migration {}
 pub use atoms::action::Action;
 pub use atoms::async_computed::AsyncComputed;
 pub use atoms::family::{AsyncFamily, ComputedFamily, Family, FamilyKey};
+pub use atoms::fields::{select, Each, FieldAtom, Focus, Keyed};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{IntoLoadError, LoadError, Loadable};
@@ -269,6 +270,73 @@ pub use nexus_macros::store;
 #[doc(inline)]
 pub use nexus_macros::atom;
 
+/// Field atoms for a struct: `#[derive(nexus::Fields)]` gives every atom whose value is the struct an
+/// atom per field, `USER.name()`, through a generated extension trait (`UserFields` for `User`: import it
+/// where the field atoms are used).
+///
+/// ```
+/// use nexus::Fields;
+///
+/// #[derive(Clone, PartialEq, Debug, Fields)]
+/// pub struct Address { pub city: String, pub zip: String }
+///
+/// #[derive(Clone, PartialEq, Debug, Fields)]
+/// pub struct User { pub name: String, pub age: u32, pub address: Address }
+///
+/// nexus::store! { pub struct Session; }
+/// nexus::atom! {
+///     #![store(Session)]
+///     pub static USER: User = User {
+///         name: "ada".into(),
+///         age: 36,
+///         address: Address { city: "London".into(), zip: "N1".into() },
+///     };
+/// }
+///
+/// let session = Session::new();
+/// let ages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+/// let seen = ages.clone();
+/// let _age = session.subscribe(&USER.age(), move |_| {
+///     seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+/// });
+/// session.set(&USER.name(), "grace".to_owned()); // writes USER, with only its name changed
+/// session.set(&USER.address().city(), "Paris".to_owned()); // nested
+/// assert_eq!(session.get(&USER).name, "grace");
+/// assert_eq!(session.get(&USER.address().city()), "Paris");
+/// assert_eq!(ages.load(std::sync::atomic::Ordering::SeqCst), 0); // the age never changed
+/// ```
+///
+/// # What a field atom is
+/// For an atom `A` whose value is the struct, `A.field()` is an atom of the field's type with the same
+/// owner as `A` (so it is usable with exactly the stores `A` is): a [`Writable`] when `A` can be written
+/// ([`Atom`], [`Writable`] whose write argument is its value), a [`Computed`] (read-only: `set` does not
+/// compile) when `A` is a [`Computed`]. See [`Focus`].
+/// - Reading it reads `A`'s current value. Writing it writes `A` with only that field changed, as one
+///   change of `A` (an equal value is no change).
+/// - It is told only of real changes of its field: a write through `A.name()` tells the observers of `A`
+///   and of `A.name()`, not those of `A.age()` (they are not even re-evaluated); a write of the whole of
+///   `A` tells the field atoms whose field changed (by `PartialEq`, detected per field type).
+/// - `A.name()` called twice is the same atom (one node per store, one list of subscribers); it is made on
+///   first use and kept while `A` lives, so later calls allocate nothing. It does not keep a run-time `A`
+///   alive: using it after `A`'s last handle is dropped panics.
+/// - Tools list it as `A.name` (nested: `A.address.city`); snapshots and time travel carry `A` only (a
+///   field atom is a view of it).
+///
+/// # Options
+/// - `#[fields(skip)]` on a field: no field atom for it (for a field whose type is not `Clone + Send +
+///   Sync + 'static`, or that should not be reachable from outside).
+/// - `#[fields(name = "…")]`: the name tools show (`USER.…`), in place of the field's.
+/// - `#[fields(key)]` on one field: the struct is [`Keyed`] by it, so that a list atom of it
+///   (`Atom<Vec<T>, S>`) has element atoms by key: [`Atom::each`].
+///
+/// Every non-skipped field gets a method, whatever its visibility: skip the fields that must stay private.
+///
+/// # Compile errors
+/// On the offending tokens: a tuple struct, unit struct, enum or union (only structs with named fields
+/// are supported), generic parameters, `#[fields(key)]` on two fields, an unknown or malformed option.
+#[doc(inline)]
+pub use nexus_macros::Fields;
+
 // SPEC §7: an empty store is at most 256 bytes: the instance data plus the `Arc`'s two counters.
 const _: () = assert!(std::mem::size_of::<store::instance::StoreShared>() + 16 <= 256);
 
@@ -278,6 +346,7 @@ pub mod __private {
     pub use crate::atoms::action::ActionDef;
     pub use crate::atoms::async_decl::{async_family_load, async_load, AsyncDecl, LoadFn};
     pub use crate::atoms::def::{call_on_mount, Def, MountFn};
+    pub use crate::atoms::fields::FieldDesc;
     pub use crate::core::info::Names;
     pub use crate::core::owner::{Owner, OwnerInfo, Sealed};
     pub use crate::core::space::SlotSpace;

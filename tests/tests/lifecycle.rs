@@ -105,7 +105,7 @@ fn a_run_time_global_atom_frees_its_value_in_the_global_registry() {
     let store = Everywhere::new();
     let atom = nexus::Atom::<Tracked, nexus::Global>::new_with_eq(Tracked(drops.clone()), |_, _| false);
     store.set(&atom, Tracked(drops.clone()));
-    let path = atom.name().to_owned();
+    let path = atom.registry_name().to_owned();
     assert!(nexus::global::atoms().iter().any(|i| i.name() == path));
     let before = drops.load(Ordering::SeqCst);
     drop(atom);

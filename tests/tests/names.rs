@@ -212,7 +212,7 @@ fn a_named_run_time_atom_shows_up_under_its_name_everywhere() {
 
     let info = store.find("page visits").expect("listed in atoms() under its name");
     assert_eq!(info.path(), "page visits");
-    assert_eq!(visits.name(), "page visits");
+    assert_eq!(visits.registry_name(), "page visits");
 
     let tools = DevTools::attach(&store);
     let view = tools.atoms().into_iter().find(|a| a.name() == "page visits").expect("in DevTools");

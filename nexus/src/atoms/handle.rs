@@ -148,7 +148,9 @@ macro_rules! handle_common {
             }
 
             /// The registry name: the identifier, the `#[name]` given in `atom!`, or a generated one.
-            pub fn name(&self) -> &str {
+            /// (Not `name()`: that name is left free for the field atom of a `name` field, see
+            /// [`Focus`](crate::Focus).)
+            pub fn registry_name(&self) -> &str {
                 self.handle.def().core.name()
             }
         }
@@ -198,6 +200,115 @@ impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
     fn adopt(def: Arc<Def<T, S, A>>) -> Self {
         let id = def.core.runtime_id();
         Handle::Runtime(def, id)
+    }
+}
+
+/// A reference to an atom that does not keep it alive: a field atom's link to its parent (the parent
+/// keeps its field atoms, so a strong link would keep both forever).
+pub(crate) enum Link<T: 'static, S: 'static, A: 'static> {
+    Static(&'static Def<T, S, A>),
+    Runtime(Weak<Def<T, S, A>>),
+}
+
+impl<T: 'static, S: 'static, A: 'static> Link<T, S, A> {
+    /// A handle of the atom, if it still lives.
+    fn handle(&self) -> Option<Handle<T, S, A>> {
+        match self {
+            Link::Static(d) => Some(Handle::Static(d)),
+            Link::Runtime(w) => {
+                let def = w.upgrade()?;
+                def.core.revive().then(|| Handle::adopt(def))
+            }
+        }
+    }
+}
+
+impl<T: 'static, S: 'static, A: 'static> Handle<T, S, A> {
+    fn link(&self) -> Link<T, S, A> {
+        match self {
+            Handle::Static(d) => Link::Static(d),
+            Handle::Runtime(d, _) => Link::Runtime(Arc::downgrade(d)),
+        }
+    }
+}
+
+macro_rules! linked {
+    ($ty:ident < T, S $(, $a:ident)? >, $arg:ty) => {
+        impl<T: Clone + Send + Sync + 'static, S: Owner> $ty<T, S $(, $a)?> {
+            /// A link to this atom that does not keep it alive.
+            pub(crate) fn __link(&self) -> Link<T, S, $arg> {
+                self.handle.link()
+            }
+
+            /// The atom `link` refers to, if it still lives.
+            pub(crate) fn from_link(link: &Link<T, S, $arg>) -> Option<Self> {
+                Some($ty { handle: link.handle()? })
+            }
+
+            /// The atom's untyped definition (where its field atoms are kept).
+            pub(crate) fn __core(&self) -> &crate::graph::def::DefCore {
+                &self.handle.def().core
+            }
+        }
+    };
+}
+
+linked!(Atom<T, S>, T);
+linked!(Computed<T, S>, T);
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Writable<T, S, T> {
+    /// A link to this atom that does not keep it alive.
+    pub(crate) fn __link(&self) -> Link<T, S, T> {
+        self.handle.link()
+    }
+
+    /// The atom `link` refers to, if it still lives.
+    pub(crate) fn from_link(link: &Link<T, S, T>) -> Option<Self> {
+        Some(Writable { handle: link.handle()? })
+    }
+
+    /// The atom's untyped definition (where its field atoms are kept).
+    pub(crate) fn __core(&self) -> &crate::graph::def::DefCore {
+        &self.handle.def().core
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
+    /// The address of the atom's definition (how a field atom names itself to its parent's writes).
+    pub(crate) fn __addr(&self) -> usize {
+        std::ptr::from_ref(self.handle.def()).cast::<()>() as usize
+    }
+
+    /// A field atom (see `atoms::fields`): a run-time writable atom named `name`, marked as a focused
+    /// child of its parent.
+    pub(crate) fn focused(
+        name: String,
+        ops: ValueOps<T>,
+        read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
+        write: impl Fn(&mut Writer<'_, S>, A) + Send + Sync + 'static,
+    ) -> Self {
+        let mut def = Def::runtime(
+            Some(name),
+            false,
+            "",
+            ops,
+            Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),
+        );
+        def.core.set_focused();
+        Writable { handle: Handle::runtime(def) }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Computed<T, S> {
+    /// A read-only field atom (see `atoms::fields`), marked as a focused child of its parent.
+    pub(crate) fn focused(
+        name: String,
+        ops: ValueOps<T>,
+        read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
+    ) -> Self {
+        let mut def = Def::runtime(Some(name), false, "", ops, Body::Computed(ReadFn::Boxed(Box::new(read))));
+        def.core.set_focused();
+        Computed { handle: Handle::runtime(def) }
     }
 }
 

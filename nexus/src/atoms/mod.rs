@@ -8,4 +8,5 @@ pub(crate) mod async_handle;
 mod async_outcome;
 pub(crate) mod def;
 pub(crate) mod family;
+pub(crate) mod fields;
 pub(crate) mod handle;

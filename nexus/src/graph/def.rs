@@ -48,7 +48,16 @@ pub struct DefCore {
     handles: AtomicUsize,
     /// Set once the atom died (its holders were told and its slot given back).
     dead: AtomicBool,
+    /// A field atom (or a list's element or key list): a write made through one of its parent's focused
+    /// children marks only that child among them (see `State::propagate_focused`).
+    focused: bool,
+    /// The field atoms made from this atom, made once and kept while it lives (see `atoms::fields`).
+    children: OnceLock<Box<Children>>,
 }
+
+/// The field atoms of one atom, by the address of what describes them (a field, an element's family).
+#[derive(Default)]
+pub(crate) struct Children(pub(crate) Mutex<Vec<(usize, Box<dyn Any + Send + Sync>)>>);
 
 enum Name {
     Static(&'static str),
@@ -119,6 +128,8 @@ impl DefCore {
             holders: Mutex::new(Vec::new()),
             handles: AtomicUsize::new(0),
             dead: AtomicBool::new(false),
+            focused: false,
+            children: OnceLock::new(),
         }
     }
 
@@ -175,6 +186,8 @@ impl DefCore {
             holders: Mutex::new(Vec::new()),
             handles: AtomicUsize::new(0),
             dead: AtomicBool::new(false),
+            focused: false,
+            children: OnceLock::new(),
         }
     }
 
@@ -339,6 +352,22 @@ impl DefCore {
         }
     }
 
+    /// The field atoms made from this atom.
+    pub(crate) fn children(&self) -> &Children {
+        self.children.get_or_init(Box::default)
+    }
+
+    /// Marks this (new, not yet shared) run-time atom as a focused child of another (a field atom).
+    pub(crate) fn set_focused(&mut self) {
+        self.focused = true;
+    }
+
+    /// Whether this is a focused child of another atom (a field atom).
+    #[inline]
+    pub(crate) fn is_focused(&self) -> bool {
+        self.focused
+    }
+
     /// Whether the atom is alive: declared atoms always are; a run-time one until its last handle goes.
     #[inline]
     pub(crate) fn is_alive(&self) -> bool {
@@ -351,6 +380,11 @@ impl DefCore {
         let Some(space) = self.space else { return };
         if self.dead.swap(true, Ordering::AcqRel) {
             return;
+        }
+        // Its field atoms go with it (they hold it weakly; it holds them).
+        if let Some(children) = self.children.get() {
+            let made = std::mem::take(&mut *children.0.lock().unwrap_or_else(PoisonError::into_inner));
+            drop(made);
         }
         let bits = self.slot.load(Ordering::Acquire);
         let id = AtomId::from_bits(bits);

@@ -225,6 +225,13 @@ impl<'a, S> Reader<'a, S> {
 }
 
 impl<S> Reader<'_, S> {
+    /// Reads `r` (whose value is a `T`) as [`with`](Reader::with) does, for atoms whose owner was checked
+    /// where they were made (a field atom reading its parent).
+    #[inline]
+    pub(crate) fn read_ref<T: Any, R>(&mut self, r: AtomRef<'_>, f: impl FnOnce(&T) -> R) -> R {
+        self.ctx.read(r, f)
+    }
+
     /// The store instance this read function runs in (async atoms keep their loads per store).
     pub(crate) fn store_token(&self) -> crate::graph::host::StoreToken {
         self.ctx.host.token()

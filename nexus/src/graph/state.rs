@@ -385,6 +385,27 @@ impl State {
         // The walk's stack is kept between rounds so that a change allocates nothing here.
         let mut stack = std::mem::take(&mut self.eval().marks);
         stack.extend(self.node(l).observers.iter().map(|&o| (o, Dirt::Dirty)));
+        self.mark(stack, round);
+    }
+
+    /// [`propagate`](Self::propagate) of a change made through `writer`, one of `l`'s focused children
+    /// (a field atom, by its definition's address): `l`'s other focused children are not marked — the
+    /// write changed only the part `writer` stands for, so their values are the same.
+    pub(crate) fn propagate_focused(&mut self, l: u32, round: &mut Round, writer: usize) {
+        self.queue(l, round);
+        let mut stack = std::mem::take(&mut self.eval().marks);
+        let nodes = &self.nodes;
+        stack.extend(self.node(l).observers.iter().filter_map(|&o| {
+            let def = nodes[o as usize].def.live()?;
+            let other = def.core().is_focused() && std::ptr::from_ref(def).cast::<()>() as usize != writer;
+            (!other).then_some((o, Dirt::Dirty))
+        }));
+        self.mark(stack, round);
+    }
+
+    /// The marking walk from the observers on `stack`.
+    #[inline]
+    fn mark(&mut self, mut stack: Vec<(u32, Dirt)>, round: &mut Round) {
         while let Some((n, dirt)) = stack.pop() {
             let node = self.node_mut(n);
             if node.dirt >= dirt {

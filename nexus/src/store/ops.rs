@@ -297,6 +297,20 @@ impl StoreShared {
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
     pub(super) fn replace(&self, st: &mut State, l: u32, new: Value, op: ChangeOp, round: &mut Round) {
+        self.replace_as(st, l, new, op, round, None);
+    }
+
+    /// [`replace`](Self::replace) of a change made through `focus`, a field atom of `l` (see
+    /// `State::propagate_focused`).
+    fn replace_as(
+        &self,
+        st: &mut State,
+        l: u32,
+        new: Value,
+        op: ChangeOp,
+        round: &mut Round,
+        focus: Option<usize>,
+    ) {
         let node = st.node_mut(l);
         if !node.proxy {
             self.words.publish_any(node.id, &*new);
@@ -314,7 +328,48 @@ impl StoreShared {
             }
         }
         st.touch(l);
-        st.propagate(l, round);
+        match focus {
+            Some(writer) => st.propagate_focused(l, round, writer),
+            None => st.propagate(l, round),
+        }
+    }
+
+    /// `update` of a primitive atom made through `writer`, one of its field atoms (by its definition's
+    /// address): `f` changes only that field and says whether it did; the atom's other field atoms are
+    /// not marked (their values are the same).
+    pub(crate) fn update_focused<T: Clone + Send + Sync + 'static>(
+        &self,
+        r: AtomRef<'_>,
+        writer: usize,
+        f: impl FnOnce(&mut T) -> bool,
+    ) {
+        if self.in_global_registry(r) {
+            // The registry's copies are refreshed whole: a plain update.
+            if crate::store::global::update(r, |v: &mut T| {
+                f(v);
+            }) {
+                self.global_change(r.id);
+            }
+            return;
+        }
+        self.change(|st, round| {
+            let (l, _) = self.resolve(st, r);
+            // In place, unless plugins need the old value or a note in flight shares it.
+            if !st.observed() {
+                if let Some(v) = st.node_mut(l).value.typed_mut::<T>() {
+                    if self.in_update(|| f(v)) {
+                        self.words.publish(r.id, &*v);
+                        st.touch(l);
+                        st.propagate_focused(l, round, writer);
+                    }
+                    return;
+                }
+            }
+            let mut new = st.node(l).value.typed::<T>().expect("primitive nodes hold a value").clone();
+            if self.in_update(|| f(&mut new)) {
+                self.replace_as(st, l, Arc::new(new), ChangeOp::Update, round, Some(writer));
+            }
+        });
     }
 
     /// Runs `f` on the state as one change round, or as part of this thread's open batch on this store.

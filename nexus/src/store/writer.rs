@@ -16,6 +16,13 @@ pub struct Writer<'a, S> {
     _owner: PhantomData<fn() -> S>,
 }
 
+impl<'a, S> Writer<'a, S> {
+    /// The store it writes to.
+    pub(crate) fn shared(&self) -> &'a StoreShared {
+        self.shared
+    }
+}
+
 impl<'a, S: Owner> Writer<'a, S> {
     pub(crate) fn new(shared: &'a StoreShared) -> Self {
         Writer { shared, _owner: PhantomData }
