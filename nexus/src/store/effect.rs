@@ -70,7 +70,7 @@ impl<S: Owner> Body<S> {
         &self,
         store: &StoreShared,
         fx: &Arc<EffectNode>,
-        mounts: &mut Vec<MountWork>,
+        mounts: &mut Vec<Box<MountWork>>,
     ) -> Option<Panic> {
         let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
         let mut panic = run_cleanups(previous);
@@ -420,7 +420,7 @@ impl StoreShared {
 
     /// Under the lock: the run of `fx` read the atoms `reads`. Returns the mounts and unmounts that
     /// made due, for the caller to run once the run is over.
-    fn finish_effect_run(&self, fx: &Arc<EffectNode>, reads: &[AtomId]) -> Option<MountWork> {
+    fn finish_effect_run(&self, fx: &Arc<EffectNode>, reads: &[AtomId]) -> Option<Box<MountWork>> {
         let mut st = self.write();
         let l = fx.local.load(Ordering::Acquire);
         if !st.is_effect_node(l, fx) {

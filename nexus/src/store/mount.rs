@@ -188,8 +188,9 @@ pub(crate) struct MountWork {
 impl StoreShared {
     /// Under the lock: decides, for each atom noted by the mount counts, whether its `on_mount` or its
     /// unmount is due (each mount is claimed here, so two threads never both start one).
+    /// (Boxed: a round's end moves it around, and most rounds have none.)
     #[inline]
-    pub(crate) fn take_mount_work(&self, st: &mut State) -> Option<MountWork> {
+    pub(crate) fn take_mount_work(&self, st: &mut State) -> Option<Box<MountWork>> {
         if st.mounts_pending() {
             self.mount_work(st)
         } else {
@@ -198,7 +199,7 @@ impl StoreShared {
     }
 
     #[inline(never)]
-    fn mount_work(&self, st: &mut State) -> Option<MountWork> {
+    fn mount_work(&self, st: &mut State) -> Option<Box<MountWork>> {
         let pending = std::mem::take(&mut st.mounts_mut()?.pending);
         if pending.is_empty() {
             return None;
@@ -246,7 +247,7 @@ impl StoreShared {
             || !work.mounts.is_empty()
             || !work.global_unmounts.is_empty()
             || !work.global_mounts.is_empty();
-        any.then_some(work)
+        any.then(|| Box::new(work))
     }
 
     /// Ends every mount of this store (it is being dropped): the mounts to end now (a `Global` atom's
@@ -274,7 +275,7 @@ impl StoreShared {
 impl MountWork {
     /// Outside the lock: unmounts first, then mounts (Jotai's order). Every call is made even if one
     /// panics; the first panic is returned.
-    pub(crate) fn run(self) -> Option<Panic> {
+    pub(crate) fn run(self: Box<Self>) -> Option<Panic> {
         let mut unmounts = self.unmounts;
         unmounts.extend(self.global_unmounts.iter().filter_map(|&id| crate::store::global::unmount(id)));
         let mut panic = end_all(unmounts);

@@ -396,7 +396,7 @@ impl StoreShared {
         st.recycle(std::mem::take(&mut round.candidates));
         let mounts = self.take_mount_work(&mut st);
         drop(st);
-        finish(self, round.global_changes, round.effects, notes, panic, mounts);
+        finish(self, round.broadcasts(), round.effects, notes, panic, mounts);
     }
 
     /// A `Global` atom changed in the global registry through this store: this store sees it at once
@@ -404,7 +404,7 @@ impl StoreShared {
     fn global_change(&self, id: AtomId) {
         self.change(|st, round| {
             Self::refresh_proxies(st, round, id);
-            round.global_changes.push(id);
+            round.broadcast(id);
         });
     }
 
@@ -422,7 +422,7 @@ impl StoreShared {
     pub(super) fn refresh_proxies(st: &mut State, round: &mut Round, id: AtomId) {
         let ids: Vec<AtomId> = st.proxies.iter().map(|&l| st.node(l).id).collect();
         let values = crate::store::global::values_of(&ids);
-        round.announced.push(id);
+        round.global.push((id, false));
         for (i, value) in values.into_iter().enumerate() {
             let l = st.proxies[i];
             let Some(value) = value else { continue };
@@ -449,10 +449,10 @@ impl StoreShared {
         };
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.
-            let (changes, effects) = (round.global_changes, round.effects);
+            let (changes, effects) = (round.broadcasts(), round.effects);
             let _ = catch_unwind(AssertUnwindSafe(|| finish(self, changes, effects, notes, None, mounts)));
         } else {
-            finish(self, round.global_changes, round.effects, notes, panic, mounts);
+            finish(self, round.broadcasts(), round.effects, notes, panic, mounts);
         }
     }
 
@@ -509,7 +509,7 @@ fn finish(
     effects: Vec<Arc<EffectNode>>,
     notes: Notes,
     panic: Option<Box<dyn Any + Send>>,
-    mounts: Option<MountWork>,
+    mounts: Option<Box<MountWork>>,
 ) {
     for id in global_changes {
         crate::store::global::broadcast(id, origin);

@@ -619,7 +619,7 @@ impl StoreShared {
                 if self.in_global_registry(r) {
                     if crate::store::global::set_value(r, value) {
                         Self::refresh_proxies(st, round, r.id);
-                        round.global_changes.push(r.id);
+                        round.broadcast(r.id);
                     }
                     continue;
                 }
