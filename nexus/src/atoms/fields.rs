@@ -74,12 +74,12 @@ pub type FieldAtom<P, F> = <P as Focus>::Field<F>;
 
 /// A made child of `core`, found by `key`, or made by `make` and kept.
 fn child<C: Clone + Send + Sync + 'static>(core: &DefCore, key: usize, make: impl FnOnce() -> C) -> C {
-    let mut made = core.children().0.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, c)) = made.iter().find(|(k, _)| *k == key) {
+    let mut children = core.children().0.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, c)) = children.iter().find(|(k, _)| *k == key) {
         return c.downcast_ref::<C>().expect("one kind of child per key").clone();
     }
     let c = make();
-    made.push((key, Box::new(c.clone())));
+    children.push((key, Box::new(c.clone())));
     c
 }
 
@@ -139,6 +139,9 @@ where
     }
 }
 
+// (`T` twice: a writable atom whose write argument is its value; clippy's lint on the order of type
+// parameters misreads that.)
+#[allow(clippy::mismatching_type_param_order)]
 impl<T, S> Focus for Writable<T, S, T>
 where
     T: Clone + Send + Sync + 'static,
@@ -219,7 +222,7 @@ pub struct Each<T: Keyed + 'static, S: 'static> {
 }
 
 struct Elements<T: Keyed + 'static, S: 'static> {
-    at: Mutex<HashMap<T::Key, Writable<Option<T>, S, T>>>,
+    at: Mutex<HashMap<T::Key, Element<T, S>>>,
     keys: OnceLock<Computed<Vec<T::Key>, S>>,
 }
 
@@ -234,6 +237,9 @@ impl<T: Keyed + 'static, S: 'static> fmt::Debug for Each<T, S> {
         f.debug_struct("Each").field("list", &self.list).finish_non_exhaustive()
     }
 }
+
+/// An element atom: reads as the element (`None` once gone), written with an element.
+type Element<T, S> = Writable<Option<T>, S, T>;
 
 /// The address that names a list's element atoms among its children.
 static EACH: u8 = 0;

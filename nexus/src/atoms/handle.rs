@@ -256,6 +256,8 @@ macro_rules! linked {
 linked!(Atom<T, S>, T);
 linked!(Computed<T, S>, T);
 
+// (`T` twice: a writable atom whose write argument is its value.)
+#[allow(clippy::mismatching_type_param_order)]
 impl<T: Clone + Send + Sync + 'static, S: Owner> Writable<T, S, T> {
     /// A link to this atom that does not keep it alive.
     pub(crate) fn __link(&self) -> Link<T, S, T> {

@@ -70,7 +70,7 @@ impl<S: Owner> Body<S> {
         &self,
         store: &StoreShared,
         fx: &Arc<EffectNode>,
-        mounts: &mut Vec<Box<MountWork>>,
+        mounts: &mut Vec<MountWork>,
     ) -> Option<Panic> {
         let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
         let mut panic = run_cleanups(previous);
@@ -99,7 +99,7 @@ impl<S: Owner> Body<S> {
                     Func::Async(f) => Some(f(&mut ctx)),
                 }))
             };
-            mounts.extend(store.finish_effect_run(fx, &ctx.reads));
+            mounts.extend(store.finish_effect_run(fx, &ctx.reads).map(|work| *work));
             match result {
                 Ok(Some(future)) => self.start(store, future),
                 Ok(None) => {}

@@ -113,7 +113,7 @@ impl WriteGuard<'_> {
         }
         // Then `on_mount`s and unmounts (a panic in one reaches the caller, after all of them ran; not
         // while this thread unwinds already, which would abort).
-        if let Some(p) = mounts.and_then(crate::store::mount::MountWork::run) {
+        if let Some(p) = mounts.and_then(|work| (*work).run()) {
             if !std::thread::panicking() {
                 std::panic::resume_unwind(p);
             }

@@ -275,7 +275,7 @@ impl StoreShared {
 impl MountWork {
     /// Outside the lock: unmounts first, then mounts (Jotai's order). Every call is made even if one
     /// panics; the first panic is returned.
-    pub(crate) fn run(self: Box<Self>) -> Option<Panic> {
+    pub(crate) fn run(self) -> Option<Panic> {
         let mut unmounts = self.unmounts;
         unmounts.extend(self.global_unmounts.iter().filter_map(|&id| crate::store::global::unmount(id)));
         let mut panic = end_all(unmounts);

@@ -519,7 +519,7 @@ fn finish(
         crate::graph::notes::run(notes, panic);
         return;
     }
-    let after = mounts.map(|work| Box::new(move || work.run()) as crate::graph::effect::After);
+    let after = mounts.map(|work| Box::new(move || (*work).run()) as crate::graph::effect::After);
     crate::graph::effect::settle(Unit { effects, notes, panic, after });
 }
 
