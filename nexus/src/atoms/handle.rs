@@ -591,13 +591,19 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Settable for Writab
         };
         // Setting registers the atom like a read would; the whole write function is one change round.
         store.register(self.__atom());
-        store.batch(|| {
+        let run = || {
             let mut writer = Writer::<S>::new(store);
             match write {
                 WriteFn::Fn(f) => f(&mut writer, arg),
                 WriteFn::Boxed(f) => f(&mut writer, arg),
             }
-        });
+        };
+        if self.handle.def().core.is_focused() {
+            // A field atom's write function makes one write of its parent: a round already.
+            run();
+        } else {
+            store.batch(run);
+        }
     }
 }
 
