@@ -1,20 +1,25 @@
-//! Fuzzing `store!` and `atom!` with generated and mutated token streams (issue 17, item 1).
+//! Fuzzing `store!`, `atom!` and `#[derive(Fields)]` with generated and mutated token streams (issue 17,
+//! item 1; the derive since issue 28).
 //!
 //! One case in four is generated from the macro's grammar (random items, attributes, visibilities,
-//! types and kinds) and mutated up to twice. The others start from a seed, every `store! { … }` /
-//! `atom! { … }` body in the ui cases (`ui-tests/tests/{macro_input,pass,type_checks}/*.rs`, read at test
-//! time) and [`HANDWRITTEN`] (every `atom!` kind and attribute), and apply one to eight mutations at any
+//! types and kinds; for the derive, structs with random fields and `#[fields(..)]` options) and mutated
+//! up to twice. The others start from a seed, every `store! { … }` / `atom! { … }` body and every item
+//! under a `#[derive(…Fields…)]` in the ui cases (`ui-tests/tests/{macro_input,pass,type_checks}/*.rs`,
+//! read at test time) and [`HANDWRITTEN`] (every `atom!` kind and attribute, every `#[fields]` option),
+//! and apply one to eight mutations at any
 //! depth inside groups: delete a token, duplicate one, swap two, replace one with a token taken from
 //! elsewhere (the same input or a pool drawn from all seeds and [`EXTRA_TOKENS`]), insert one, change or
 //! drop a group's delimiters, splice in a run of another seed, truncate; one seeded case in sixteen goes
-//! to the other macro. The input goes to `store::expand` / `atom::expand` and the case fails if
+//! to another macro. The input goes to `store::expand` / `atom::expand` / `fields::expand` and the case
+//! fails if
 //!
 //! - the macro panics;
 //! - the output does not parse as items (`syn::File`), rejection or not: on error the macros still emit
 //!   their best-effort items next to the errors;
 //! - a rejection's `compile_error!` is not `::core::compile_error! { "non-empty message" }` (syn's form;
 //!   outside a compiler proc-macro2 spans carry no location, so the span itself cannot be checked here);
-//! - an acceptance declares fewer or more items than the input has (an atom or store silently dropped).
+//! - an acceptance declares fewer or more items than the input has (an atom or store silently dropped;
+//!   for the derive: not one trait, or not one method per field that is not `#[fields(skip)]`).
 //!
 //! The PRNG is a splitmix64 seeded per case from [`SEED`], so a run is the same on every machine whatever
 //! the number of threads. The default is [`MIN_CASES`] (100 000) cases, spread over the available cores
@@ -173,6 +178,59 @@ const HANDWRITTEN: &[(Macro, bool, &str)] = &[
         struct B;
         "#,
     ),
+    (
+        Macro::Fields,
+        true,
+        r#"
+        /// A user.
+        #[derive(Clone, Debug)]
+        pub struct User {
+            /// Shown everywhere.
+            pub name: String,
+            #[fields(name = "years")]
+            pub age: u32,
+            #[fields(skip)]
+            cache: u8,
+            #[cfg(feature = "geo")]
+            pub(crate) address: crate::Address,
+            pub r#type: Option<Box<Self>>,
+            tags: Vec<&'static str>,
+        }
+        "#,
+    ),
+    (
+        Macro::Fields,
+        true,
+        r#"
+        pub(crate) struct Todo where u8: Copy {
+            #[fields(key)]
+            pub id: u64,
+            #[fields(name = "text")]
+            #[fields()]
+            title: String,
+            done: bool,
+        }
+        "#,
+    ),
+    (Macro::Fields, true, "struct Empty {}"),
+    (
+        Macro::Fields,
+        false,
+        r#"
+        #[fields(skip)]
+        struct Bad<'a, T> {
+            #[fields(key)] a: &'a T,
+            #[fields(key, skip)] b: u8,
+            #[fields(name = years, bogus, name)] c: u8,
+            #[fields(name = "")] #[fields] #[fields = "x"] d: u8,
+            #[fields(name = "e")] e2: u8,
+            e: u8,
+        }
+        "#,
+    ),
+    (Macro::Fields, false, "enum E { A { a: u8 }, B(u8) }"),
+    (Macro::Fields, false, "union U { a: u8, b: u16 }"),
+    (Macro::Fields, false, "pub struct P(pub u8, u8);"),
 ];
 
 /// Tokens for the mutation pool beyond those of the seeds: odd literals, raw identifiers, keywords and
@@ -181,7 +239,7 @@ const EXTRA_TOKENS: &str = r##"
     0 1_000 99999999999999999999999999 1.5 1e5 0x_ff 1u8 "" "a\"b`c" r#"raw"# b"bytes" 'c' b'c'
     r#fn r#static r#computed _ self super crate Self where impl dyn async move await const mut pub struct
     enum fn let as in static family computed writable family_computed family_async async_computed capacity
-    name store mode global isolated derive doc cfg on_mount alias
+    name store mode global isolated derive doc cfg on_mount alias fields skip key union Fields
     ; : , = < > & | # ! ? * + - / % @ . $ ~ ^ 'a 'static
 "##;
 
@@ -205,6 +263,14 @@ const REGRESSIONS: &[(Macro, &str)] = &[
     (Macro::Atom, "#[name = \"\"] static X: u32 = 0; #[name = \"\"] static Y: u32 = 0;"),
     (Macro::Atom, "static r#fn: u32 = 0;"),
     (Macro::Atom, "static X: u32 = static || 0;"),
+    (Macro::Fields, ""),
+    (Macro::Fields, "struct"),
+    (Macro::Fields, "struct S { #[fields(name = )] a: u8 }"),
+    (Macro::Fields, "struct S { #[fields(,)] a: u8 }"),
+    (Macro::Fields, "struct S { #[fields(name = \"a\" \"b\")] a: u8 }"),
+    (Macro::Fields, "struct S { #[fields(skip,,key)] a: u8 }"),
+    (Macro::Fields, "struct S { #[fields(key)] a: Self, #[fields(key)] b: <Self as T>::K }"),
+    (Macro::Fields, "struct r#S { r#a: u8 }"),
 ];
 
 /// Which macro a token stream goes to.
@@ -212,35 +278,41 @@ const REGRESSIONS: &[(Macro, &str)] = &[
 enum Macro {
     Store,
     Atom,
+    Fields,
 }
+
+/// Every macro, in `Macro::index` order.
+const MACROS: [Macro; 3] = [Macro::Store, Macro::Atom, Macro::Fields];
 
 impl Macro {
     fn index(self) -> usize {
         match self {
             Macro::Store => 0,
             Macro::Atom => 1,
+            Macro::Fields => 2,
         }
     }
 
-    fn other(self) -> Self {
-        match self {
-            Macro::Store => Macro::Atom,
-            Macro::Atom => Macro::Store,
-        }
+    /// One of the other macros.
+    fn other(self, rng: &mut Rng) -> Self {
+        let others: Vec<Macro> = MACROS.into_iter().filter(|&m| m != self).collect();
+        *rng.pick(&others)
     }
 
     fn expand(self, input: TokenStream) -> TokenStream {
         match self {
             Macro::Store => crate::store::expand(input),
             Macro::Atom => crate::atom::expand(input),
+            Macro::Fields => crate::fields::expand(input),
         }
     }
 
-    /// The item keyword each accepted item of the input becomes.
+    /// The item keyword each accepted item of the input becomes (the derive's trait is counted apart).
     fn keyword(self) -> &'static str {
         match self {
             Macro::Store => "struct",
             Macro::Atom => "static",
+            Macro::Fields => "trait",
         }
     }
 }
@@ -362,7 +434,7 @@ impl Rng {
     }
 }
 
-/// One `store!`/`atom!` body found in a ui case or written here.
+/// One `store!`/`atom!` body or derived item found in a ui case, or written here.
 struct Seed {
     mac: Macro,
     origin: String,
@@ -387,7 +459,7 @@ fn load_seeds() -> Vec<Seed> {
             let origin = format!("{dir}/{name}");
             let before = seeds.len();
             scan(tokens, &origin, &mut seeds);
-            assert!(seeds.len() > before, "{origin} invokes neither `store!` nor `atom!`");
+            assert!(seeds.len() > before, "{origin} invokes neither `store!` nor `atom!` nor the derive");
         }
     }
     for (i, (mac, _, text)) in HANDWRITTEN.iter().enumerate() {
@@ -397,12 +469,16 @@ fn load_seeds() -> Vec<Seed> {
     seeds
 }
 
-/// Finds `store! { … }` / `atom! { … }` (any path, any delimiter) at any depth.
+/// Finds `store! { … }` / `atom! { … }` (any path, any delimiter) and items under a
+/// `#[derive(…Fields…)]` at any depth.
 fn scan(stream: TokenStream, origin: &str, seeds: &mut Vec<Seed>) {
     let tokens: Vec<TokenTree> = stream.into_iter().collect();
     for (i, tt) in tokens.iter().enumerate() {
         if let TokenTree::Group(group) = tt {
             scan(group.stream(), origin, seeds);
+        }
+        if let Some(body) = derived_item(&tokens, i) {
+            seeds.push(Seed { mac: Macro::Fields, origin: origin.to_owned(), body: to_toks(body) });
         }
         if let Some([TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(body)]) =
             tokens.get(i..i + 3)
@@ -419,6 +495,28 @@ fn scan(stream: TokenStream, origin: &str, seeds: &mut Vec<Seed>) {
             }
         }
     }
+}
+
+/// If `tokens[i..]` starts with `#[derive(…Fields…)]`: the item after it, up to its `{ … }` body or `;`
+/// (what the derive receives, minus the attributes before this one).
+fn derived_item(tokens: &[TokenTree], i: usize) -> Option<TokenStream> {
+    let [TokenTree::Punct(pound), TokenTree::Group(attr)] = tokens.get(i..i + 2)? else { return None };
+    if pound.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
+        return None;
+    }
+    let attr: Vec<TokenTree> = attr.stream().into_iter().collect();
+    let [TokenTree::Ident(derive), TokenTree::Group(list)] = attr.as_slice() else { return None };
+    let names_fields = list.stream().into_iter().any(|tt| matches!(tt, TokenTree::Ident(i) if i == "Fields"));
+    if derive != "derive" || !names_fields {
+        return None;
+    }
+    let rest = &tokens[i + 2..];
+    let end = rest.iter().position(|tt| match tt {
+        TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+        TokenTree::Punct(p) => p.as_char() == ';',
+        _ => false,
+    })?;
+    Some(rest[..=end].iter().cloned().collect())
 }
 
 /// Every token and small group of the seeds, and [`EXTRA_TOKENS`].
@@ -540,7 +638,94 @@ fn generate(mac: Macro, rng: &mut Rng) -> String {
     match mac {
         Macro::Store => generate_store(rng, items, flaw),
         Macro::Atom => generate_atoms(rng, items, flaw),
+        Macro::Fields => generate_fields(rng, items, flaw),
     }
+}
+
+/// A struct for the derive: up to four fields (`items`) with random types, visibilities, docs, cfgs and
+/// options, and in one input out of three a flaw.
+fn generate_fields(rng: &mut Rng, items: usize, flaw: Option<(usize, usize)>) -> String {
+    const TYPES: &[&str] = &[
+        "u32",
+        "String",
+        "Vec<u8>",
+        "&'static str",
+        "Option<Box<Self>>",
+        "(u8, u16)",
+        "[u8; 4]",
+        "crate::a::B<'static, u8>",
+        "<Self as Tr>::K",
+        "fn(u8) -> u8",
+    ];
+    const ATTRS: &[&str] =
+        &["/// Docs.", "#[cfg(test)]", "#[allow(unused)]", "#[doc = \"d\"]", "#[serde(rename = \"x\")]"];
+    const HEADERS: &[&str] = &["/// A struct.", "#[derive(Clone)]", "#[repr(C)]", "#[allow(dead_code)]"];
+    let mut header = String::new();
+    for _ in 0..rng.below(3) {
+        let line: &&str = rng.pick(HEADERS);
+        header.push_str(line);
+        header.push('\n');
+    }
+    let (mut keyword, mut generics, mut body_open, mut body_close) = ("struct", "", "{", "}");
+    let mut keyed = false;
+    let mut fields = Vec::new();
+    for i in 0..items {
+        let mut attrs: Vec<String> = (0..rng.below(2)).map(|_| (*rng.pick(ATTRS)).to_owned()).collect();
+        let mut options: Vec<String> = Vec::new();
+        match rng.below(6) {
+            0 => options.push("skip".to_owned()),
+            1 => options.push(format!("name = \"n{i}\"")),
+            2 if !keyed => {
+                keyed = true;
+                options.push("key".to_owned());
+            }
+            _ => {}
+        }
+        let mut ident = format!("f{i}");
+        match flaw {
+            Some((at, kind)) if at == i => match kind % 13 {
+                0 => (keyword, body_open, body_close) = ("enum", "{", "}"),
+                1 => (keyword, body_open, body_close) = ("union", "{", "}"),
+                2 => (body_open, body_close) = ("(", ");"),
+                3 => generics = *rng.pick(&["<T>", "<'a>", "<const N: usize>", "<T: Clone> where T: Copy"]),
+                4 => {
+                    options.push("key".to_owned());
+                    fields.insert(0, "#[fields(key)] k: u64".to_owned());
+                }
+                5 => options
+                    .push((*rng.pick(&["bogus", "rename = \"x\"", "1", "r#type", "skip(x)"])).to_owned()),
+                6 => options.push(
+                    (*rng.pick(&["name = years", "name = \"\"", "name", "name(\"x\")", "name = 1"]))
+                        .to_owned(),
+                ),
+                7 => options.extend(["skip".to_owned(), (*rng.pick(&["key", "name = \"x\""])).to_owned()]),
+                8 => attrs.push(format!("#[fields(name = \"f{}\")]", rng.below(items))),
+                9 => header.push_str("#[fields(skip)]\n"),
+                10 => attrs.push((*rng.pick(&["#[fields]", "#[fields = \"skip\"]"])).to_owned()),
+                11 => ident = (*rng.pick(&["clone", "eq", "registry_name", "r#on_mount"])).to_owned(),
+                _ => {
+                    let option = options.first().cloned().unwrap_or_else(|| "skip".to_owned());
+                    options.extend([option.clone(), option]);
+                    ident = format!("g{i}");
+                }
+            },
+            _ => {}
+        }
+        if !options.is_empty() {
+            attrs.push(format!("#[fields({})]", options.join(", ")));
+        }
+        let ty = rng.pick(TYPES);
+        let vis = rng.pick(VIS);
+        if body_open == "(" {
+            fields.push(format!("{}\n{vis} {ty}", attrs.join("\n")));
+        } else {
+            fields.push(format!("{}\n{vis} {ident}: {ty}", attrs.join("\n")));
+        }
+    }
+    if items == 0 && rng.one_in(2) {
+        return format!("{header}{} struct Unit;", rng.pick(VIS));
+    }
+    format!("{header}{} {keyword} S{generics} {body_open} {} {body_close}", rng.pick(VIS), fields.join(",\n"))
 }
 
 const VIS: &[&str] = &["", "pub", "pub(crate)", "pub(super)", "pub(in crate::a)"];
@@ -726,6 +911,7 @@ fn check(mac: Macro, input: &[Tok]) -> Result<(Outcome, Vec<String>), String> {
             }
             syn::Item::Static(_) if mac == Macro::Atom => items += 1,
             syn::Item::Struct(_) if mac == Macro::Store => items += 1,
+            syn::Item::Trait(_) if mac == Macro::Fields => items += 1,
             _ => others += 1,
         }
     }
@@ -735,6 +921,9 @@ fn check(mac: Macro, input: &[Tok]) -> Result<(Outcome, Vec<String>), String> {
     let declared = declared_items(mac, input);
     if items != declared {
         return Err(format!("accepted, but {declared} items in and {items} out: {output}"));
+    }
+    if mac == Macro::Fields {
+        check_methods(input, &file)?;
     }
     Ok((Outcome::Accepted, errors))
 }
@@ -749,6 +938,43 @@ fn expand_caught(mac: Macro, stream: TokenStream) -> Result<TokenStream, String>
         let hooked = LAST_PANIC.with(|last| last.borrow_mut().take());
         format!("panicked: {}", hooked.unwrap_or(message))
     })
+}
+
+/// Whether `skip` is at the top level of a `#[fields(..)]` list, or in an invisible group there (syn looks
+/// through them).
+fn has_skip(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == "skip",
+        TokenTree::Group(g) => g.delimiter() == Delimiter::None && has_skip(g.stream()),
+        _ => false,
+    })
+}
+
+/// An accepted derive's trait has one method per field that is not `#[fields(skip)]`.
+fn check_methods(input: &[Tok], file: &syn::File) -> Result<(), String> {
+    let item = syn::parse2::<syn::DeriveInput>(to_stream(input))
+        .map_err(|e| format!("accepted, but the input is not an item ({e})"))?;
+    let syn::Data::Struct(data) = item.data else { return Err("accepted, but not a struct".to_owned()) };
+    let skip = |field: &syn::Field| {
+        field.attrs.iter().any(|attr| {
+            attr.path().is_ident("fields")
+                && attr.meta.require_list().is_ok_and(|list| has_skip(list.tokens.clone()))
+        })
+    };
+    let expected = data.fields.iter().filter(|field| !skip(field)).count();
+    let methods = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Trait(t) => Some(t.items.len()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if methods == expected {
+        Ok(())
+    } else {
+        Err(format!("accepted, but {expected} fields with field atoms in and {methods} methods out"))
+    }
 }
 
 /// syn's form: `::core::compile_error! { "message" }`; returns the message.
@@ -780,6 +1006,10 @@ fn declared_items(mac: Macro, input: &[Tok]) -> usize {
                 _ => out.push(tok),
             }
         }
+    }
+    if mac == Macro::Fields {
+        // One trait per derived item, whatever its fields.
+        return 1;
     }
     let is_punct =
         |tok: Option<&&Tok>, c: char| matches!(tok, Some(Tok::Leaf(TokenTree::Punct(p))) if p.as_char() == c);
@@ -880,10 +1110,10 @@ struct Failure {
 #[derive(Default)]
 struct Stats {
     /// Per macro (`Macro::index`).
-    accepted: [u64; 2],
-    rejected: [u64; 2],
+    accepted: [u64; 3],
+    rejected: [u64; 3],
     /// Rejected with items still expanded (a subset of `rejected`).
-    stubbed: [u64; 2],
+    stubbed: [u64; 3],
     failures: Vec<Failure>,
     failed: u64,
     /// Error messages against the style (capitalised or ending in a period), a few examples.
@@ -892,7 +1122,7 @@ struct Stats {
 
 impl Stats {
     fn merge(mut self, other: Stats) -> Stats {
-        for i in 0..2 {
+        for i in 0..3 {
             self.accepted[i] += other.accepted[i];
             self.rejected[i] += other.rejected[i];
             self.stubbed[i] += other.stubbed[i];
@@ -920,13 +1150,17 @@ fn run_cases(seed: u64, first: u64, step: usize, cases: u64) -> Stats {
     for case in (first..cases).step_by(step) {
         let mut rng = Rng::for_case(seed, case);
         let (mac, origin, mut input, mutations) = if rng.one_in(4) {
-            let mac = if rng.one_in(3) { Macro::Store } else { Macro::Atom };
+            let mac = match rng.below(6) {
+                0 | 1 => Macro::Store,
+                2 | 3 => Macro::Fields,
+                _ => Macro::Atom,
+            };
             let text = generate(mac, &mut rng);
             let input = to_toks(text.parse().expect("generated input is valid Rust tokens"));
             (mac, "generated", input, rng.below(3))
         } else {
             let chosen = rng.pick(&seeds);
-            let mac = if rng.one_in(16) { chosen.mac.other() } else { chosen.mac };
+            let mac = if rng.one_in(16) { chosen.mac.other(&mut rng) } else { chosen.mac };
             let mutations = match rng.below(8) {
                 0..=3 => 1,
                 4..=6 => 2 + rng.below(2),
@@ -1067,7 +1301,8 @@ fn mutated_token_streams() {
     println!(
         "fuzz: {} cases from {seeds} seeds (seed {seed:#x}, {threads} threads) in {elapsed:.1?}\n  \
          store!: {} accepted, {} rejected ({} of them with items still expanded)\n  \
-         atom!:  {} accepted, {} rejected ({} of them with items still expanded)\n  failed: {}",
+         atom!:  {} accepted, {} rejected ({} of them with items still expanded)\n  \
+         Fields: {} accepted, {} rejected ({} of them with items still expanded)\n  failed: {}",
         stats.total(),
         stats.accepted[0],
         stats.rejected[0],
@@ -1075,6 +1310,9 @@ fn mutated_token_streams() {
         stats.accepted[1],
         stats.rejected[1],
         stats.stubbed[1],
+        stats.accepted[2],
+        stats.rejected[2],
+        stats.stubbed[2],
         stats.failed,
     );
     for message in &stats.style {
@@ -1089,7 +1327,7 @@ fn mutated_token_streams() {
     assert!(stats.total() >= MIN_CASES);
     // Both outcomes must stay common (at least 2% of each macro's cases), or the fuzz exercises only
     // one side of the macros.
-    for i in 0..2 {
+    for i in 0..3 {
         let share = (stats.accepted[i] + stats.rejected[i]) / 50;
         assert!(stats.accepted[i] >= share && stats.rejected[i] >= share, "too few of one outcome");
     }
