@@ -106,7 +106,7 @@ pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
 pub use graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
 pub use graph::reader::Reader;
-pub use store::access::{Primitive, Runnable, Settable};
+pub use store::access::{Primitive, Runnable, Settable, Updatable};
 pub use store::effect::{Effect, EffectCtx};
 pub use store::loads::{AsyncAtom, LoadIn};
 pub use store::mount::{Setter, StoreRef};
@@ -333,7 +333,11 @@ pub use nexus_macros::atom;
 ///
 /// # Compile errors
 /// On the offending tokens: a tuple struct, unit struct, enum or union (only structs with named fields
-/// are supported), generic parameters, `#[fields(key)]` on two fields, an unknown or malformed option.
+/// are supported), generic parameters, `#[fields(key)]` on two fields, an unknown, malformed or repeated
+/// option, `skip` with `key` or `name`, `#[fields(..)]` on the struct instead of a field, two fields
+/// with one name for tools, and a field named like a method every atom has (`clone`, `eq`,
+/// `registry_name`, …: skip or rename it). Using a field atom with a store its parent cannot be used
+/// with, or `set` on a field of a computed atom, fails where it is written.
 #[doc(inline)]
 pub use nexus_macros::Fields;
 

@@ -259,7 +259,7 @@ macro_rules! __nexus_impl_store {
                 atom: &A,
                 f: impl ::core::ops::FnOnce(&mut <A as $crate::Readable>::Value),
             ) where
-                A: $crate::Primitive,
+                A: $crate::Updatable,
                 <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
             {
                 <$name as $crate::Store>::update(self, atom, f)

@@ -52,6 +52,28 @@ nexus::atom! {
     pub static SHARED: u8 = 0;
 }
 
+/// A struct with field atoms.
+#[derive(Clone, PartialEq, Debug, nexus::Fields)]
+pub struct Profile {
+    /// Its key.
+    #[fields(key)]
+    pub id: u64,
+    /// Shown as `PROFILE.title`.
+    #[fields(name = "title")]
+    pub name: String,
+    /// No field atom.
+    #[fields(skip)]
+    pub cache: u8,
+}
+
+nexus::atom! {
+    #![store(Strict)]
+    /// A struct atom.
+    pub static PROFILE: Profile = Profile { id: 1, name: String::new(), cache: 0 };
+    /// A keyed list.
+    pub static PROFILES: Vec<Profile> = Vec::new();
+}
+
 #[test]
 fn strict_lints_accept_the_generated_code() {
     let s = Strict::new();
@@ -65,4 +87,9 @@ fn strict_lints_accept_the_generated_code() {
     let watch = s.subscribe(&MOUNTED, |_| {});
     assert_eq!(s.get(&MOUNTED), 1);
     drop(watch);
+    s.set(&PROFILE.name(), "ada".to_owned());
+    s.update(&PROFILE.id(), |id| *id += 1);
+    assert_eq!(s.get(&PROFILE).id, 2);
+    PROFILES.each().insert(&s, None, s.get(&PROFILE));
+    assert_eq!(s.get(&PROFILES.each().at(&2)).map(|p| p.name), Some("ada".to_owned()));
 }

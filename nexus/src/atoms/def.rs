@@ -16,6 +16,7 @@ use crate::graph::host::Host;
 use crate::graph::mount::{MountCall, Unmount};
 use crate::graph::reader::Reader;
 use crate::graph::state::State;
+use crate::store::instance::StoreShared;
 use crate::store::mount::{Setter, StoreRef};
 use crate::store::writer::Writer;
 
@@ -27,6 +28,8 @@ pub struct Def<T, S, A> {
     pub(crate) body: Body<T, S, A>,
     /// A primitive atom's `on_mount`.
     pub(crate) mount: Option<OnMount<T>>,
+    /// A field atom's `update`: its field of the parent's value, under the parent's lock.
+    pub(crate) update: Option<UpdateFn<T>>,
     /// Last, so that it is dropped after the body (whose closures may hold other atoms' handles).
     teardown: Teardown,
 }
@@ -50,6 +53,9 @@ pub(crate) enum OnMount<T> {
     /// Given at run time ([`Atom::on_mount`](crate::Atom::on_mount)).
     Boxed(BoxedMount<T>),
 }
+
+/// A field atom's `update` (see [`Def::update`]).
+pub(crate) type UpdateFn<T> = Box<dyn Fn(&StoreShared, &mut dyn FnMut(&mut T)) + Send + Sync>;
 
 pub(crate) type BoxedMount<T> = Box<dyn Fn(&StoreRef, Setter<T>) -> Unmount + Send + Sync>;
 
@@ -115,6 +121,7 @@ impl<T, S, A> Def<T, S, A> {
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
             mount: None,
+            update: None,
             teardown: Teardown::new(),
         }
     }
@@ -134,6 +141,7 @@ impl<T, S, A> Def<T, S, A> {
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Primitive(Init::Fn(init)),
             mount: Some(OnMount::Fn(mount)),
+            update: None,
             teardown: Teardown::new(),
         }
     }
@@ -152,6 +160,7 @@ impl<T, S, A> Def<T, S, A> {
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Computed(ReadFn::Fn(read)),
             mount: None,
+            update: None,
             teardown: Teardown::new(),
         }
     }
@@ -171,6 +180,7 @@ impl<T, S, A> Def<T, S, A> {
             ops: Ops { make: ops, cell: OnceLock::new() },
             body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
             mount: None,
+            update: None,
             teardown: Teardown::new(),
         }
     }
@@ -199,6 +209,7 @@ impl<T, S: Owner, A> Def<T, S, A> {
             ops: Ops { make: no_ops, cell: OnceLock::from(ops) },
             body,
             mount: None,
+            update: None,
             teardown: Teardown::new(),
         }
     }

@@ -21,6 +21,7 @@ use crate::core::value_ops::ValueOps;
 use crate::graph::access::Readable;
 use crate::graph::def::DefCore;
 use crate::store::access::Settable;
+use crate::store::instance::StoreShared;
 use crate::store::store_trait::Store;
 
 /// One field of a struct `P`, of type `F`, as `#[derive(nexus::Fields)]` describes it (a `static` per
@@ -110,9 +111,9 @@ where
         child(self.__core(), field.key(), || {
             let ops = (field.ops)();
             let eq = ops.eq;
-            let (read_link, write_link) = (self.__link(), self.__link());
+            let (read_link, write_link, update_link) = (self.__link(), self.__link(), self.__link());
             let me = Arc::new(OnceLock::new());
-            let my_addr = me.clone();
+            let (my_addr, update_addr) = (me.clone(), me.clone());
             let fx = Writable::focused(
                 child_name(self.__core(), field.name),
                 ops,
@@ -132,6 +133,20 @@ where
                         true
                     });
                 },
+                Some(Box::new(move |store: &StoreShared, f: &mut dyn FnMut(&mut F)| {
+                    let parent = Atom::from_link(&update_link).unwrap_or_else(|| outlived(field.name));
+                    let writer = *update_addr.get().expect("set when the field atom was made");
+                    store.update_focused(parent.__atom(), writer, |p: &mut T| {
+                        let slot = (field.get_mut)(p);
+                        let Some(eq) = eq else {
+                            f(slot);
+                            return true;
+                        };
+                        let old = slot.clone();
+                        f(slot);
+                        !eq(&old, slot)
+                    });
+                })),
             );
             me.set(fx.__addr()).expect("set once");
             fx
@@ -175,6 +190,7 @@ where
                     *slot = value;
                     parent.__set(w.shared(), whole);
                 },
+                None,
             )
         })
     }
@@ -317,6 +333,7 @@ where
                     }
                 });
             },
+            None,
         );
         me.set(atom.__addr()).expect("set once");
         at.insert(key.clone(), atom.clone());

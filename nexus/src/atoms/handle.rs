@@ -11,7 +11,7 @@ use crate::core::value_ops::ValueOps;
 use crate::graph::access::{AtomRef, HandleDyn, KeepAlive, Readable};
 use crate::graph::def::{ErasedDef, NodeDef};
 use crate::graph::reader::Reader;
-use crate::store::access::{Primitive, Settable};
+use crate::store::access::{Primitive, Settable, Updatable};
 use crate::store::instance::StoreShared;
 use crate::store::writer::Writer;
 
@@ -282,12 +282,13 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
     }
 
     /// A field atom (see `atoms::fields`): a run-time writable atom named `name`, marked as a focused
-    /// child of its parent.
+    /// child of its parent, with its own `update` if given.
     pub(crate) fn focused(
         name: String,
         ops: ValueOps<T>,
         read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,
         write: impl Fn(&mut Writer<'_, S>, A) + Send + Sync + 'static,
+        update: Option<crate::atoms::def::UpdateFn<T>>,
     ) -> Self {
         let mut def = Def::runtime(
             Some(name),
@@ -297,6 +298,7 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
             Body::Writable(ReadFn::Boxed(Box::new(read)), WriteFn::Boxed(Box::new(write))),
         );
         def.core.set_focused();
+        def.update = update;
         Writable { handle: Handle::runtime(def) }
     }
 }
@@ -608,6 +610,27 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Settable for Writab
 }
 
 impl<T: Clone + Send + Sync + 'static, S: Owner> Primitive for Atom<T, S> {}
+
+impl<T: Clone + Send + Sync + 'static, S: Owner> Updatable for Atom<T, S> {
+    fn __update(&self, store: &StoreShared, f: &mut dyn FnMut(&mut T)) {
+        store.update(self.__atom(), f);
+    }
+}
+
+// (`T` twice: a writable atom whose write argument is its value.)
+#[allow(clippy::mismatching_type_param_order)]
+impl<T: Clone + Send + Sync + 'static, S: Owner> Updatable for Writable<T, S, T> {
+    fn __update(&self, store: &StoreShared, f: &mut dyn FnMut(&mut T)) {
+        // A field atom updates its field of the parent under the parent's lock.
+        if let Some(update) = &self.handle.def().update {
+            update(store, f);
+            return;
+        }
+        let mut value: T = store.get(self.__atom());
+        f(&mut value);
+        self.__set(store, value);
+    }
+}
 
 /// Run-time handles a family can cache and hold weakly.
 pub(crate) trait RuntimeHandle: Clone {

@@ -12,6 +12,7 @@ use crate::store::instance::StoreShared;
     message = "`{Self}` cannot be set",
     label = "`set` takes a primitive (`nexus::Atom`) or a `nexus::Writable` atom",
     note = "a computed atom is read-only: declare it with `writable(read, write)` to give it a write function",
+    note = "a field atom of a computed atom is read-only too: write the atoms the computed atom reads",
     note = "a family is not an atom: use `.at(key)`, as in `s.set(&TODO.at(id), value)`"
 )]
 pub trait Settable: Readable {
@@ -21,12 +22,27 @@ pub trait Settable: Readable {
     fn __set(&self, store: &StoreShared, arg: Self::Arg);
 }
 
-/// A primitive atom: one that `update` and `reset` accept.
+/// A primitive atom: one that `reset` accepts (and `update`, see [`Updatable`]).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is derived: only primitive atoms (`nexus::Atom`) can be updated or reset",
-    label = "derived atoms compute their value; `update` and `reset` need a primitive atom"
+    message = "`{Self}` is derived: only primitive atoms (`nexus::Atom`) can be reset",
+    label = "derived atoms compute their value; `reset` needs a primitive atom"
 )]
 pub trait Primitive: Readable {}
+
+/// An atom that `update` accepts: a primitive [`Atom`](crate::Atom) (read, modify and write under one
+/// lock, so concurrent updates never lose one another), a field atom (the same, on its field of the
+/// parent's value: see [`Focus`](crate::Focus)), or any other [`Writable`](crate::Writable) whose write
+/// argument is its value (its value read, modified, and written through its write function: two steps,
+/// so concurrent updates of it can lose one another).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be updated",
+    label = "`update` takes a primitive atom (`nexus::Atom`), a field atom or a `nexus::Writable` whose write argument is its value",
+    note = "a computed atom is read-only: declare it with `writable(read, write)` to give it a write function"
+)]
+pub trait Updatable: Readable {
+    #[doc(hidden)]
+    fn __update(&self, store: &StoreShared, f: &mut dyn FnMut(&mut Self::Value));
+}
 
 /// An action: what [`Store::run`](crate::Store::run) takes ([`Action`](crate::Action)).
 #[diagnostic::on_unimplemented(

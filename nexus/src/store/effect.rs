@@ -19,7 +19,7 @@ use crate::graph::def::NodeDef;
 use crate::graph::effect::{EffectBody, EffectNode, Panic, Unit};
 use crate::graph::notes::Notes;
 use crate::graph::observe::ActionDesc;
-use crate::store::access::{Primitive, Runnable, Settable};
+use crate::store::access::{Primitive, Runnable, Settable, Updatable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::LoadTask;
 use crate::store::mount::MountWork;
@@ -347,13 +347,15 @@ impl<S: Owner> EffectCtx<'_, S> {
         atom.__set(self.store, value);
     }
 
-    /// Modifies a primitive atom in place (as [`set`](Self::set), notified when the run ends).
+    /// Modifies a primitive atom (or a field atom, see [`Updatable`]) in place (as [`set`](Self::set),
+    /// notified when the run ends).
     pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
-        A: Primitive,
+        A: Updatable,
         A::Owner: UsableIn<S>,
     {
-        self.store.update(atom.__atom(), f);
+        let mut f = Some(f);
+        atom.__update(self.store, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value.

@@ -10,7 +10,7 @@ use crate::core::info::{AtomInfo, AtomKey, Mode, StoreId};
 use crate::core::loadable::LoadError;
 use crate::core::owner::{Global, Owner, UsableIn};
 use crate::graph::access::Readable;
-use crate::store::access::{Primitive, Runnable, Settable};
+use crate::store::access::{Primitive, Runnable, Settable, Updatable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::{AsyncAtom, LoadIn};
 use crate::store::subscription::{erase, Subscription};
@@ -107,12 +107,16 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
 
     /// Modifies a primitive atom in place. Read, modify and write happen under one lock, so concurrent
     /// `update`s never lose one another. `f` must not use this store (it runs while the store is locked).
+    /// A field atom is updated the same way, its field of the parent's value under the parent's lock; any
+    /// other writable atom whose write argument is its value is read, modified and written through its
+    /// write function (see [`Updatable`]).
     fn update<A>(&self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
-        A: Primitive,
+        A: Updatable,
         A::Owner: UsableIn<Self>,
     {
-        self.__cell().0.update(atom.__atom(), f);
+        let mut f = Some(f);
+        atom.__update(&self.__cell().0, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value (its initialiser runs again).

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use crate::core::owner::{Owner, UsableIn};
 use crate::graph::access::Readable;
-use crate::store::access::{Primitive, Runnable, Settable};
+use crate::store::access::{Primitive, Runnable, Settable, Updatable};
 use crate::store::instance::StoreShared;
 
 /// What a writable atom's write function, or an action, gets as `s`: reads and writes atoms of the owner
@@ -56,13 +56,14 @@ impl<'a, S: Owner> Writer<'a, S> {
         atom.__set(self.shared, value);
     }
 
-    /// Modifies a primitive atom in place.
+    /// Modifies a primitive atom (or a field atom, see [`Updatable`]) in place.
     pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
-        A: Primitive,
+        A: Updatable,
         A::Owner: UsableIn<S>,
     {
-        self.shared.update(atom.__atom(), f);
+        let mut f = Some(f);
+        atom.__update(self.shared, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value.
