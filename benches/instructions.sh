@@ -10,9 +10,11 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get ins
 cargo build --release --example workloads --quiet
 bin=target/release/examples/workloads
 declare -A runs=([get]=2000000 [set]=2000000 [set1]=200000 [new10]=20000 [deep]=20000 [broad]=4000
-    [diamond]=100000 [repeated]=50000 [unstable]=50000 [cellx]=200)
+    [diamond]=100000 [repeated]=50000 [unstable]=50000 [cellx]=200 [effect1]=200000 [effect_batch10]=50000
+    [effects1000]=1000 [set_beside_effects]=2000000)
 workloads=("$@")
-[ ${#workloads[@]} -eq 0 ] && workloads=(get set set1 new10 deep broad diamond repeated unstable cellx)
+[ ${#workloads[@]} -eq 0 ] && workloads=(get set set1 new10 deep broad diamond repeated unstable cellx effect1 effect_batch10 effects1000
+    set_beside_effects)
 for w in "${workloads[@]}"; do
     n=${runs[$w]:?unknown workload $w}
     # The program's start-up is a few hundred thousand instructions: negligible over these many iterations.

@@ -173,6 +173,65 @@ const fixtures = {
     cellx_20: () => cellx(20),
     cellx_100: () => cellx(100),
     cellx_1000: () => cellx(1000),
+
+    // Effects (issue 27), as the Rust bench's `effects` group: each effect body adds what it read to a
+    // counter. The counter is checked after every batch of iterations to hold exactly what one run per
+    // effect per iteration reads (`sum`: the sum of the values written so far, per effect).
+
+    effect_1() {
+        const s = signal(0);
+        const count = sink();
+        effect(() => {
+            count.last += s();
+        });
+        let sum = 0;
+        return {
+            step: (i) => {
+                s(i);
+                sum += i;
+            },
+            check: () => count.last === sum,
+        };
+    },
+
+    effect_batch_10() {
+        const sources = [];
+        for (let k = 0; k < 10; k++) sources.push(signal(0));
+        const count = sink();
+        effect(() => {
+            let t = 0;
+            for (const src of sources) t += src();
+            count.last += t;
+        });
+        let sum = 0;
+        return {
+            step: (i) => {
+                startBatch();
+                for (let k = 0; k < 10; k++) sources[k](i + k);
+                endBatch();
+                sum += 10 * i + 45;
+            },
+            check: () => count.last === sum,
+        };
+    },
+
+    effects_1000() {
+        const s = signal(0);
+        const count = sink();
+        for (let k = 0; k < 1000; k++) {
+            effect(() => {
+                count.last += s();
+            });
+        }
+        let sum = 0;
+        return {
+            step: (i) => {
+                s(i);
+                sum += 1000 * i;
+            },
+            check: () => count.last === sum,
+        };
+    },
 };
 
 /** `set` of a signal read by `subs` effects (the Rust bench: subscribers adding the value's low bit). */

@@ -794,9 +794,120 @@ fn big_touch_all(s: &Big) -> u64 {
 
 include!(concat!(env!("OUT_DIR"), "/big_touch.rs"));
 
+// ---------------------------------------------------------------- effects (issue 27)
+//
+// Side by side with alien-signals' `effect` (benches/alien/bench.mjs, same ids). Each effect body adds
+// what it read to a counter (`bump`, a relaxed load and store, as the JS side's `count.last += v`), so
+// the reads cannot be optimised away. The counters are checked exactly once, when the fixture is
+// dropped (a check per iteration would be the bench's cost): the sum of what the effects read must be
+// what one run per effect per iteration reads, no run missed and none extra.
+
+/// What an effect workload's counter must hold when it is dropped: `per_i` times the sum of the `i`s it
+/// was stepped with plus `per_step` per step (the first runs, at creation, read zeros).
+struct Expect {
+    count: Arc<AtomicU64>,
+    name: &'static str,
+    per_i: u64,
+    per_step: u64,
+    sum_i: u64,
+    steps: u64,
+}
+
+impl Expect {
+    fn new(name: &'static str, count: &Arc<AtomicU64>, per_i: u64, per_step: u64) -> Self {
+        Expect { count: count.clone(), name, per_i, per_step, sum_i: 0, steps: 0 }
+    }
+    #[inline]
+    fn step(&mut self, i: i64) {
+        self.sum_i += i.cast_unsigned();
+        self.steps += 1;
+    }
+}
+
+impl Drop for Expect {
+    fn drop(&mut self) {
+        let want = self.per_i * self.sum_i + self.per_step * self.steps;
+        let got = self.count.load(Ordering::Relaxed);
+        assert_eq!(
+            got, want,
+            "{}: the effects read a sum of {got} over {} steps, expected {want}",
+            self.name, self.steps
+        );
+    }
+}
+
+/// `effect_1`: one effect reading one atom; each iteration sets the atom to a new value (one run).
+fn effect_1_nexus() -> Box<dyn Workload> {
+    let store = Bench::new();
+    let head = A::new(0);
+    let count = sink();
+    let fx = {
+        let (h, c) = (head.clone(), count.clone());
+        store.effect(move |s| bump(&c, s.get(&h).cast_unsigned()))
+    };
+    let mut expect = Expect::new("effect_1", &count, 1, 0);
+    Box::new(Fixture(move |i| {
+        store.set(&head, i);
+        expect.step(i);
+        let _ = &fx;
+    }))
+}
+
+/// `effect_batch_10`: one effect reading 10 atoms; each iteration changes all 10 in one batch (one run).
+fn effect_batch_10_nexus() -> Box<dyn Workload> {
+    let store = Bench::new();
+    let heads: Vec<A> = (0..10).map(|_| A::new(0)).collect();
+    let count = sink();
+    let fx = {
+        let (hs, c) = (heads.clone(), count.clone());
+        store.effect(move |s| {
+            let mut t = 0i64;
+            for h in &hs {
+                t += s.get(h);
+            }
+            bump(&c, t.cast_unsigned());
+        })
+    };
+    let mut expect = Expect::new("effect_batch_10", &count, 10, 45);
+    Box::new(Fixture(move |i| {
+        store.batch(|| {
+            for (k, h) in (0..).zip(&heads) {
+                store.set(h, i + k);
+            }
+        });
+        expect.step(i);
+        let _ = &fx;
+    }))
+}
+
+/// `effects_1000`: 1,000 effects on one atom; each iteration sets it once (1,000 runs).
+fn effects_1000_nexus() -> Box<dyn Workload> {
+    let store = Bench::new();
+    let head = A::new(0);
+    let count = sink();
+    let fxs: Vec<nexus::Effect> = (0..1000)
+        .map(|_| {
+            let (h, c) = (head.clone(), count.clone());
+            store.effect(move |s| bump(&c, s.get(&h).cast_unsigned()))
+        })
+        .collect();
+    let mut expect = Expect::new("effects_1000", &count, 1000, 0);
+    Box::new(Fixture(move |i| {
+        store.set(&head, i);
+        expect.step(i);
+        let _ = &fxs;
+    }))
+}
+
+fn effects(c: &mut Criterion) {
+    run(c, "effect_1", vec![("nexus", effect_1_nexus())]);
+    run(c, "effect_batch_10", vec![("nexus", effect_batch_10_nexus())]);
+    run(c, "effects_1000", vec![("nexus", effects_1000_nexus())]);
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = primitives, kairo, cellx, stores
+    targets = primitives, kairo, cellx, stores, effects
 }
 criterion_main!(benches);

@@ -40,6 +40,11 @@ fn observe(store: &Drive, c: &C, count: &Arc<AtomicU64>) -> nexus::Subscription 
     })
 }
 
+/// Adds `v` to an effect's counter (a relaxed load and store, as the benches' `bump`).
+fn add(count: &AtomicU64, v: i64) {
+    count.store(count.load(Ordering::Relaxed).wrapping_add(v.cast_unsigned()), Ordering::Relaxed);
+}
+
 /// Sets `head` `n` times (the graph and its observers do the rest).
 fn drive(store: &Drive, head: &A, n: u64) {
     for i in 0..n {
@@ -186,9 +191,60 @@ fn main() {
                 black_box((store.get(&prev[0]), store.get(&prev[3])));
             }
         }
+        // Effects (issue 27): each body adds what it read to `count`, as in `benches/side_by_side.rs`.
+        "effect1" => {
+            let store = Drive::new();
+            let head = A::new(0);
+            let (h, c) = (head.clone(), count.clone());
+            let _fx = store.effect(move |s| add(&c, s.get(&h)));
+            drive(&store, &head, n);
+        }
+        "effect_batch10" => {
+            let store = Drive::new();
+            let heads: Vec<A> = (0..10).map(|_| A::new(0)).collect();
+            let (hs, c) = (heads.clone(), count.clone());
+            let _fx = store.effect(move |s| {
+                let t = hs.iter().map(|h| s.get(h)).sum();
+                add(&c, t);
+            });
+            for i in 0..n {
+                let i = i64::try_from(i).expect("fits");
+                store.batch(|| {
+                    for (k, h) in (0..).zip(&heads) {
+                        store.set(h, i + k);
+                    }
+                });
+            }
+        }
+        // `set` of an atom no effect reads, in a store with 10 effects on another atom (issue 27: effects
+        // must cost nothing there; compare with `set`).
+        "set_beside_effects" => {
+            let store = Drive::new();
+            let other = A::new(0);
+            let _fxs: Vec<nexus::Effect> = (0..10)
+                .map(|_| {
+                    let (h, c) = (other.clone(), count.clone());
+                    store.effect(move |s| add(&c, s.get(&h)))
+                })
+                .collect();
+            for i in 0..n {
+                black_box(&store).set(&VALUE, i);
+            }
+        }
+        "effects1000" => {
+            let store = Drive::new();
+            let head = A::new(0);
+            let _fxs: Vec<nexus::Effect> = (0..1000)
+                .map(|_| {
+                    let (h, c) = (head.clone(), count.clone());
+                    store.effect(move |s| add(&c, s.get(&h)))
+                })
+                .collect();
+            drive(&store, &head, n);
+        }
         _ => {
             eprintln!(
-                "usage: workloads <get|set|set1|new10|deep|broad|diamond|repeated|unstable|cellx> [N] (cellx: LAYERS=…)"
+                "usage: workloads <get|set|set1|new10|deep|broad|diamond|repeated|unstable|cellx|effect1|effect_batch10|effects1000|set_beside_effects> [N] (cellx: LAYERS=…)"
             );
             std::process::exit(2);
         }
