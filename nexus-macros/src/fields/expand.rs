@@ -135,6 +135,12 @@ fn keyed(ident: &Ident, key: &Field) -> TokenStream {
             fn key(&self) -> &#ty {
                 &self.#field
             }
+
+            fn __debug() -> ::core::option::Option<
+                fn(&Self, &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result,
+            > {
+                (::nexus::__private::value_ops!(#ident))().debug_fn()
+            }
         }
     }
 }

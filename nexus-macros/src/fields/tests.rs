@@ -144,10 +144,12 @@ fn a_key_field_implements_keyed() {
     let out = text(&file);
     assert!(
         out.contains(
-            "impl :: nexus :: Keyed for Todo { type Key = u64 ; # [inline] fn key (& self) -> & u64 { & self . id } }"
+            "impl :: nexus :: Keyed for Todo { type Key = u64 ; # [inline] fn key (& self) -> & u64 { & self . id } fn \
+             __debug ()"
         ),
         "{out}"
     );
+    assert!(out.contains("(:: nexus :: __private :: value_ops ! (Todo)) () . debug_fn ()"), "{out}");
     assert!(docs(&the_trait(&file).attrs).contains("keyed by its field `id`"));
 }
 

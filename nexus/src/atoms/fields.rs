@@ -221,6 +221,27 @@ pub trait Keyed {
     type Key: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static;
     /// The element's key.
     fn key(&self) -> &Self::Key;
+    /// How tools show an element: its type's `Debug`, if it has one (the derive detects it).
+    #[doc(hidden)]
+    fn __debug() -> Option<fn(&Self, &mut fmt::Formatter<'_>) -> fmt::Result>
+    where
+        Self: Sized,
+    {
+        None
+    }
+}
+
+/// An element atom's value through the element's `Debug` (only made when it has one).
+fn fmt_element<T: Keyed>(v: &Option<T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match (v, T::__debug()) {
+        (Some(t), Some(debug)) => {
+            f.write_str("Some(")?;
+            debug(t, f)?;
+            f.write_str(")")
+        }
+        (Some(_), None) => write!(f, "Some(<{}>)", std::any::type_name::<T>()),
+        (None, _) => f.write_str("None"),
+    }
 }
 
 /// The element atoms of a keyed list atom (an [`Atom`] of `Vec<T>`), made by [`Atom::each`]: one atom per
@@ -306,10 +327,14 @@ where
         let (read_key, write_key) = (key.clone(), key.clone());
         let me = Arc::new(OnceLock::new());
         let my_addr = me.clone();
-        let name = child_name(self.list.__core(), &format!("[{key:?}]"));
+        let name = format!("{}[{key:?}]", self.list.__core().name());
         let atom = Writable::focused(
             name,
-            ValueOps::new(Some(<Option<T> as PartialEq>::eq), None),
+            ValueOps::new(
+                Some(<Option<T> as PartialEq>::eq),
+                T::__debug()
+                    .map(|_| fmt_element::<T> as fn(&Option<T>, &mut fmt::Formatter<'_>) -> fmt::Result),
+            ),
             move |s| {
                 let list = Atom::from_link(&read_link).unwrap_or_else(|| outlived("an element"));
                 s.read_ref(list.__atom(), |v: &Vec<T>| find(v, &read_key, &hint).map(|i| v[i].clone()))
@@ -349,7 +374,10 @@ where
                 let link = self.list.__link();
                 Computed::focused(
                     child_name(self.list.__core(), "keys"),
-                    ValueOps::new(Some(<Vec<T::Key> as PartialEq>::eq), None),
+                    ValueOps::new(
+                        Some(<Vec<T::Key> as PartialEq>::eq),
+                        Some(<Vec<T::Key> as fmt::Debug>::fmt),
+                    ),
                     move |s| {
                         let list = Atom::from_link(&link).unwrap_or_else(|| outlived("keys"));
                         s.read_ref(list.__atom(), |v: &Vec<T>| v.iter().map(|e| e.key().clone()).collect())
@@ -374,7 +402,8 @@ where
     }
 
     /// Removes the element with `key` from the list in `store` and returns it; its element atom reads
-    /// `None` from then on and is no longer kept (it is freed once nobody holds it).
+    /// `None` there from then on, and is no longer kept if nothing else holds it (no handle, no
+    /// subscriber: it is then freed, and a later `at(&key)` makes a new one).
     pub fn remove<St>(&self, store: &St, key: &T::Key) -> Option<T>
     where
         St: Store,
@@ -386,8 +415,15 @@ where
                 removed = Some(v.remove(i));
             }
         });
-        let evicted = self.made.at.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
-        drop(evicted);
+        // Forgotten only if nothing else holds its atom: the list is per store, and another store (or a
+        // subscriber, or a handle kept) may still use the key; two atoms of one key would not see each
+        // other's writes.
+        let mut at = self.made.at.lock().unwrap_or_else(PoisonError::into_inner);
+        if at.get(key).is_some_and(|atom| atom.__core().holders() == 1) {
+            let evicted = at.remove(key);
+            drop(at);
+            drop(evicted);
+        }
         removed
     }
 

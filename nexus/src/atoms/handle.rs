@@ -268,14 +268,14 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Writable<T, S, T> {
     pub(crate) fn from_link(link: &Link<T, S, T>) -> Option<Self> {
         Some(Writable { handle: link.handle()? })
     }
+}
 
+impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
     /// The atom's untyped definition (where its field atoms are kept).
     pub(crate) fn __core(&self) -> &crate::graph::def::DefCore {
         &self.handle.def().core
     }
-}
 
-impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
     /// The address of the atom's definition (how a field atom names itself to its parent's writes).
     pub(crate) fn __addr(&self) -> usize {
         std::ptr::from_ref(self.handle.def()).cast::<()>() as usize

@@ -26,6 +26,12 @@ pub type ToJson<T> = fn(&T) -> Result<serde_json::Value, String>;
 pub type FromJson<T> = fn(serde_json::Value) -> Result<T, String>;
 
 impl<T> ValueOps<T> {
+    /// How a value is shown, if its type has `Debug` (the `Fields` derive hands it to list elements).
+    #[doc(hidden)]
+    pub fn debug_fn(&self) -> Option<fn(&T, &mut fmt::Formatter<'_>) -> fmt::Result> {
+        self.debug
+    }
+
     /// Ops from what the declaration site detected.
     pub const fn new(
         eq: Option<fn(&T, &T) -> bool>,

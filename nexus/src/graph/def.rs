@@ -352,6 +352,11 @@ impl DefCore {
         }
     }
 
+    /// How many handles (and subscriptions) hold this run-time atom.
+    pub(crate) fn holders(&self) -> usize {
+        self.handles.load(Ordering::Acquire)
+    }
+
     /// The field atoms made from this atom.
     pub(crate) fn children(&self) -> &Children {
         self.children.get_or_init(Box::default)
