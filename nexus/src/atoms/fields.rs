@@ -20,7 +20,7 @@ use crate::core::owner::{Owner, UsableIn};
 use crate::core::value_ops::ValueOps;
 use crate::graph::access::Readable;
 use crate::graph::def::DefCore;
-use crate::store::access::Settable;
+use crate::store::access::Updatable;
 use crate::store::instance::StoreShared;
 use crate::store::store_trait::Store;
 
@@ -171,7 +171,10 @@ where
         child(self.__core(), field.key(), || {
             let ops = (field.ops)();
             let eq = ops.eq;
-            let (read_link, write_link) = (self.__link(), self.__link());
+            let (read_link, write_link, update_link) = (self.__link(), self.__link(), self.__link());
+            // Writes go through the parent's `update`: a field atom's (the root's lock held once, so
+            // that nested fields written from several threads lose nothing), or, for another writable
+            // atom, its value read, modified and written through its write function.
             Writable::focused(
                 child_name(self.__core(), field.name),
                 ops,
@@ -180,17 +183,23 @@ where
                     s.read_ref(parent.__atom(), |p: &T| (field.get)(p).clone())
                 },
                 move |w, value: F| {
-                    // The parent's write function decides what a write of the whole value does.
                     let parent = Writable::from_link(&write_link).unwrap_or_else(|| outlived(field.name));
-                    let mut whole: T = w.shared().get(parent.__atom());
-                    let slot = (field.get_mut)(&mut whole);
-                    if eq.is_some_and(|eq| eq(slot, &value)) {
-                        return;
-                    }
-                    *slot = value;
-                    parent.__set(w.shared(), whole);
+                    // Written through: the parent is used here as a read would (tools list it).
+                    w.shared().register(parent.__atom());
+                    let mut value = Some(value);
+                    parent.__update(w.shared(), &mut |whole: &mut T| {
+                        let slot = (field.get_mut)(whole);
+                        if let Some(value) = value.take() {
+                            if !eq.is_some_and(|eq| eq(slot, &value)) {
+                                *slot = value;
+                            }
+                        }
+                    });
                 },
-                None,
+                Some(Box::new(move |store: &StoreShared, f: &mut dyn FnMut(&mut F)| {
+                    let parent = Writable::from_link(&update_link).unwrap_or_else(|| outlived(field.name));
+                    parent.__update(store, &mut |whole: &mut T| f((field.get_mut)(whole)));
+                })),
             )
         })
     }

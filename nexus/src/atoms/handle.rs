@@ -627,7 +627,12 @@ impl<T: Clone + Send + Sync + 'static, S: Owner> Updatable for Writable<T, S, T>
             return;
         }
         let mut value: T = store.get(self.__atom());
+        // An update that leaves the value equal (by its equality, if it has one) is no write.
+        let before = self.handle.def().ops().eq.map(|eq| (eq, value.clone()));
         f(&mut value);
+        if before.is_some_and(|(eq, before)| eq(&before, &value)) {
+            return;
+        }
         self.__set(store, value);
     }
 }

@@ -246,7 +246,12 @@ impl State {
             // By index: most nodes have one or two observers, kept in the node (no list to move out).
             for i in 0..node.observers.len() {
                 let o = self.node(l).observers[i];
-                self.node_mut(o).dirt = Dirt::Dirty;
+                let observer = self.node_mut(o);
+                // An effect is marked by the change itself, or is running and reading this now: its
+                // state is the round's to keep (a mark here would be lost, never queued).
+                if !observer.effect {
+                    observer.dirt = Dirt::Dirty;
+                }
             }
         }
     }

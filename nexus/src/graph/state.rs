@@ -387,7 +387,10 @@ impl State {
         for &o in &node.observers {
             if let Some(obs) = self.nodes.get_mut(o as usize).filter(|n| n.is_live()) {
                 obs.sources.retain(|s| *s != l);
-                obs.dirt = Dirt::Dirty;
+                // (An effect is marked by changes only: a dead atom it read is not one.)
+                if !obs.effect {
+                    obs.dirt = Dirt::Dirty;
+                }
             }
         }
         node
@@ -568,9 +571,12 @@ impl State {
             }
             if self.node(l).is_effect() {
                 if self.effect_due(host, l) {
+                    let epoch = self.epoch;
                     let node = self.node_mut(l);
-                    // Unmarked now: a change from here on reaches it again (see `mark_effect`).
+                    // Unmarked now: a change from here on reaches it again (see `mark_effect`); the run
+                    // will see every change made so far (a `Check` later compares with this).
                     node.dirt = Dirt::Clean;
+                    node.changed_at = epoch;
                     if let NodeDef::Effect(fx) = &node.def {
                         round.effects.push(fx.clone());
                     }

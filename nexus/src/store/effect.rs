@@ -18,7 +18,7 @@ use crate::graph::access::Readable;
 use crate::graph::def::NodeDef;
 use crate::graph::effect::{EffectBody, EffectNode, Panic, Unit};
 use crate::graph::notes::Notes;
-use crate::graph::observe::ActionDesc;
+use crate::graph::observe::{ActionDesc, ActionOutcome, ActionRun, Event};
 use crate::store::access::{Primitive, Runnable, Settable, Updatable};
 use crate::store::instance::StoreShared;
 use crate::store::loads::LoadTask;
@@ -40,13 +40,25 @@ pub(crate) enum Func<S> {
 struct Body<S> {
     store: Weak<StoreShared>,
     /// Locked for a run (runs never overlap: the run state of `EffectNode` sees to that).
-    func: Mutex<Func<S>>,
+    run: Mutex<RunState<S>>,
     /// What the last run registered with `on_cleanup`, to run before the next one or at the end.
     cleanups: Mutex<Vec<Cleanup>>,
+    /// Whether `cleanups` may hold any (most effects register none: their runs do not lock it).
+    has_cleanups: AtomicBool,
     stopped: AtomicBool,
     runs: AtomicU64,
     /// An async effect's future under way.
     task: Mutex<Option<Arc<LoadTask<()>>>>,
+}
+
+/// What a run uses, kept between runs.
+struct RunState<S> {
+    func: Func<S>,
+    /// What the last run read (the effect node's sources, by id): a run that reads the same needs no
+    /// lock to record it.
+    last: Vec<AtomId>,
+    /// A cleared vector for the next run's reads (so that a run allocates nothing).
+    spare: Vec<AtomId>,
 }
 
 /// Runs `cleanups` in order, each even if one before it panicked; the first panic is returned.
@@ -61,8 +73,8 @@ fn run_cleanups(cleanups: Vec<Cleanup>) -> Option<Panic> {
 }
 
 impl<S: Owner> Body<S> {
-    /// One run: the previous run's cleanups, then the body in a batch, its reads recorded before the
-    /// batch ends.
+    /// One run: the previous run's cleanups, then the body; what it read recorded (under the lock only
+    /// if it differs from the last run's), then the batch its writes opened closed.
     ///
     /// What the run's reads mounted is left in `mounts`, to start once the run is over: an `on_mount`
     /// that writes its atom at once must not count as the run's own write.
@@ -72,52 +84,66 @@ impl<S: Owner> Body<S> {
         fx: &Arc<EffectNode>,
         mounts: &mut Vec<MountWork>,
     ) -> Option<Panic> {
-        let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
-        let mut panic = run_cleanups(previous);
+        let mut panic = None;
+        if self.has_cleanups.load(Ordering::Acquire) {
+            let previous = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(PoisonError::into_inner));
+            self.has_cleanups.store(false, Ordering::Release);
+            panic = run_cleanups(previous);
+        }
         let number = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
-        // A batch, shown by tools (while one is attached) as the run of an action named after the effect,
-        // its changes under it.
-        let describe = |number: &u64| {
-            let name: Arc<str> = Arc::from(format!("effect#{}", fx.seq));
-            ActionDesc {
-                name: name.clone(),
-                path: name,
-                owner: store.name,
-                arg: Some(format!("run {number}")),
-            }
+        let mut state = self.run.lock().unwrap_or_else(PoisonError::into_inner);
+        let reads = std::mem::take(&mut state.spare);
+        let mut ctx = EffectCtx {
+            store,
+            reads,
+            cleanups: Vec::new(),
+            number,
+            effect: fx.seq,
+            batch: None,
+            _owner: PhantomData,
         };
-        store.run_action(number, describe, |number| {
-            let mut ctx =
-                EffectCtx { store, reads: Vec::new(), cleanups: Vec::new(), number, _owner: PhantomData };
-            let result = {
-                let mut func = self.func.lock().unwrap_or_else(PoisonError::into_inner);
-                catch_unwind(AssertUnwindSafe(|| match &mut *func {
-                    Func::Sync(f) => {
-                        f(&mut ctx);
-                        None
-                    }
-                    Func::Async(f) => Some(f(&mut ctx)),
-                }))
-            };
-            mounts.extend(store.finish_effect_run(fx, &ctx.reads).map(|work| *work));
-            match result {
-                Ok(Some(future)) => self.start(store, future),
-                Ok(None) => {}
-                Err(p) => {
-                    panic.get_or_insert(p);
-                }
+        let result = catch_unwind(AssertUnwindSafe(|| match &mut state.func {
+            Func::Sync(f) => {
+                f(&mut ctx);
+                None
             }
+            Func::Async(f) => Some(f(&mut ctx)),
+        }));
+        // Recorded under the lock if it read other atoms, or wrote (its writes may have left a derived
+        // atom it reads stale, which the record brings up to date: `State::finish_effect_run`).
+        if ctx.reads != state.last || ctx.batch.is_some() {
+            mounts.extend(store.finish_effect_run(fx, &ctx.reads).map(|work| *work));
+            let mut reads = std::mem::replace(&mut state.last, std::mem::take(&mut ctx.reads));
+            reads.clear();
+            state.spare = reads;
+        } else {
+            let mut reads = std::mem::take(&mut ctx.reads);
+            reads.clear();
+            state.spare = reads;
+        }
+        drop(state);
+        ctx.close(result.is_err());
+        match result {
+            Ok(Some(future)) => self.start(store, future),
+            Ok(None) => {}
+            Err(p) => {
+                panic.get_or_insert(p);
+            }
+        }
+        if !ctx.cleanups.is_empty() {
+            let cleanups = std::mem::take(&mut ctx.cleanups);
             let mut kept = self.cleanups.lock().unwrap_or_else(PoisonError::into_inner);
             if self.stopped.load(Ordering::Acquire) {
                 // Stopped while it ran: nothing runs after this, so its cleanups run now.
                 drop(kept);
-                if let Some(p) = run_cleanups(ctx.cleanups) {
+                if let Some(p) = run_cleanups(cleanups) {
                     panic.get_or_insert(p);
                 }
             } else {
-                kept.extend(ctx.cleanups);
+                kept.extend(cleanups);
+                self.has_cleanups.store(true, Ordering::Release);
             }
-        });
+        }
         panic
     }
 
@@ -201,6 +227,7 @@ impl<S> Body<S> {
         let cleanups = {
             let mut kept = self.cleanups.lock().unwrap_or_else(PoisonError::into_inner);
             self.stopped.store(true, Ordering::Release);
+            self.has_cleanups.store(false, Ordering::Release);
             std::mem::take(&mut *kept)
         };
         if let Some(task) = self.task.lock().unwrap_or_else(PoisonError::into_inner).take() {
@@ -301,7 +328,53 @@ pub struct EffectCtx<'a, S> {
     reads: Vec<AtomId>,
     cleanups: Vec<Cleanup>,
     number: u64,
+    /// The effect's creation number (its name for tools: `effect#N`).
+    effect: u64,
+    /// The batch the run's first write opened, with the action run tools record it as (while one is
+    /// attached). A run that writes nothing opens none.
+    batch: Option<Option<Arc<ActionRun>>>,
     _owner: PhantomData<fn() -> S>,
+}
+
+impl<S> EffectCtx<'_, S> {
+    /// Before a write: opens the run's batch (tools show it as an action named after the effect, its
+    /// changes under it).
+    fn writing(&mut self) {
+        if self.batch.is_some() {
+            return;
+        }
+        let store = self.store;
+        crate::graph::batch::enter(store.addr(), || store.batch_start());
+        let run = if store.read().observed() {
+            let name: Arc<str> = Arc::from(format!("effect#{}", self.effect));
+            store.start_action(ActionDesc {
+                name: name.clone(),
+                path: name,
+                owner: store.name,
+                arg: Some(format!("run {}", self.number)),
+            })
+        } else {
+            None
+        };
+        self.batch = Some(run);
+    }
+
+    /// After the run: closes its batch (its changes are then notified), if a write opened one.
+    fn close(&mut self, panicked: bool) {
+        let Some(run) = self.batch.take() else { return };
+        let store = self.store;
+        if let Some(run) = run {
+            crate::graph::batch::pop_action(store.addr());
+            let outcome = if panicked { ActionOutcome::Panicked } else { ActionOutcome::Returned };
+            let mut st = store.write();
+            if st.observed() {
+                st.push_event(Event::ActionEnd(run, outcome));
+            }
+        }
+        if let Some(round) = crate::graph::batch::exit(store.addr()) {
+            store.end_round(round, false);
+        }
+    }
 }
 
 impl<S: Owner> EffectCtx<'_, S> {
@@ -344,6 +417,7 @@ impl<S: Owner> EffectCtx<'_, S> {
         A: Settable,
         A::Owner: UsableIn<S>,
     {
+        self.writing();
         atom.__set(self.store, value);
     }
 
@@ -354,6 +428,7 @@ impl<S: Owner> EffectCtx<'_, S> {
         A: Updatable,
         A::Owner: UsableIn<S>,
     {
+        self.writing();
         let mut f = Some(f);
         atom.__update(self.store, &mut |v| (f.take().expect("called once"))(v));
     }
@@ -364,6 +439,7 @@ impl<S: Owner> EffectCtx<'_, S> {
         A: Primitive,
         A::Owner: UsableIn<S>,
     {
+        self.writing();
         self.store.reset(atom.__atom());
     }
 
@@ -373,6 +449,7 @@ impl<S: Owner> EffectCtx<'_, S> {
         X: Runnable,
         X::Owner: UsableIn<S>,
     {
+        self.writing();
         action.__run(self.store, arg)
     }
 }
@@ -397,8 +474,9 @@ impl StoreShared {
     pub(crate) fn effect<S: Owner>(&self, func: Func<S>) -> Effect {
         let body = Arc::new(Body {
             store: self.weak(),
-            func: Mutex::new(func),
+            run: Mutex::new(RunState { func, last: Vec::new(), spare: Vec::new() }),
             cleanups: Mutex::new(Vec::new()),
+            has_cleanups: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             runs: AtomicU64::new(0),
             task: Mutex::new(None),

@@ -581,7 +581,7 @@ impl StoreShared {
     }
 
     /// Records the start of an action's run in this thread's batch, if a plugin still watches.
-    fn start_action(&self, desc: ActionDesc) -> Option<Arc<ActionRun>> {
+    pub(super) fn start_action(&self, desc: ActionDesc) -> Option<Arc<ActionRun>> {
         let parent = crate::graph::batch::current_action(self.addr());
         let mut st = self.write();
         if !st.observed() {
