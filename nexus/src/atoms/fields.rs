@@ -240,7 +240,9 @@ pub trait Keyed {
     }
 }
 
-/// An element atom's value through the element's `Debug` (only made when it has one).
+/// An element atom's value through the element's `Debug` (only made when it has one). (`&Option<T>`: the
+/// signature of a `Debug` of the atom's value type.)
+#[allow(clippy::ref_option)]
 fn fmt_element<T: Keyed>(v: &Option<T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match (v, T::__debug()) {
         (Some(t), Some(debug)) => {

@@ -316,6 +316,9 @@ impl fmt::Debug for Effect {
     }
 }
 
+/// The batch of a run that writes, with the action run tools record it as (while one is attached).
+struct Batch(Option<Arc<ActionRun>>);
+
 /// What an effect's body gets as `s`: reads atoms and records them as what the effect depends on, and
 /// writes atoms (the writes of one run are one batch, notified when the run ends).
 ///
@@ -330,9 +333,8 @@ pub struct EffectCtx<'a, S> {
     number: u64,
     /// The effect's creation number (its name for tools: `effect#N`).
     effect: u64,
-    /// The batch the run's first write opened, with the action run tools record it as (while one is
-    /// attached). A run that writes nothing opens none.
-    batch: Option<Option<Arc<ActionRun>>>,
+    /// The batch the run's first write opened. A run that writes nothing opens none.
+    batch: Option<Batch>,
     _owner: PhantomData<fn() -> S>,
 }
 
@@ -356,12 +358,12 @@ impl<S> EffectCtx<'_, S> {
         } else {
             None
         };
-        self.batch = Some(run);
+        self.batch = Some(Batch(run));
     }
 
     /// After the run: closes its batch (its changes are then notified), if a write opened one.
     fn close(&mut self, panicked: bool) {
-        let Some(run) = self.batch.take() else { return };
+        let Some(Batch(run)) = self.batch.take() else { return };
         let store = self.store;
         if let Some(run) = run {
             crate::graph::batch::pop_action(store.addr());
