@@ -45,8 +45,9 @@ pub(crate) struct EffectNode {
     /// 0 while idle; else the running thread's mark shifted left by one, bit 0 set once a change from
     /// another thread reached it during the run.
     state: AtomicU64,
-    /// The cascade it last ran in (high half) and how many times it ran there (low half).
+    /// The cascade it last ran in, and how many times it ran there.
     cascade: AtomicU64,
+    cascade_runs: AtomicU32,
     /// Its node's local slot in its store (set under the lock when the node is inserted).
     pub(crate) local: AtomicU32,
     pub(crate) body: Box<dyn EffectBody>,
@@ -65,6 +66,7 @@ impl EffectNode {
             seq,
             state: AtomicU64::new(0),
             cascade: AtomicU64::new(0),
+            cascade_runs: AtomicU32::new(0),
             local: AtomicU32::new(0),
             body,
         }
@@ -127,25 +129,17 @@ impl EffectNode {
         }
     }
 
-    /// Counts a run in cascade `cascade`; how many runs it made there, this one included.
-    fn count(&self, cascade: u32) -> u32 {
-        let cur = self.cascade.load(Ordering::Relaxed);
-        #[allow(clippy::cast_possible_truncation)] // the halves were packed there
-        let (at, n) = ((cur >> 32) as u32, cur as u32);
-        let n = if at == cascade { n.saturating_add(1) } else { 1 };
-        self.cascade.store((u64::from(cascade) << 32) | u64::from(n), Ordering::Relaxed);
-        n
-    }
-
-    fn runs_in(&self, cascade: u32) -> u32 {
-        let cur = self.cascade.load(Ordering::Relaxed);
-        #[allow(clippy::cast_possible_truncation)]
-        let (at, n) = ((cur >> 32) as u32, cur as u32);
-        if at == cascade {
-            n
+    /// Counts a run in cascade `cascade` (a key from `cascade_key`); how many runs it made there, this one
+    /// included. (Two words: the cascade's key, and the count.)
+    fn count(&self, cascade: u64) -> u32 {
+        let n = if self.cascade.load(Ordering::Relaxed) == cascade {
+            self.cascade_runs.load(Ordering::Relaxed).saturating_add(1)
         } else {
-            0
-        }
+            self.cascade.store(cascade, Ordering::Relaxed);
+            1
+        };
+        self.cascade_runs.store(n, Ordering::Relaxed);
+        n
     }
 }
 
@@ -161,15 +155,24 @@ pub(crate) struct Unit {
 /// Work after the subscribers of a round (mounts and unmounts); returns the first panic.
 pub(crate) type After = Box<dyn FnOnce() -> Option<Panic>>;
 
+/// This thread's cascade: kept between cascades, so that settling one allocates nothing once warm.
+#[derive(Default)]
 struct Cascade {
+    /// Whether one is under way.
+    active: bool,
+    /// Its number on this thread (with the thread's mark, what an effect's run count is kept for).
+    id: u32,
     queue: VecDeque<Unit>,
-    ran: Vec<Arc<EffectNode>>,
+    /// The effects that ran often in it (half the limit or more): a loop's suspects.
+    suspects: Vec<Arc<EffectNode>>,
+    /// Cleared lists of effects, for rounds to fill (a round's list comes back here once settled).
+    spare: Vec<Vec<Arc<EffectNode>>>,
 }
 
 thread_local! {
-    /// The cascade this thread is settling, if any: rounds caused meanwhile wait in its queue.
-    static CASCADE: RefCell<Option<Cascade>> = const { RefCell::new(None) };
-    /// Whether `CASCADE` holds one: what a round with no effect looks at (a `Cell` costs less to read).
+    /// This thread's cascade: while one is under way, rounds caused meanwhile wait in its queue.
+    static CASCADE: RefCell<Cascade> = RefCell::new(Cascade::default());
+    /// Whether a cascade is under way: what a round with no effect looks at (a `Cell` costs less to read).
     static IN_CASCADE: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -180,20 +183,27 @@ pub(crate) fn is_plain(effects: &[Arc<EffectNode>]) -> bool {
     effects.is_empty() && !IN_CASCADE.with(Cell::get)
 }
 
-static CASCADES: AtomicU32 = AtomicU32::new(0);
+/// An empty list for a round's due effects, with the capacity of one used before on this thread.
+pub(crate) fn list() -> Vec<Arc<EffectNode>> {
+    CASCADE.with(|c| c.try_borrow_mut().ok().and_then(|mut c| c.spare.pop())).unwrap_or_default()
+}
 
 /// Settles a round after its lock is released: runs its effects, its subscribers, then `after`; the
 /// first panic is raised again at the end. Inside a cascade of effects on this thread, the round waits in
 /// the cascade's queue (it is settled after the rounds before it, by the cascade's loop).
 pub(crate) fn settle(unit: Unit) {
-    let queued = CASCADE.with(|c| match &mut *c.borrow_mut() {
-        Some(cascade) => {
-            cascade.queue.push_back(unit);
-            None
+    if IN_CASCADE.with(Cell::get) {
+        // A round with nothing to do need not wait (an effect's run that wrote nothing observed).
+        if unit.effects.is_empty()
+            && matches!(unit.notes, Notes::None)
+            && unit.panic.is_none()
+            && unit.after.is_none()
+        {
+            return;
         }
-        None => Some(unit),
-    });
-    let Some(unit) = queued else { return };
+        CASCADE.with(|c| c.borrow_mut().queue.push_back(unit));
+        return;
+    }
     if unit.effects.is_empty() {
         // No effect: today's path, with no cascade opened.
         let mut panic = crate::graph::notes::call(unit.notes, unit.panic);
@@ -214,51 +224,73 @@ struct Close;
 
 impl Drop for Close {
     fn drop(&mut self) {
-        let rest = CASCADE.with(|c| c.borrow_mut().take());
         IN_CASCADE.with(|c| c.set(false));
+        let rest: Vec<Unit> = CASCADE.with(|c| {
+            let mut c = c.borrow_mut();
+            c.active = false;
+            c.suspects.clear();
+            if c.queue.is_empty() {
+                Vec::new()
+            } else {
+                c.queue.drain(..).collect()
+            }
+        });
         // Effects still due (a panic left the loop): later changes must reach them again.
-        if let Some(rest) = rest {
-            for unit in rest.queue {
-                for fx in unit.effects {
-                    fx.body.unqueue(&fx);
-                }
+        for unit in rest {
+            for fx in unit.effects {
+                fx.body.unqueue(&fx);
             }
         }
     }
 }
 
+/// The run count key of cascade `id` on this thread.
+fn cascade_key(id: u32) -> u64 {
+    #[allow(clippy::cast_possible_truncation)] // a hash of the thread, in the high half
+    let thread = (crate::core::thread::mark() >> 3) as u32;
+    (u64::from(thread) << 32) | u64::from(id)
+}
+
 fn cascade(first: Unit) {
-    let id = CASCADES.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-    CASCADE.with(|c| *c.borrow_mut() = Some(Cascade { queue: VecDeque::new(), ran: Vec::new() }));
+    let id = CASCADE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.active = true;
+        c.id = c.id.wrapping_add(1);
+        c.id
+    });
+    let key = cascade_key(id);
     IN_CASCADE.with(|c| c.set(true));
     let close = Close;
     let mut panic: Option<Panic> = None;
     let mut looping: Option<String> = None;
     let mut next = Some(first);
-    while let Some(unit) =
-        next.take().or_else(|| CASCADE.with(|c| c.borrow_mut().as_mut()?.queue.pop_front()))
-    {
-        for fx in unit.effects {
+    while let Some(mut unit) = next.take().or_else(|| CASCADE.with(|c| c.borrow_mut().queue.pop_front())) {
+        for fx in unit.effects.drain(..) {
             if looping.is_some() {
                 fx.body.unqueue(&fx);
                 continue;
             }
-            let runs = fx.count(id);
-            if runs == 1 {
-                CASCADE.with(|c| {
-                    if let Some(c) = c.borrow_mut().as_mut() {
-                        c.ran.push(fx.clone());
-                    }
-                });
+            let runs = fx.count(key);
+            if runs == MAX_RUNS / 2 {
+                CASCADE.with(|c| c.borrow_mut().suspects.push(fx.clone()));
             }
             if runs > MAX_RUNS {
                 fx.body.unqueue(&fx);
-                looping = Some(loop_message(id));
+                looping = Some(loop_message());
                 continue;
             }
             if let Some(p) = fx.body.run(&fx) {
                 panic.get_or_insert(p);
             }
+        }
+        if unit.effects.capacity() > 0 {
+            // A few kept (rounds on this thread take one each); more would only pile up.
+            CASCADE.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.spare.len() < 4 {
+                    c.spare.push(std::mem::take(&mut unit.effects));
+                }
+            });
         }
         if let Some(p) = crate::graph::notes::call(unit.notes, unit.panic) {
             panic.get_or_insert(p);
@@ -279,10 +311,10 @@ fn cascade(first: Unit) {
 }
 
 /// The message of a loop of effects: the atoms read by the effects that ran again and again.
-fn loop_message(id: u32) -> String {
-    let ran = CASCADE.with(|c| c.borrow().as_ref().map(|c| c.ran.clone()).unwrap_or_default());
+fn loop_message() -> String {
+    let suspects = CASCADE.with(|c| c.borrow().suspects.clone());
     let mut atoms: Vec<String> = Vec::new();
-    for fx in ran.iter().filter(|fx| fx.runs_in(id) >= MAX_RUNS / 2) {
+    for fx in &suspects {
         for path in fx.body.reads(fx) {
             if !atoms.contains(&path) {
                 atoms.push(path);

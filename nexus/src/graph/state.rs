@@ -578,6 +578,9 @@ impl State {
                     node.dirt = Dirt::Clean;
                     node.changed_at = epoch;
                     if let NodeDef::Effect(fx) = &node.def {
+                        if round.effects.capacity() == 0 {
+                            round.effects = crate::graph::effect::list();
+                        }
                         round.effects.push(fx.clone());
                     }
                 }
