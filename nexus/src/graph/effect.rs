@@ -27,8 +27,9 @@ pub(crate) type Panic = Box<dyn Any + Send>;
 /// What the store does for an effect (the graph never names a store).
 pub(crate) trait EffectBody: Send + Sync {
     /// Runs the effect on this thread (once more for each change that reached it from another thread
-    /// during a run); returns the first panic of its body.
-    fn run(&self, fx: &Arc<EffectNode>) -> Option<Panic>;
+    /// during a run); returns the first panic of its body. `store`: the store of the round that found it
+    /// due, if known (saves upgrading the effect's own reference to it).
+    fn run(&self, fx: &Arc<EffectNode>, store: Option<&Store>) -> Option<Panic>;
     /// The paths of the atoms its last run read (for the message of a loop).
     fn reads(&self, fx: &Arc<EffectNode>) -> Vec<String>;
     /// Ends it for good (its store is dropped, or its handle): runs its last cleanups; returns the first
@@ -109,11 +110,17 @@ impl EffectNode {
     /// Under its store's lock, a change reached this effect. `true`: it is idle, mark it as any observer.
     /// `false`: it is running, on this thread (the change is its own write: it does not re-run it) or on
     /// another one (which is told to run it once more).
+    ///
+    /// `fenced`: whether this round's marking fenced already (once per round is enough: every change it
+    /// marks was written before its first look).
     #[inline]
-    pub(crate) fn reached(&self) -> bool {
+    pub(crate) fn reached(&self, fenced: &mut bool) -> bool {
         // The change was written before this look: a run claimed after it reads the new value (with the
         // claim's own fence, this orders the two sides as Dekker's handshake needs).
-        fence(Ordering::SeqCst);
+        if !*fenced {
+            fence(Ordering::SeqCst);
+            *fenced = true;
+        }
         let me = me();
         loop {
             let cur = self.state.load(Ordering::SeqCst);
@@ -147,6 +154,8 @@ impl EffectNode {
 /// and unmounts (Jotai's order).
 pub(crate) struct Unit {
     pub(crate) effects: Vec<Arc<EffectNode>>,
+    /// The store of the round, held while its effects run (`None` without effects).
+    pub(crate) store: Option<Store>,
     pub(crate) notes: Notes,
     pub(crate) panic: Option<Panic>,
     pub(crate) after: Option<After>,
@@ -154,6 +163,9 @@ pub(crate) struct Unit {
 
 /// Work after the subscribers of a round (mounts and unmounts); returns the first panic.
 pub(crate) type After = Box<dyn FnOnce() -> Option<Panic>>;
+
+/// A store, as the graph holds it without naming it.
+pub(crate) type Store = Arc<dyn Any + Send + Sync>;
 
 /// This thread's cascade: kept between cascades, so that settling one allocates nothing once warm.
 #[derive(Default)]
@@ -279,7 +291,7 @@ fn cascade(first: Unit) {
                 looping = Some(loop_message());
                 continue;
             }
-            if let Some(p) = fx.body.run(&fx) {
+            if let Some(p) = fx.body.run(&fx, unit.store.as_ref()) {
                 panic.get_or_insert(p);
             }
         }

@@ -231,6 +231,8 @@ pub(crate) struct Round {
     pub(crate) global: Vec<(AtomId, bool)>,
     /// The effects the round's flush found due, in creation order.
     pub(crate) effects: Vec<Arc<EffectNode>>,
+    /// Whether the marking fenced before its first look at an effect (see `EffectNode::reached`).
+    pub(crate) fenced: bool,
 }
 
 impl Round {
@@ -299,6 +301,7 @@ impl State {
             candidates: self.eval.as_mut().map(|e| std::mem::take(&mut e.candidates)).unwrap_or_default(),
             global: Vec::new(),
             effects: Vec::new(),
+            fenced: false,
         }
     }
 
@@ -455,7 +458,7 @@ impl State {
     #[inline(never)]
     fn mark_effect(node: &mut Node, l: u32, dirt: Dirt, round: &mut Round) {
         if let NodeDef::Effect(fx) = &node.def {
-            if fx.reached() {
+            if fx.reached(&mut round.fenced) {
                 node.dirt = dirt;
                 if node.queued != round.id {
                     node.queued = round.id;

@@ -90,7 +90,9 @@ impl<S: Owner> Body<S> {
             self.has_cleanups.store(false, Ordering::Release);
             panic = run_cleanups(previous);
         }
-        let number = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
+        // Only the thread running it counts runs (runs never overlap): no read-modify-write needed.
+        let number = self.runs.load(Ordering::Relaxed) + 1;
+        self.runs.store(number, Ordering::Relaxed);
         let mut state = self.run.lock().unwrap_or_else(PoisonError::into_inner);
         let reads = std::mem::take(&mut state.spare);
         let mut ctx = EffectCtx {
@@ -172,18 +174,29 @@ impl<S: Owner> Body<S> {
 }
 
 impl<S: Owner> EffectBody for Body<S> {
-    fn run(&self, fx: &Arc<EffectNode>) -> Option<Panic> {
+    fn run(&self, fx: &Arc<EffectNode>, round: Option<&crate::graph::effect::Store>) -> Option<Panic> {
         if self.stopped.load(Ordering::Acquire) {
             return None;
         }
-        let store = self.store.upgrade()?;
+        // The round's store, held by the round, when it is this effect's (it always is): no upgrade.
+        let upgraded;
+        let store: &StoreShared = match round
+            .and_then(|s| s.downcast_ref::<StoreShared>())
+            .filter(|s| std::ptr::eq(*s, self.store.as_ptr()))
+        {
+            Some(store) => store,
+            None => {
+                upgraded = self.store.upgrade()?;
+                &upgraded
+            }
+        };
         if !fx.begin() {
             return None;
         }
         let mut panic = None;
         let mut mounts = Vec::new();
         loop {
-            if let Some(p) = self.run_once(&store, fx, &mut mounts) {
+            if let Some(p) = self.run_once(store, fx, &mut mounts) {
                 panic.get_or_insert(p);
             }
             if self.stopped.load(Ordering::Acquire) {
@@ -493,6 +506,7 @@ impl StoreShared {
         // The first run, settled like a round's (a cascade, so that what it causes runs after it).
         crate::graph::effect::settle(Unit {
             effects: vec![fx],
+            store: self.weak().upgrade().map(|s| s as crate::graph::effect::Store),
             notes: Notes::None,
             panic: None,
             after: None,
@@ -557,8 +571,8 @@ impl StoreShared {
 struct Shared<S>(Arc<Body<S>>);
 
 impl<S: Owner> EffectBody for Shared<S> {
-    fn run(&self, fx: &Arc<EffectNode>) -> Option<Panic> {
-        self.0.run(fx)
+    fn run(&self, fx: &Arc<EffectNode>, store: Option<&crate::graph::effect::Store>) -> Option<Panic> {
+        self.0.run(fx, store)
     }
 
     fn reads(&self, fx: &Arc<EffectNode>) -> Vec<String> {

@@ -520,7 +520,12 @@ fn finish(
         return;
     }
     let after = mounts.map(|work| Box::new(move || (*work).run()) as crate::graph::effect::After);
-    crate::graph::effect::settle(Unit { effects, notes, panic, after });
+    let store = if effects.is_empty() {
+        None
+    } else {
+        origin.weak().upgrade().map(|s| s as crate::graph::effect::Store)
+    };
+    crate::graph::effect::settle(Unit { effects, store, notes, panic, after });
 }
 
 impl StoreShared {
