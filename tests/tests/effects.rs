@@ -33,7 +33,9 @@
 //!   tokio: `effect_async_drops_the_stale_future_when_it_runs_again`,
 //!   `stopping_an_async_effect_drops_its_future`, `effect_async_on_tokio_drops_the_stale_future`;
 //! - hydration of a changed atom runs the effects that read it:
-//!   `hydrating_a_changed_atom_runs_the_effects_that_read_it`.
+//!   `hydrating_a_changed_atom_runs_the_effects_that_read_it`;
+//! - DevTools lists every run (as an action `effect#N` with the run's changes under it), writes or not:
+//!   `devtools_list_every_effect_run_with_its_changes`.
 //!
 //! Reading another store's atom in an effect is a compile error (ui-tests, `effect_cross_store`); no leak
 //! over 100,000 effects made and dropped is in `effect_leaks.rs` (a counting allocator of its own).
@@ -819,4 +821,26 @@ fn hydrating_a_changed_atom_runs_the_effects_that_read_it() {
     assert_eq!(entries(&seen), ["a=0 b=0", "a=5 b=7"], "one run for the hydration, seeing both values");
     assert_eq!(reads_a_and_b.runs(), 2);
     assert_eq!(reads_c.runs(), 1, "an effect of atoms the snapshot does not change does not run");
+}
+
+#[test]
+fn devtools_list_every_effect_run_with_its_changes() {
+    let store = Board::new();
+    let tools = nexus::DevTools::attach(&store);
+    let fx = store.effect(|s| {
+        let a = s.get(&A);
+        if a > 0 {
+            s.set(&B, a * 10);
+        }
+    });
+    store.set(&A, 2);
+    let log = tools.log();
+    let runs: Vec<_> = log.iter().filter(|e| e.label().starts_with("effect#")).collect();
+    assert_eq!(runs.len(), 2, "the first run (no write) and the second: {log:#?}");
+    assert_eq!(runs[0].arg(), Some("run 1"));
+    assert!(runs[0].changes().is_empty());
+    assert_eq!(runs[1].arg(), Some("run 2"));
+    assert_eq!(runs[1].changes().len(), 1, "the write of B, under the run: {log:#?}");
+    assert_eq!(runs[1].changes()[0].label(), "SET B");
+    assert_eq!(fx.runs(), 2);
 }

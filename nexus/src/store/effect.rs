@@ -104,6 +104,10 @@ impl<S: Owner> Body<S> {
             batch: None,
             _owner: PhantomData,
         };
+        if store.watched.load(Ordering::Relaxed) {
+            // A tool watches: every run is shown (as an action named after the effect), writes or not.
+            ctx.writing();
+        }
         let result = catch_unwind(AssertUnwindSafe(|| match &mut state.func {
             Func::Sync(f) => {
                 f(&mut ctx);
@@ -179,16 +183,15 @@ impl<S: Owner> EffectBody for Body<S> {
             return None;
         }
         // The round's store, held by the round, when it is this effect's (it always is): no upgrade.
-        let upgraded;
-        let store: &StoreShared = match round
+        let held = round
             .and_then(|s| s.downcast_ref::<StoreShared>())
-            .filter(|s| std::ptr::eq(*s, self.store.as_ptr()))
-        {
-            Some(store) => store,
-            None => {
-                upgraded = self.store.upgrade()?;
-                &upgraded
-            }
+            .filter(|s| std::ptr::eq(*s, self.store.as_ptr()));
+        let upgraded;
+        let store: &StoreShared = if let Some(store) = held {
+            store
+        } else {
+            upgraded = self.store.upgrade()?;
+            &upgraded
         };
         if !fx.begin() {
             return None;

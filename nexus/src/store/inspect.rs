@@ -82,6 +82,7 @@ impl StoreShared {
         let mut list = plugins.to_vec();
         list.push((id, plugin));
         *plugins = list.into();
+        self.watched.store(true, std::sync::atomic::Ordering::Relaxed);
         id
     }
 
@@ -91,12 +92,14 @@ impl StoreShared {
             let mut st = self.write();
             let plugins = &mut st.tools.get_or_insert_with(Box::default).plugins;
             let pos = plugins.iter().position(|(p, _)| *p == id);
-            pos.map(|pos| {
+            let removed = pos.map(|pos| {
                 let mut list = plugins.to_vec();
                 let removed = list.remove(pos);
                 *plugins = list.into();
                 removed
-            })
+            });
+            self.watched.store(!plugins.is_empty(), std::sync::atomic::Ordering::Relaxed);
+            removed
         };
         removed.is_some()
     }

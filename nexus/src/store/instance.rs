@@ -32,6 +32,9 @@ pub struct StoreShared {
     pub(super) writer: AtomicUsize,
     pub(super) deferred: Mutex<Vec<Deferred>>,
     pub(super) has_deferred: AtomicBool,
+    /// Whether a plugin is attached (read without the lock where only a tool needs more work: an effect
+    /// run is shown as an action then, even if it writes nothing).
+    pub(super) watched: AtomicBool,
     pub(super) this: Weak<StoreShared>,
     /// Word-sized primitive values, read without the lock (see `core::words`); written under it.
     pub(super) words: Words,
@@ -131,6 +134,7 @@ impl StoreShared {
             writer: AtomicUsize::new(0),
             deferred: Mutex::new(Vec::new()),
             has_deferred: AtomicBool::new(false),
+            watched: AtomicBool::new(false),
             this: this.clone(),
             words: Words::default(),
         })
