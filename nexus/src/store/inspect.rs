@@ -150,7 +150,11 @@ impl StoreShared {
     /// How many atoms [`atoms`](Self::atoms) lists (the store's `Debug` shows it).
     pub(crate) fn len(&self) -> usize {
         let hidden = crate::store::loads::hidden_parts();
-        self.read().nodes.iter().filter(|n| n.is_live() && !n.proxy && !hidden.contains(&n.def)).count()
+        self.read()
+            .nodes
+            .iter()
+            .filter(|n| n.is_live() && !n.proxy && !n.is_effect() && !hidden.contains(&n.def))
+            .count()
     }
 }
 
