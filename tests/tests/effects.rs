@@ -35,7 +35,9 @@
 //! - hydration of a changed atom runs the effects that read it:
 //!   `hydrating_a_changed_atom_runs_the_effects_that_read_it`;
 //! - DevTools lists every run (as an action `effect#N` with the run's changes under it), writes or not:
-//!   `devtools_list_every_effect_run_with_its_changes`.
+//!   `devtools_list_every_effect_run_with_its_changes`;
+//! - an effect holds no value: the registry and the store's `Debug` count atoms only:
+//!   `an_effect_is_not_an_atom_of_the_registry`.
 //!
 //! Reading another store's atom in an effect is a compile error (ui-tests, `effect_cross_store`); no leak
 //! over 100,000 effects made and dropped is in `effect_leaks.rs` (a counting allocator of its own).
@@ -843,4 +845,15 @@ fn devtools_list_every_effect_run_with_its_changes() {
     assert_eq!(runs[1].changes().len(), 1, "the write of B, under the run: {log:#?}");
     assert_eq!(runs[1].changes()[0].label(), "SET B");
     assert_eq!(fx.runs(), 2);
+}
+
+#[test]
+fn an_effect_is_not_an_atom_of_the_registry() {
+    let store = Board::new();
+    let _fx = store.effect(|s| {
+        s.get(&A);
+    });
+    let names: Vec<String> = store.atoms().iter().map(|i| i.name().to_owned()).collect();
+    assert_eq!(names, ["A"]);
+    assert!(format!("{store:?}").contains("atoms: 1"), "{store:?}");
 }
