@@ -331,6 +331,11 @@ pub use nexus_macros::atom;
 ///
 /// Every non-skipped field gets a method, whatever its visibility: skip the fields that must stay private.
 ///
+/// # Generated items
+/// The extension trait `<Struct>Fields` (the struct's visibility), implemented for every atom of the
+/// struct; `impl Keyed` when a field is the key; and an inherent constant `<Struct>::FIELD_ATOMS` (the
+/// field atoms' names), whose documentation lists the field atoms on the struct's own page.
+///
 /// # Compile errors
 /// On the offending tokens: a tuple struct, unit struct, enum or union (only structs with named fields
 /// are supported), generic parameters, `#[fields(key)]` on two fields, an unknown, malformed or repeated

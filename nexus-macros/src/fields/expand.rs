@@ -28,7 +28,10 @@ pub(crate) fn fields(fields: &Fields) -> TokenStream {
     let declarations = fields.iter().map(|field| declaration(ident, field));
     let definitions = fields.iter().map(|field| definition(ident, field));
     let keyed = key.as_ref().map(|key| keyed(ident, key));
+    let listed = listed(vis, ident, fields, &trait_ident);
     quote! {
+        #listed
+
         #(#[doc = #trait_doc])*
         #vis trait #trait_ident: ::nexus::Focus<Value = #ident> {
             #(#declarations)*
@@ -39,6 +42,31 @@ pub(crate) fn fields(fields: &Fields) -> TokenStream {
         }
 
         #keyed
+    }
+}
+
+/// An inherent constant naming the field atoms, so that the struct's own documentation page shows them
+/// (the trait is implemented for atoms, not for the struct, so its page would not).
+fn listed(vis: &syn::Visibility, ident: &Ident, fields: &[Field], trait_ident: &Ident) -> TokenStream {
+    let names: Vec<String> = fields.iter().map(|f| f.ident.unraw().to_string()).collect();
+    let mut doc = vec![format!(
+        " The field atoms that `#[derive(nexus::Fields)]` made for `{}`: for an atom `A` of this type,          `A.field()` is an atom of that field (methods of [`{trait_ident}`], in scope once imported).",
+        ident.unraw()
+    )];
+    doc.push(String::new());
+    for field in fields {
+        doc.push(format!(
+            " - [`{0}`]({trait_ident}::{0}): `{1}`, shown by tools as `PARENT.{2}`",
+            field.ident.unraw(),
+            type_text(&field.ty),
+            field.name
+        ));
+    }
+    quote! {
+        impl #ident {
+            #(#[doc = #doc])*
+            #vis const FIELD_ATOMS: &'static [&'static str] = &[#(#names),*];
+        }
     }
 }
 
