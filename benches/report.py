@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints the medians of one run as markdown: nexus, reactive_graph, alien-signals and the hand-written limit
-side by side with ratios, then issue 18's targets, each met or not.
+side by side with ratios, then issue 18's targets, each met or not (and issue 27's and issue 28's).
 
     report.py                      the medians of the last criterion run and target/alien-signals.json
     report.py --save ROUND.json    saves those medians as one round (run.sh does this after each round)
@@ -13,7 +13,11 @@ Criterion's medians come from target/criterion/<group>/<bench>/new/estimates.jso
 target/alien-signals.json (written by alien/bench.mjs), which maps the same group names (the workload ids)
 to median ns per iteration. A workload is one criterion group; its row joins the group's benches by name:
 `nexus`, `reactive_graph`, any other bench is the hand-written limit (`rwlock`, `baseline`,
-`hashmap_boxed`), and the alien-signals median of the same id."""
+`hashmap_boxed`), and the alien-signals median of the same id.
+
+Issue 28's workloads (field atoms, keyed lists) have a table of their own, with a Jotai column: bench.mjs
+writes Jotai's medians into the same JSON under the workload's id plus `_jotai` (`list_edit_100_jotai`),
+read here as the bench `jotai` of group `list_edit_100`."""
 import json
 import pathlib
 import sys
@@ -22,6 +26,8 @@ here = pathlib.Path(__file__).parent
 root = here / "target" / "criterion"
 alien_json = here / "target" / "alien-signals.json"
 ALIEN = "alien-signals"
+JOTAI = "jotai"
+JOTAI_SUFFIX = "_jotai"
 
 
 def fmt(ns):
@@ -54,7 +60,10 @@ def last_run():
         found.setdefault(group, {})[bench] = json.loads(est.read_text())["median"]["point_estimate"]
     if alien_json.exists():
         for group, ns in json.loads(alien_json.read_text()).items():
-            found.setdefault(group, {})[ALIEN] = ns
+            if group.endswith(JOTAI_SUFFIX):
+                found.setdefault(group[:-len(JOTAI_SUFFIX)], {})[JOTAI] = ns
+            else:
+                found.setdefault(group, {})[ALIEN] = ns
     return found
 
 
@@ -78,9 +87,11 @@ else:
     how = "one round"
 
 try:
-    pin = json.loads((here / "alien" / "package.json").read_text())["dependencies"]["alien-signals"]
+    js_deps = json.loads((here / "alien" / "package.json").read_text())["dependencies"]
 except (OSError, KeyError, ValueError):
-    pin = "?"
+    js_deps = {}
+pin = js_deps.get("alien-signals", "?")
+jotai_pin = f"{js_deps.get('jotai', '?')} + jotai-optics {js_deps.get('jotai-optics', '?')}"
 
 labels = {
     "get": "`get`",
@@ -103,7 +114,13 @@ labels = {
     "effect_1": "effect 1",
     "effect_batch_10": "effect batch 10",
     "effects_1000": "effects 1000",
+    "field_get": "`get` of a field atom",
+    "field_set_20": "`set` of a field, 20 fields, a subscriber each",
+    "list_edit_100": "list edit, 100 rows",
+    "list_edit_10000": "list edit, 10,000 rows",
 }
+# Issue 28's workloads: a table of their own (with Jotai), not the four-way one.
+fields_groups = ["field_get", "field_set_20", "list_edit_100", "list_edit_10000"]
 order = list(labels)
 
 
@@ -118,7 +135,7 @@ def get(group, bench):
 def limit_of(benches):
     """The hand-written limit of a group: its one bench that is none of the libraries."""
     others = {k: v for k, v in benches.items()
-              if k not in ("nexus", "reactive_graph", ALIEN) and not k.startswith(("nexus", "floor_"))}
+              if k not in ("nexus", "reactive_graph", ALIEN, JOTAI) and not k.startswith(("nexus", "floor_"))}
     if not others:
         return None, None
     name, ns = next(iter(sorted(others.items())))
@@ -133,8 +150,8 @@ for group in order + sorted(set(rows) - set(order)):
     if group not in rows:
         continue
     benches = rows[group]
-    if group == "new_store_declared_atoms":
-        continue  # below the table: nexus against itself
+    if group == "new_store_declared_atoms" or group in fields_groups:
+        continue  # below the table: nexus against itself, or issue 28's own table
     nexus, rg, alien = benches.get("nexus"), benches.get("reactive_graph"), benches.get(ALIEN)
     limit_name, limit = limit_of(benches)
     limit_cell = f"{fmt(limit)} (`{limit_name}`)" if limit_name else "—"
@@ -203,4 +220,28 @@ effect_targets = [(f"{label(group)}: nexus / alien-signals", ratio(get(group, "n
                   for group, most in [("effect_1", 1.5), ("effect_batch_10", 1.0), ("effects_1000", 1.0)]]
 if any(r is not None for _, r, _ in effect_targets):
     print_targets("Issue 27's targets (effects)", effect_targets)
+
+# ---------------------------------------------------------------- issue 28's targets (field atoms)
+
+if any(group in rows for group in fields_groups):
+    print(f"\n### Field atoms and keyed lists (issue 28)\n\nJotai {jotai_pin} on node: `splitAtom` (keyed by id), a "
+          "store subscription per row atom, the row's value written through `focusAtom`. alien-signals: a "
+          "signal and an effect per row. `get` of a field atom and `set` of a field are nexus only.\n")
+    print("| workload | nexus | alien-signals | Jotai | nexus / alien-signals | nexus / Jotai |")
+    print("|---|---|---|---|---|---|")
+    for group in fields_groups:
+        nexus, alien, jotai = get(group, "nexus"), get(group, ALIEN), get(group, JOTAI)
+        print(f"| {label(group)} | {fmt(nexus)} | {fmt(alien)} | {fmt(jotai)} | "
+              f"{fmt_ratio(ratio(nexus, alien))} | {fmt_ratio(ratio(nexus, jotai))} |")
+    scale = [f"{lib} {fmt_ratio(ratio(get('list_edit_10000', bench), get('list_edit_100', bench)))}"
+             for lib, bench in [("nexus", "nexus"), ("alien-signals", ALIEN), ("Jotai", JOTAI)]]
+    print(f"\nlist edit, 10,000 rows / 100 rows: {', '.join(scale)} (1 = independent of the row count).")
+    print_targets("Issue 28's targets (field atoms)", [
+        ("`get` of a field atom / `get` of a primitive `u64` atom (nexus)",
+         ratio(get("field_get", "nexus"), get("get", "nexus")), 1.5),
+        ("`set` of one field of 20, a subscriber on each / `set`, 1 subscriber (nexus)",
+         ratio(get("field_set_20", "nexus"), get("set_1_subscriber", "nexus")), 1.5),
+        ("list edit, 10,000 rows / 100 rows, a subscriber per row (nexus)",
+         ratio(get("list_edit_10000", "nexus"), get("list_edit_100", "nexus")), 1.5),
+    ])
 sys.exit(0)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every workload for every Rust library with criterion and for alien-signals on node, in several
-# rounds (NEXUS_BENCH_ROUNDS, default 3) taken in turn, then prints the table of each library's best
-# round and the ratios (report.py). Arguments are criterion's (a filter); the node side runs everything.
+# Runs every workload for every Rust library with criterion and for alien-signals (and Jotai, on the keyed
+# lists) on node, in several rounds (NEXUS_BENCH_ROUNDS, default 3) taken in turn, then prints the table
+# of each library's best round and the ratios (report.py). Arguments are criterion's (a filter); the node
+# side runs everything.
 # This VM's speed moves by up to 2x for seconds to minutes: one library measured in a slow minute and the
 # other in a fast one gave ratios off by that much; the best of interleaved rounds, the same rule for
 # every library, is what the code costs.

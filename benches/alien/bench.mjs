@@ -10,15 +10,23 @@
 // and alien-signals gets its best case). `--in-process` runs them all in this one.
 //
 //   node bench.mjs [--in-process] [filter]     writes ../target/alien-signals.json, prints a table
+//                                              (Jotai's medians in the same file, under `_jotai` ids)
 //   node bench.mjs --workload <id>             runs one workload, prints its median ns as JSON
 //
 // `filter` is a regular expression matched against the ids (criterion style: `node bench.mjs 'get|set'`).
 // "new_store_touch_10" has no alien-signals equivalent (there is no store to create) and is not run.
+//
+// Issue 28's keyed lists also run Jotai (`splitAtom` + jotai-optics' `focusAtom`, vanilla store): those
+// fixtures' ids end in `_jotai` (`list_edit_100_jotai` is Jotai on `list_edit_100`); report.py shows them
+// in a Jotai column of the same workload. Every other id is alien-signals.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { signal, computed, effect, startBatch, endBatch } from 'alien-signals';
+import { atom, createStore } from 'jotai/vanilla';
+import { splitAtom } from 'jotai/vanilla/utils';
+import { focusAtom } from 'jotai-optics';
 
 const WARM_UP_NS = 300_000_000n;
 const SAMPLES = 30;
@@ -232,7 +240,66 @@ const fixtures = {
             check: () => count.last === sum,
         };
     },
+
+    // Field atoms (issue 28): a keyed list of N rows `{ id, value }` with an observer per row; each
+    // iteration writes one row (the next in turn) with a new value, so exactly one observer runs. The
+    // observers add the row's value to a counter, checked after every batch to hold exactly the sum of
+    // the values written (no run missed, none extra). nexus: an element atom per row
+    // (`LIST.each().at(&id)`) with a subscriber each (benches/benches/side_by_side.rs).
+
+    list_edit_100: () => listEditAlien(100),
+    list_edit_10000: () => listEditAlien(10_000),
+    list_edit_100_jotai: () => listEditJotai(100),
+    list_edit_10000_jotai: () => listEditJotai(10_000),
 };
+
+/** alien-signals' idiomatic keyed list: a signal per row (no list container), an effect per row. */
+function listEditAlien(n) {
+    const rows = [];
+    for (let k = 0; k < n; k++) rows.push(signal({ id: k, value: 0 }));
+    const count = sink();
+    for (const row of rows) {
+        effect(() => {
+            count.last += row().value;
+        });
+    }
+    let sum = 0;
+    return {
+        step: (i) => {
+            const k = i % n;
+            rows[k]({ id: k, value: i });
+            sum += i;
+        },
+        check: () => count.last === sum,
+    };
+}
+
+/**
+ * Jotai's keyed list: one atom of the array, `splitAtom` (keyed by id) for an atom per row, a store
+ * subscription per row atom (reading the row, as a row component would), and a row's `value` written
+ * through `focusAtom(rowAtom, (o) => o.prop('value'))` (jotai-optics; made once per row, outside the loop).
+ */
+function listEditJotai(n) {
+    const store = createStore();
+    const list = atom(Array.from({ length: n }, (_, k) => ({ id: k, value: 0 })));
+    const split = splitAtom(list, (row) => row.id);
+    const rowAtoms = store.get(split);
+    const count = sink();
+    for (const rowAtom of rowAtoms) {
+        store.sub(rowAtom, () => {
+            count.last += store.get(rowAtom).value;
+        });
+    }
+    const values = rowAtoms.map((rowAtom) => focusAtom(rowAtom, (o) => o.prop('value')));
+    let sum = 0;
+    return {
+        step: (i) => {
+            store.set(values[i % n], i);
+            sum += i;
+        },
+        check: () => count.last === sum && store.get(split)[0] === rowAtoms[0],
+    };
+}
 
 /** `set` of a signal read by `subs` effects (the Rust bench: subscribers adding the value's low bit). */
 function setWithSubscribers(subs) {
@@ -356,12 +423,14 @@ if (one >= 0) {
     const re = filter ? new RegExp(filter) : null;
     const ids = Object.keys(fixtures).filter((id) => !re || re.test(id));
     const self = fileURLToPath(import.meta.url);
-    const version = JSON.parse(
-        readFileSync(new URL('./node_modules/alien-signals/package.json', import.meta.url), 'utf8'),
-    ).version;
-    console.log(`alien-signals ${version}, node ${process.version}, ${inProcess ? 'one process' : 'one process per workload'}`);
-    console.log('| workload | alien-signals median | min | max | iterations per sample |');
-    console.log('|---|---|---|---|---|');
+    const version = (pkg) =>
+        JSON.parse(readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version;
+    console.log(
+        `alien-signals ${version('alien-signals')}, jotai ${version('jotai')} + jotai-optics ${version('jotai-optics')}, ` +
+            `node ${process.version}, ${inProcess ? 'one process' : 'one process per workload'}`,
+    );
+    console.log('| workload | library | median | min | max | iterations per sample |');
+    console.log('|---|---|---|---|---|---|');
     const results = {};
     for (const id of ids) {
         let r;
@@ -374,7 +443,8 @@ if (one >= 0) {
             process.exit(1);
         }
         results[id] = r.median;
-        console.log(`| ${id} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.batch} |`);
+        const lib = id.endsWith('_jotai') ? 'jotai' : 'alien-signals';
+        console.log(`| ${id} | ${lib} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.batch} |`);
     }
     const out = new URL('../target/alien-signals.json', import.meta.url);
     mkdirSync(new URL('.', out), { recursive: true });

@@ -905,9 +905,176 @@ fn effects(c: &mut Criterion) {
     run(c, "effects_1000", vec![("nexus", effects_1000_nexus())]);
 }
 
+// ---------------------------------------------------------------- field atoms (issue 28)
+//
+// `#[derive(nexus::Fields)]` field atoms and keyed-list element atoms. `field_get` and `field_set_20` are
+// nexus against nexus (`get`, `set_1_subscriber`); `list_edit_100` / `list_edit_10000` are also run by
+// benches/alien/bench.mjs (alien-signals: a signal and an effect per row; Jotai: `splitAtom` +
+// `focusAtom`, a store subscription per row atom, as `list_edit_100_jotai`). Observers add what they read
+// to a counter, checked exactly when the fixture is dropped (`Expect`): one call per write, none extra.
+
+/// A struct of 20 `u64` fields: a field atom per field.
+#[derive(Clone, PartialEq, Debug, nexus::Fields)]
+pub struct Wide {
+    pub f0: u64,
+    pub f1: u64,
+    pub f2: u64,
+    pub f3: u64,
+    pub f4: u64,
+    pub f5: u64,
+    pub f6: u64,
+    pub f7: u64,
+    pub f8: u64,
+    pub f9: u64,
+    pub f10: u64,
+    pub f11: u64,
+    pub f12: u64,
+    pub f13: u64,
+    pub f14: u64,
+    pub f15: u64,
+    pub f16: u64,
+    pub f17: u64,
+    pub f18: u64,
+    pub f19: u64,
+}
+
+impl Wide {
+    fn zero() -> Self {
+        Wide {
+            f0: 0,
+            f1: 0,
+            f2: 0,
+            f3: 0,
+            f4: 0,
+            f5: 0,
+            f6: 0,
+            f7: 0,
+            f8: 0,
+            f9: 0,
+            f10: 0,
+            f11: 0,
+            f12: 0,
+            f13: 0,
+            f14: 0,
+            f15: 0,
+            f16: 0,
+            f17: 0,
+            f18: 0,
+            f19: 0,
+        }
+    }
+}
+
+/// A row of a keyed list: `LIST.each().at(&id)` is its element atom.
+#[derive(Clone, PartialEq, Debug, nexus::Fields)]
+pub struct Row {
+    #[fields(key)]
+    pub id: u64,
+    pub value: u64,
+}
+
+nexus::atom! {
+    #![store(Bench)]
+    /// The struct atom of `field_get` and `field_set_20`.
+    pub static WIDE: Wide = Wide::zero();
+}
+
+/// The 20 field atoms of `WIDE`, in field order.
+fn wide_fields() -> Vec<nexus::FieldAtom<nexus::Atom<Wide, Bench>, u64>> {
+    let w: nexus::Atom<Wide, Bench> = WIDE.clone();
+    vec![
+        w.f0(),
+        w.f1(),
+        w.f2(),
+        w.f3(),
+        w.f4(),
+        w.f5(),
+        w.f6(),
+        w.f7(),
+        w.f8(),
+        w.f9(),
+        w.f10(),
+        w.f11(),
+        w.f12(),
+        w.f13(),
+        w.f14(),
+        w.f15(),
+        w.f16(),
+        w.f17(),
+        w.f18(),
+        w.f19(),
+    ]
+}
+
+/// `field_get`: `get` of a field atom (`WIDE.f7()`, the handle made once) of a 20-field struct atom, the
+/// same loop as `get` (a primitive `u64` atom).
+fn field_get(c: &mut Criterion) {
+    let store = Bench::new();
+    store.set(&WIDE, Wide { f7: 1, ..Wide::zero() });
+    let f7 = WIDE.f7();
+    let mut g = c.benchmark_group("field_get");
+    g.bench_function("nexus", |b| b.iter(|| black_box(store.get(black_box(&f7)))));
+    g.finish();
+}
+
+/// `field_set_20`: a subscriber on each of the 20 field atoms of `WIDE`; each iteration writes one field
+/// (the next in turn) through its field atom, to a new value (one subscriber called). Compare with
+/// `set_1_subscriber`.
+fn field_set_20_nexus() -> Box<dyn Workload> {
+    let store = Bench::new();
+    let fields = wide_fields();
+    let count = sink();
+    let subs: Vec<nexus::Subscription> = fields
+        .iter()
+        .map(|f| {
+            let c = count.clone();
+            store.subscribe(f, move |v| bump(&c, *v))
+        })
+        .collect();
+    let mut expect = Expect::new("field_set_20", &count, 1, 0);
+    Box::new(Fixture(move |i| {
+        let k = usize::try_from(i).unwrap_or(0) % fields.len();
+        store.set(&fields[k], i.cast_unsigned());
+        expect.step(i);
+        let _ = &subs;
+    }))
+}
+
+/// `list_edit_<rows>`: a keyed list of `rows` rows, a subscriber on each row's element atom
+/// (`list.each().at(&id)`, the handles made once); each iteration writes one row (the next in turn) with a
+/// new value through its element atom (one row subscriber called).
+fn list_edit_nexus(rows: u64, name: &'static str) -> Box<dyn Workload> {
+    let store = Bench::new();
+    let list = nexus::Atom::<Vec<Row>, Bench>::new((0..rows).map(|id| Row { id, value: 0 }).collect());
+    let each = list.each();
+    let elements: Vec<_> = (0..rows).map(|id| each.at(&id)).collect();
+    let count = sink();
+    let subs: Vec<nexus::Subscription> = elements
+        .iter()
+        .map(|e| {
+            let c = count.clone();
+            store.subscribe(e, move |row: &Option<Row>| bump(&c, row.as_ref().map_or(0, |r| r.value)))
+        })
+        .collect();
+    let mut expect = Expect::new(name, &count, 1, 0);
+    Box::new(Fixture(move |i| {
+        let id = i.cast_unsigned() % rows;
+        store.set(&elements[usize::try_from(id).unwrap_or(0)], Row { id, value: i.cast_unsigned() });
+        expect.step(i);
+        let _ = (&subs, &list);
+    }))
+}
+
+fn fields(c: &mut Criterion) {
+    field_get(c);
+    run(c, "field_set_20", vec![("nexus", field_set_20_nexus())]);
+    run(c, "list_edit_100", vec![("nexus", list_edit_nexus(100, "list_edit_100"))]);
+    run(c, "list_edit_10000", vec![("nexus", list_edit_nexus(10_000, "list_edit_10000"))]);
+}
+
 criterion_group! {
     name = benches;
     config = config();
-    targets = primitives, kairo, cellx, stores, effects
+    targets = primitives, kairo, cellx, stores, effects, fields
 }
 criterion_main!(benches);

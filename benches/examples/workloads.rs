@@ -45,6 +45,66 @@ fn add(count: &AtomicU64, v: i64) {
     count.store(count.load(Ordering::Relaxed).wrapping_add(v.cast_unsigned()), Ordering::Relaxed);
 }
 
+/// A struct of 20 `u64` fields (issue 28): a field atom per field.
+#[derive(Clone, PartialEq, Debug, Default, nexus::Fields)]
+pub struct Wide {
+    pub f0: u64,
+    pub f1: u64,
+    pub f2: u64,
+    pub f3: u64,
+    pub f4: u64,
+    pub f5: u64,
+    pub f6: u64,
+    pub f7: u64,
+    pub f8: u64,
+    pub f9: u64,
+    pub f10: u64,
+    pub f11: u64,
+    pub f12: u64,
+    pub f13: u64,
+    pub f14: u64,
+    pub f15: u64,
+    pub f16: u64,
+    pub f17: u64,
+    pub f18: u64,
+    pub f19: u64,
+}
+
+/// A row of a keyed list (issue 28): `list.each().at(&id)` is its element atom.
+#[derive(Clone, PartialEq, Debug, nexus::Fields)]
+pub struct Row {
+    #[fields(key)]
+    pub id: u64,
+    pub value: u64,
+}
+
+nexus::atom! {
+    #![store(Drive)]
+    /// `field_get` and `field_set20` read and write its field atoms.
+    pub static WIDE: Wide = Wide::default();
+}
+
+/// `rows` rows, a subscriber on each row's element atom; `n` edits of one row each (the next in turn).
+fn list_edit(rows: u64, n: u64, count: &Arc<AtomicU64>) {
+    let store = Drive::new();
+    let list = nexus::Atom::<Vec<Row>, Drive>::new((0..rows).map(|id| Row { id, value: 0 }).collect());
+    let each = list.each();
+    let elements: Vec<_> = (0..rows).map(|id| each.at(&id)).collect();
+    let _subs: Vec<nexus::Subscription> = elements
+        .iter()
+        .map(|e| {
+            let c = count.clone();
+            store.subscribe(e, move |row: &Option<Row>| {
+                add(&c, row.as_ref().map_or(0, |r| r.value.cast_signed()));
+            })
+        })
+        .collect();
+    for i in 1..=n {
+        let id = i % rows;
+        store.set(&elements[usize::try_from(id).expect("fits")], Row { id, value: i });
+    }
+}
+
 /// Sets `head` `n` times (the graph and its observers do the rest).
 fn drive(store: &Drive, head: &A, n: u64) {
     for i in 0..n {
@@ -231,6 +291,54 @@ fn main() {
                 black_box(&store).set(&VALUE, i);
             }
         }
+        // Field atoms (issue 28), as the `fields` group of `benches/side_by_side.rs`.
+        "field_get" => {
+            let store = Drive::new();
+            store.set(&WIDE, Wide { f7: 1, ..Wide::default() });
+            let f7 = WIDE.f7();
+            let mut total = 0;
+            for _ in 0..n {
+                total += black_box(&store).get(black_box(&f7));
+            }
+            black_box(total);
+        }
+        "field_set20" => {
+            let store = Drive::new();
+            let fields = [
+                WIDE.f0(),
+                WIDE.f1(),
+                WIDE.f2(),
+                WIDE.f3(),
+                WIDE.f4(),
+                WIDE.f5(),
+                WIDE.f6(),
+                WIDE.f7(),
+                WIDE.f8(),
+                WIDE.f9(),
+                WIDE.f10(),
+                WIDE.f11(),
+                WIDE.f12(),
+                WIDE.f13(),
+                WIDE.f14(),
+                WIDE.f15(),
+                WIDE.f16(),
+                WIDE.f17(),
+                WIDE.f18(),
+                WIDE.f19(),
+            ];
+            let _subs: Vec<nexus::Subscription> = fields
+                .iter()
+                .map(|f| {
+                    let c = count.clone();
+                    store.subscribe(f, move |v| add(&c, v.cast_signed()))
+                })
+                .collect();
+            for i in 1..=n {
+                store.set(&fields[usize::try_from(i % 20).expect("fits")], i);
+            }
+        }
+        "list_edit100" => list_edit(100, n, &count),
+        "list_edit10000" => list_edit(10_000, n, &count),
         "effects1000" => {
             let store = Drive::new();
             let head = A::new(0);
@@ -244,7 +352,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: workloads <get|set|set1|new10|deep|broad|diamond|repeated|unstable|cellx|effect1|effect_batch10|effects1000|set_beside_effects> [N] (cellx: LAYERS=…)"
+                "usage: workloads <get|set|set1|new10|deep|broad|diamond|repeated|unstable|cellx|effect1|effect_batch10|effects1000|set_beside_effects|field_get|field_set20|list_edit100|list_edit10000> [N] (cellx: LAYERS=…)"
             );
             std::process::exit(2);
         }
