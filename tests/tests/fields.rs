@@ -58,6 +58,8 @@
 //!   `a_snapshot_holds_the_parent_only`;
 //! - a field atom outliving its run-time parent panics with a message saying so:
 //!   `a_field_atom_used_after_its_run_time_parent_is_dropped_panics`.
+//! - An element write reaches the list's other observers, made before or after its element atoms:
+//!   `an_element_write_reaches_the_lists_other_observers_made_before_and_after_its_elements`.
 //!
 //! Field atoms of run-time parents are freed with them: `field_leaks.rs` (counting allocator). Compile
 //! errors (store mismatch, `set` on a field of a computed atom, the derive's input) are ui-tests.
@@ -1166,4 +1168,28 @@ fn a_field_atom_used_after_its_run_time_parent_is_dropped_panics() {
         let _ = store.get(&name);
     });
     assert!(message.contains("outlived its parent"), "{message}");
+}
+
+/// An element write reaches every observer of the list that is not an element atom, whenever it started
+/// observing: a derived atom read before the element atoms are made, and one read after them (a write
+/// through an element atom marks the list's other observers without walking past its 1,000 siblings).
+#[test]
+fn an_element_write_reaches_the_lists_other_observers_made_before_and_after_its_elements() {
+    nexus::atom! {
+        #![store(Profile)]
+        static ROWS: Vec<Todo> = todos(1_000);
+    }
+    let store = Profile::new();
+    let done_before = nexus::select(&ROWS, |v: &Vec<Todo>| v.iter().filter(|t| t.done).count());
+    let (before, _before) = record(&store, &done_before);
+    let each = ROWS.each();
+    let rows: Vec<_> = (0..1_000).map(|id| count(&store, &each.at(&id))).collect();
+    let done_after = nexus::select(&ROWS, |v: &Vec<Todo>| v.iter().filter(|t| t.done).count());
+    let (after, _after) = record(&store, &done_after);
+    store.set(&each.at(&500), Todo { done: true, ..todo(500) });
+    assert_eq!(seen(&before), [1]);
+    assert_eq!(seen(&after), [1]);
+    let told: usize = rows.iter().map(|(calls, _)| calls.get()).sum();
+    assert_eq!(told, 1, "only the row written");
+    assert_eq!(rows[500].0.get(), 1);
 }

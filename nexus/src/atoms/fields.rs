@@ -148,7 +148,7 @@ where
                     });
                 })),
             );
-            me.set(fx.__addr()).expect("set once");
+            me.set(fx.__atom().id).expect("set once");
             fx
         })
     }
@@ -371,7 +371,7 @@ where
             },
             None,
         );
-        me.set(atom.__addr()).expect("set once");
+        me.set(atom.__atom().id).expect("set once");
         at.insert(key.clone(), atom.clone());
         atom
     }

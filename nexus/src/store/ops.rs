@@ -309,7 +309,7 @@ impl StoreShared {
         new: Value,
         op: ChangeOp,
         round: &mut Round,
-        focus: Option<usize>,
+        focus: Option<AtomId>,
     ) {
         let node = st.node_mut(l);
         if !node.proxy {
@@ -334,13 +334,12 @@ impl StoreShared {
         }
     }
 
-    /// `update` of a primitive atom made through `writer`, one of its field atoms (by its definition's
-    /// address): `f` changes only that field and says whether it did; the atom's other field atoms are
+    /// `update` of a primitive atom made through `writer`, one of its field atoms: `f` changes only that field and says whether it did; the atom's other field atoms are
     /// not marked (their values are the same).
     pub(crate) fn update_focused<T: Clone + Send + Sync + 'static>(
         &self,
         r: AtomRef<'_>,
-        writer: usize,
+        writer: AtomId,
         f: impl FnOnce(&mut T) -> bool,
     ) {
         if self.in_global_registry(r) {
