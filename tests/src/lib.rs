@@ -93,3 +93,28 @@ impl Rng {
 pub fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
+
+/// What a leak test allows for noise: a few KiB (e.g. a vector's spare capacity).
+pub const LEAK_TOLERANCE: isize = 4 * 1024;
+
+/// Runs `cycle` 1,000 times to warm up, then `cycles` times, and asserts that the live bytes (of the
+/// [`Counting`] allocator, which the calling test binary installs) are back where they were after the
+/// warm-up, within [`LEAK_TOLERANCE`].
+///
+/// # Panics
+/// If they are not.
+pub fn assert_flat(label: &str, cycles: u64, mut cycle: impl FnMut(u64)) {
+    for i in 0..1_000 {
+        cycle(i);
+    }
+    let baseline = live_bytes();
+    for i in 0..cycles {
+        cycle(i);
+    }
+    let after = live_bytes();
+    println!(
+        "{label}: baseline {baseline} B, after {cycles} cycles {after} B, difference {} B",
+        after - baseline
+    );
+    assert!((after - baseline).abs() <= LEAK_TOLERANCE, "{label}: grew by {} bytes", after - baseline);
+}

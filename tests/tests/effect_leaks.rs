@@ -15,29 +15,9 @@ static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;
 
 static TURN: Mutex<()> = Mutex::new(());
 
-fn live() -> isize {
-    nexus_tests::live_bytes()
-}
-
-/// A few KiB: what the spec allows for noise (e.g. a vector's spare capacity).
-const TOLERANCE: isize = 4 * 1024;
-
-/// Runs `cycle` 1,000 times to warm up, then 100,000 times, and asserts that the live bytes are back
-/// where they were after the warm-up (within [`TOLERANCE`]).
-fn assert_flat(label: &str, mut cycle: impl FnMut(u64)) {
-    for i in 0..1_000 {
-        cycle(i);
-    }
-    let baseline = live();
-    for i in 0..100_000 {
-        cycle(i);
-    }
-    let after = live();
-    println!(
-        "{label}: baseline {baseline} B, after 100,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "{label}: grew by {} bytes", after - baseline);
+/// [`nexus_tests::assert_flat`] over 100,000 cycles.
+fn assert_flat(label: &str, cycle: impl FnMut(u64)) {
+    nexus_tests::assert_flat(label, 100_000, cycle);
 }
 
 nexus::store! {

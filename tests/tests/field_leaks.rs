@@ -16,25 +16,9 @@ static ALLOCATOR: nexus_tests::Counting = nexus_tests::Counting;
 
 static TURN: Mutex<()> = Mutex::new(());
 
-/// A few KiB: what the spec allows for noise (e.g. a vector's spare capacity).
-const TOLERANCE: isize = 4 * 1024;
-
-/// Runs `cycle` 1,000 times to warm up, then 10,000 times, and asserts that the live bytes are back
-/// where they were after the warm-up (within [`TOLERANCE`]).
-fn assert_flat(label: &str, mut cycle: impl FnMut(u64)) {
-    for i in 0..1_000 {
-        cycle(i);
-    }
-    let baseline = nexus_tests::live_bytes();
-    for i in 0..10_000 {
-        cycle(i);
-    }
-    let after = nexus_tests::live_bytes();
-    println!(
-        "{label}: baseline {baseline} B, after 10,000 cycles {after} B, difference {} B",
-        after - baseline
-    );
-    assert!((after - baseline).abs() <= TOLERANCE, "{label}: grew by {} bytes", after - baseline);
+/// [`nexus_tests::assert_flat`] over 10,000 cycles.
+fn assert_flat(label: &str, cycle: impl FnMut(u64)) {
+    nexus_tests::assert_flat(label, 10_000, cycle);
 }
 
 #[derive(Clone, PartialEq, Debug, Fields)]

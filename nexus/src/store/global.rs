@@ -218,43 +218,32 @@ pub(crate) fn forget(id: AtomId) {
 /// Tells every global-mode store watching `id` that it changed, but `origin` (which changed it and
 /// knows). Runs on the calling thread.
 pub(crate) fn broadcast(id: AtomId, origin: &StoreShared) {
-    let watchers: Vec<Arc<StoreShared>> = {
-        let reg = REGISTRY.read();
-        match reg.find(id) {
-            Some(e) => reg.entries[e]
-                .as_ref()
-                .expect("find() returns live entries")
-                .watchers
-                .iter()
-                .filter_map(Weak::upgrade)
-                .collect(),
-            None => Vec::new(),
-        }
-    };
-    for store in watchers {
+    for store in watchers(id) {
         if !std::ptr::eq(Arc::as_ptr(&store), origin) {
             store.global_changed(id);
         }
     }
 }
 
+/// The live global-mode stores watching `id`.
+fn watchers(id: AtomId) -> Vec<Arc<StoreShared>> {
+    let reg = REGISTRY.read();
+    match reg.find(id) {
+        Some(e) => reg.entries[e]
+            .as_ref()
+            .expect("find() returns live entries")
+            .watchers
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
 /// `id` changed in the registry through no store (a mounted atom's setter): every global-mode store
 /// watching it hears of it.
 pub(crate) fn broadcast_all(id: AtomId) {
-    let watchers: Vec<Arc<StoreShared>> = {
-        let reg = REGISTRY.read();
-        match reg.find(id) {
-            Some(e) => reg.entries[e]
-                .as_ref()
-                .expect("find() returns live entries")
-                .watchers
-                .iter()
-                .filter_map(Weak::upgrade)
-                .collect(),
-            None => Vec::new(),
-        }
-    };
-    for store in watchers {
+    for store in watchers(id) {
         store.global_changed(id);
     }
 }
