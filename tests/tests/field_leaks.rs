@@ -5,7 +5,9 @@
 //!   read, one written, one nested and subscribed —, drop it all) leave the live bytes where they were:
 //!   `field_atoms_of_a_run_time_parent_are_freed_with_it`;
 //! - the same with a run-time keyed list and its element atoms, `keys()`, an insert and a remove:
-//!   `element_atoms_of_a_run_time_list_are_freed_with_it`.
+//!   `element_atoms_of_a_run_time_list_are_freed_with_it`;
+//! - after its first use, a field atom called for again (nested too) allocates nothing:
+//!   `a_field_atom_called_again_allocates_nothing`.
 
 use std::sync::Mutex;
 
@@ -83,4 +85,31 @@ fn element_atoms_of_a_run_time_list_are_freed_with_it() {
         drop(each);
         drop(list);
     });
+}
+
+nexus::atom! {
+    #![store(Session)]
+    pub static PERSON: User = User {
+        name: String::new(),
+        age: 30,
+        address: Address { city: "London".into(), zip: "N1".into() },
+    };
+}
+
+/// `USER.name()` after its first use finds the field atom its parent keeps: no allocation per call (the
+/// reads of its value here are of a `u32`, which allocate nothing either).
+#[test]
+fn a_field_atom_called_again_allocates_nothing() {
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let store = Session::new();
+    assert_eq!(store.get(&PERSON.age()), 30);
+    assert_eq!(store.get(&PERSON.address().zip()), "N1");
+    let before = nexus_tests::thread_allocations();
+    for _ in 0..1_000 {
+        let age = PERSON.age();
+        let zip = PERSON.address().zip();
+        assert!(age == PERSON.age() && zip == PERSON.address().zip());
+        assert_eq!(store.get(&age), 30);
+    }
+    assert_eq!(nexus_tests::thread_allocations() - before, 0, "field atoms made again");
 }
