@@ -276,11 +276,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner, A: 'static> Writable<T, S, A> {
         &self.handle.def().core
     }
 
-    /// The address of the atom's definition (how a field atom names itself to its parent's writes).
-    pub(crate) fn __addr(&self) -> usize {
-        std::ptr::from_ref(self.handle.def()).cast::<()>() as usize
-    }
-
     /// A field atom (see `atoms::fields`): a run-time writable atom named `name`, marked as a focused
     /// child of its parent, with its own `update` if given.
     pub(crate) fn focused(
