@@ -84,6 +84,8 @@
 mod atoms;
 mod core;
 mod graph;
+#[cfg(feature = "leptos")]
+pub mod leptos;
 mod macros;
 mod store;
 mod tools;

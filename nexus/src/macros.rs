@@ -388,6 +388,16 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::is_mounted(self, atom)
             }
 
+            /// How many subscriptions and watches `atom` has in this instance. See
+            /// [`Store::subscriber_count`]($crate::Store::subscriber_count).
+            pub fn subscriber_count<A>(&self, atom: &A) -> usize
+            where
+                A: $crate::Readable,
+                <A as $crate::Readable>::Owner: $crate::UsableIn<$name>,
+            {
+                <$name as $crate::Store>::subscriber_count(self, atom)
+            }
+
             /// Runs `f`, notifying once at the end of the outermost batch. See
             /// [`Store::batch`]($crate::Store::batch).
             pub fn batch<R>(&self, f: impl ::core::ops::FnOnce() -> R) -> R {

@@ -25,7 +25,8 @@ pub(crate) struct FieldOptions {
 pub(crate) enum FieldOption {
     Skip(kw::skip),
     Key(kw::key),
-    Name { token: kw::name, value: Expr },
+    // Boxed: an `Expr` is large (with syn's features as the workspace unifies them) and options are many.
+    Name { token: kw::name, value: Box<Expr> },
 }
 
 impl FieldOption {

@@ -309,7 +309,6 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         // A store given an outcome for this load (hydrated before its first load, or restored by time
         // travel): that outcome is the load's (its future stays unpolled, so nothing is fetched).
         let satisfied = this.take_adopted(store.id);
-        #[cfg(feature = "tokio")]
         if satisfied.is_none() {
             Self::spawn(this, &store, ticket, &task);
         }
@@ -327,19 +326,33 @@ impl<T: Clone + Send + Sync + 'static, S: Owner + UsableIn<S>> Inner<T, S> {
         ticket
     }
 
-    /// Drives the load on the current tokio runtime, if there is one, and stores its outcome. Holds the
-    /// atom and the store weakly: a load whose store is gone is dropped unfinished.
-    #[cfg(feature = "tokio")]
+    /// Drives the load on the executor set for the store (the Leptos binding sets one), or else on the
+    /// current tokio runtime, if there is one (feature `tokio`), and stores its outcome. Holds the atom and
+    /// the store weakly: a load whose store is gone is dropped unfinished. With neither, the load waits
+    /// for a caller of `load` or `settled` to drive it.
     fn spawn(this: &Arc<Self>, store: &StoreToken, ticket: u64, task: &Arc<LoadTask<T>>) {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let spawner = crate::store::loads::spawner(store.id);
+        #[cfg(feature = "tokio")]
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        #[cfg(not(feature = "tokio"))]
+        let runtime: Option<std::convert::Infallible> = None;
+        if spawner.is_none() && runtime.is_none() {
+            return;
+        }
         let (inner, store, task) = (Arc::downgrade(this), store.store.clone(), task.clone());
-        runtime.spawn(async move {
+        let drive = async move {
             let Some(result) = std::future::poll_fn(|cx| task.poll_outcome(cx)).await else { return };
             let store = store.upgrade().and_then(|s| s.downcast::<StoreShared>().ok());
             if let (Some(inner), Some(store)) = (inner.upgrade(), store) {
                 inner.store_outcome(&store, ticket, &result);
             }
-        });
+        };
+        match (spawner, runtime) {
+            (Some(spawn), _) => spawn(Box::pin(drive)),
+            #[cfg(feature = "tokio")]
+            (None, Some(runtime)) => drop(runtime.spawn(drive)),
+            _ => {}
+        }
     }
 
     /// The ticket of the outcome `store` was given for its next load, taken.

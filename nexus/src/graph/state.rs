@@ -110,6 +110,11 @@ impl Subs {
         self.0.as_ref()
     }
 
+    /// How many subscribers are registered.
+    pub(crate) fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| v.len())
+    }
+
     pub(crate) fn push(&mut self, sub: Sub) {
         Arc::make_mut(self.0.get_or_insert_with(Arc::default)).push(sub);
     }

@@ -168,11 +168,19 @@ impl<S: Owner> Body<S> {
             return;
         }
         crate::store::loads::register_effect_task(store, &task);
-        #[cfg(feature = "tokio")]
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                std::future::poll_fn(|cx| task.poll_outcome(cx)).await;
-            });
+        // On the executor set for the store (the Leptos binding sets one), or the current tokio runtime.
+        let drive = async move {
+            std::future::poll_fn(|cx| task.poll_outcome(cx)).await;
+        };
+        if let Some(spawn) = crate::store::loads::spawner(store.id()) {
+            spawn(Box::pin(drive));
+        } else {
+            #[cfg(feature = "tokio")]
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(drive);
+            }
+            #[cfg(not(feature = "tokio"))]
+            drop(drive);
         }
     }
 }

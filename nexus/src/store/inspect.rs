@@ -30,6 +30,12 @@ impl StoreShared {
         self.read().local(r.id).is_some()
     }
 
+    /// How many subscribers (subscriptions and watches) `r` has in this instance.
+    pub(crate) fn subscriber_count(&self, r: crate::graph::access::AtomRef<'_>) -> usize {
+        let st = self.read();
+        st.local(r.id).map_or(0, |l| st.node(l).subs.len())
+    }
+
     /// Sets primitive atoms back to recorded values as one round (time travel). Atoms this instance no
     /// longer holds are skipped.
     pub(crate) fn restore(&self, values: Vec<(AtomId, Value)>) {

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
-use crate::core::info::AtomId;
+use crate::core::info::{AtomId, StoreId};
 use crate::core::loadable::{LoadError, Loadable};
 use crate::core::value_slot::Value;
 use crate::graph::access::Readable;
@@ -387,4 +387,31 @@ pub(crate) async fn settled(store: Arc<StoreShared>) {
         }
         join(loads).await;
     }
+}
+
+/// A function that runs a future to its end on some executor (an async UI framework's).
+pub(crate) type Spawner = Arc<dyn Fn(Pin<Box<dyn Future<Output = ()> + Send>>) + Send + Sync>;
+
+/// The stores given an executor for their loads and async effects (by the Leptos binding), weakly. Kept
+/// here rather than in the store: no store pays for it, and a load looks here only once one is set.
+static SPAWNERS: Mutex<Vec<(StoreId, Weak<StoreShared>, Spawner)>> = Mutex::new(Vec::new());
+static ANY_SPAWNER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs the loads and async effects that start in `store` from now on with `spawner` (replacing an
+/// earlier one).
+#[cfg_attr(not(feature = "leptos"), allow(dead_code))]
+pub(crate) fn set_spawner(store: &StoreShared, spawner: Spawner) {
+    let mut spawners = SPAWNERS.lock().unwrap_or_else(PoisonError::into_inner);
+    spawners.retain(|(id, s, _)| s.strong_count() > 0 && *id != store.id());
+    spawners.push((store.id(), store.weak(), spawner));
+    ANY_SPAWNER.store(true, std::sync::atomic::Ordering::Release);
+}
+
+/// The executor set for the store `id`, if any.
+pub(crate) fn spawner(id: StoreId) -> Option<Spawner> {
+    if !ANY_SPAWNER.load(std::sync::atomic::Ordering::Acquire) {
+        return None;
+    }
+    let spawners = SPAWNERS.lock().unwrap_or_else(PoisonError::into_inner);
+    spawners.iter().find(|(s, store, _)| *s == id && store.strong_count() > 0).map(|(_, _, f)| f.clone())
 }

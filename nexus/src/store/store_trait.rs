@@ -314,6 +314,29 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.is_mounted(atom.__atom())
     }
 
+    /// How many subscribers `atom` has in this instance: its [`Subscription`]s and [`Watch`]es (not the
+    /// effects or derived atoms that read it; see [`is_mounted`](Store::is_mounted) for those). An
+    /// inspection call, for tests and tools: a UI binding's test checks with it that an unmounted
+    /// component left nothing behind. 0 for an atom this instance never registered.
+    ///
+    /// ```
+    /// nexus::store! { pub struct Page; }
+    /// nexus::atom! { #![store(Page)] pub static TITLE: String = String::new(); }
+    ///
+    /// let page = Page::new();
+    /// let sub = page.subscribe(&TITLE, |_| {});
+    /// assert_eq!(page.subscriber_count(&TITLE), 1);
+    /// drop(sub);
+    /// assert_eq!(page.subscriber_count(&TITLE), 0);
+    /// ```
+    fn subscriber_count<A>(&self, atom: &A) -> usize
+    where
+        A: Readable,
+        A::Owner: UsableIn<Self>,
+    {
+        self.__cell().0.subscriber_count(atom.__atom())
+    }
+
     /// Runs `f`; the changes it makes (on this thread, to this store) notify once, at the end of the
     /// outermost batch. Reads inside the batch see every change at once.
     fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
