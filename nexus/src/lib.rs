@@ -72,6 +72,13 @@
 //! with eviction that frees memory. With the `serde` feature, `Store::snapshot` and `Store::hydrate`
 //! carry a store's state to a fresh instance (server-side rendering). With the `redux-devtools` feature,
 //! `redux_devtools::connect` shows a store instance in the Redux DevTools UI of `@redux-devtools/cli`.
+//!
+//! # In a UI
+//! With the `leptos` feature, `nexus::leptos` binds stores to Leptos 0.8: `<StoreProvider>`
+//! scopes a store instance to a component subtree (the store type is the context key), and
+//! `use_atom_value`, `use_set_atom`, `use_atom`, `use_atom_resource` turn atoms into Leptos signals with
+//! one subscription per hook, dropped when the component unmounts.
+//!
 //! The [`migration`] page maps the TypeScript nexus-state API and Jotai to nexus.
 //!
 //! # Errors

@@ -86,6 +86,7 @@ fn short_name<S>() -> &'static str {
 ///
 /// ```
 /// # use leptos::prelude::*;
+/// # use nexus::leptos::StoreProvider;
 /// # nexus::store! { pub struct Todos; }
 /// # #[component] fn TodoList() -> impl IntoView { () }
 /// # fn app() -> impl IntoView {
