@@ -32,6 +32,8 @@ pub fn NexusRows(
 }
 
 /// One row of [`NexusRows`].
+// Component props come by value.
+#[allow(clippy::needless_pass_by_value)]
 #[component]
 pub fn NexusRow(
     /// The row's atom.
