@@ -71,8 +71,8 @@ async fn time(root: &Element, set: impl Fn(usize, u32)) -> (f64, f64) {
     for i in 0..UPDATES {
         set(row_of(i), base + i);
     }
-    let last = UPDATES - 1;
-    update(&rows, row_of(last), base + last, &set).await;
+    let final_update = UPDATES - 1;
+    update(&rows, row_of(final_update), base + final_update, &set).await;
     let in_a_row = (now() - start) / f64::from(UPDATES);
     (one_by_one, in_a_row)
 }
