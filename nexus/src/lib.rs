@@ -93,6 +93,8 @@ mod core;
 mod graph;
 #[cfg(feature = "leptos")]
 pub mod leptos;
+#[cfg(feature = "persist")]
+pub mod persist;
 mod macros;
 mod store;
 mod tools;

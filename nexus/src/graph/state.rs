@@ -217,6 +217,9 @@ pub struct State {
     pub(crate) proxies: Vec<u32>,
 }
 
+/// A call made with a store instance (as `&dyn Any`) when it is dropped.
+pub(crate) type BeforeDrop = Box<dyn FnOnce(&dyn std::any::Any) + Send + Sync>;
+
 #[derive(Default)]
 pub(crate) struct Tools {
     pub(crate) plugins: Plugins,
@@ -229,6 +232,9 @@ pub(crate) struct Tools {
     pub(crate) mounts: Option<Box<Mounts>>,
     /// How many effects were ever made in this store (its drop looks for them only if any).
     pub(crate) effects: usize,
+    /// Called with the instance (as `&dyn Any`: this layer names no store) when it is dropped, before
+    /// anything is torn down: persistence saves its last changes here.
+    pub(crate) before_drop: Vec<BeforeDrop>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.

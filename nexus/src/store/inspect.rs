@@ -30,6 +30,12 @@ impl StoreShared {
         self.read().local(r.id).is_some()
     }
 
+    /// Calls `hook` with this instance when it is dropped, before anything is torn down.
+    #[cfg(feature = "persist")]
+    pub(crate) fn before_drop(&self, hook: crate::graph::state::BeforeDrop) {
+        self.write().tools.get_or_insert_with(Box::default).before_drop.push(hook);
+    }
+
     /// How many subscribers (subscriptions and watches) `r` has in this instance.
     pub(crate) fn subscriber_count(&self, r: crate::graph::access::AtomRef<'_>) -> usize {
         let st = self.read();

@@ -328,6 +328,11 @@ impl Host for StoreShared {
 
 impl Drop for StoreShared {
     fn drop(&mut self) {
+        // First, while every value is still here: the hooks that want a last look (persistence's flush).
+        let hooks = self.state.get_mut().tools.as_mut().map(|t| std::mem::take(&mut t.before_drop));
+        for hook in hooks.into_iter().flatten() {
+            hook(&*self);
+        }
         // Leave no trace in the global registry: stop watching the `Global` atoms we had proxies for.
         let me: *const StoreShared = self;
         let mode = self.mode;
