@@ -53,6 +53,8 @@ mod document;
 mod error;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 mod file;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod local;
 mod options;
 mod saver;
 #[cfg(all(feature = "sqlite", not(all(target_arch = "wasm32", target_os = "unknown"))))]
@@ -69,6 +71,8 @@ use std::time::Duration;
 pub use error::PersistError;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use file::FileStorage;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub use local::LocalStorage;
 pub use options::{Options, DEFAULT_DELAY};
 #[cfg(all(feature = "sqlite", not(all(target_arch = "wasm32", target_os = "unknown"))))]
 pub use sqlite::SqliteStorage;
