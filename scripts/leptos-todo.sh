@@ -17,7 +17,7 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 
 demo=examples/leptos-todo
 cargo build --quiet -p leptos-todo --target wasm32-unknown-unknown --release
-wasm-bindgen --target web --out-dir "$demo/pkg" target/wasm32-unknown-unknown/release/leptos_todo.wasm
+wasm-bindgen --target web --out-dir "$demo/pkg" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/leptos_todo.wasm"
 
 if [[ "${1:-}" == "--serve" ]]; then
     echo "http://127.0.0.1:8000/ (add ?demo for the scripted clicks)"
@@ -74,8 +74,8 @@ fi
 echo "leptos-todo in headless Chromium: $got"
 
 if [[ "${1:-}" == "--screenshot" ]]; then
-    chrome --window-size=1000,560 --screenshot="$PWD/docs/leptos-todo.png" "http://127.0.0.1:$port/?demo"
+    chrome --window-size=920,430 --screenshot="$PWD/docs/leptos-todo.png" "http://127.0.0.1:$port/?demo"
     echo "docs/leptos-todo.png"
 fi
 
-cargo test --quiet -p leptos-todo --target wasm32-unknown-unknown --test browser
+cargo test -p leptos-todo --target wasm32-unknown-unknown --test browser
