@@ -377,7 +377,7 @@ impl Plugin for Watcher {
         inner.dirty.store(true, Ordering::SeqCst);
         if inner.loading.load(Ordering::SeqCst) {
             // Not saved while loading (a save now would store the defaults over the document).
-            let key = change.key().path().to_owned();
+            let key = change.name().to_owned();
             inner.written_while_loading.lock().unwrap_or_else(PoisonError::into_inner).insert(key);
             return;
         }
