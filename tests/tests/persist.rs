@@ -533,9 +533,21 @@ fn file_storage_survives_kill_at_random_moments() {
     let dir = tempfile::tempdir().unwrap();
     let storage = FileStorage::new(dir.path());
     let (found, highest) = survives_kills("file", dir.path(), || storage.load("state").unwrap(), 200);
-    let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "state.json").count();
+    let temporaries = || std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "state.json").count();
+    let leftovers = temporaries();
     println!("file: 200 kills, {found} documents checked whole, last state {highest}, {leftovers} temporary files left by kills");
     assert!(found > 150, "the child saved too rarely to test anything: {found}");
+    // A load removes the temporary files of interrupted saves once they are old (never recent ones:
+    // they may be another process's save under way).
+    storage.load("state").unwrap();
+    assert_eq!(temporaries(), leftovers, "recent temporary files are left alone");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let file = std::fs::File::options().write(true).open(entry.unwrap().path()).unwrap();
+        file.set_modified(std::time::SystemTime::now() - Duration::from_secs(120)).unwrap();
+    }
+    storage.load("state").unwrap();
+    assert_eq!(temporaries(), 0, "old temporary files are removed");
+    assert!(storage.load("state").unwrap().is_some(), "the document stays");
 }
 
 #[test]

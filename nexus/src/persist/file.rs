@@ -12,6 +12,10 @@ use crate::persist::storage::{Storage, StorageError};
 /// after a power loss the file holds the old document or the new one, whole — never a torn or empty
 /// file.
 ///
+/// A process killed in the middle of a save leaves its temporary file (`.nexus-*.tmp`) beside the
+/// document, never in its place; such files older than a minute are removed when a document of their
+/// directory is next loaded.
+///
 /// Keys may contain `/` (`"user-42/cart"`): subdirectories are made as needed. A key may not be empty,
 /// start with `/`, or contain a `..` component or a `\`: such a key is refused with an error, never
 /// written outside the directory.
@@ -54,6 +58,7 @@ impl FileStorage {
 impl Storage for FileStorage {
     fn load(&self, key: &str) -> Result<Option<String>, StorageError> {
         let path = self.path(key)?;
+        remove_stale_temporaries(path.parent().unwrap_or(&self.dir));
         match fs::read(&path) {
             // Bytes, not a string: a file of NUL bytes or bad UTF-8 is a document that does not parse
             // (set aside and kept), not a read failure.
@@ -93,6 +98,27 @@ impl Storage for FileStorage {
         sync_dir(path.parent().unwrap_or(&self.dir))
             .map_err(|e| StorageError::new(format!("flush the directory of {}", to.display()), e))?;
         Ok(aside)
+    }
+}
+
+/// A temporary file older than this was left by a process that died while saving (a save takes
+/// milliseconds): it is removed when a document of its directory is next loaded.
+const STALE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temporary files of saves that a crash interrupted (best effort: a failure only leaves
+/// them). Recent ones may be another process's save under way, and are left alone.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".nexus-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|age| age > STALE) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
