@@ -59,7 +59,10 @@ fn main() -> Result<(), PersistError> {
     if launches == 0 {
         println!("loaded nothing from {}: first launch, defaults (theme {theme})", dir.display());
     } else {
-        println!("loaded from {}: {launches} launch(es) before this one, theme {theme}", dir.join("settings.json").display());
+        println!(
+            "loaded from {}: {launches} launch(es) before this one, theme {theme}",
+            dir.join("settings.json").display()
+        );
     }
 
     settings.update(&LAUNCHES, |n| *n += 1);

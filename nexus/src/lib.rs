@@ -93,9 +93,9 @@ mod core;
 mod graph;
 #[cfg(feature = "leptos")]
 pub mod leptos;
+mod macros;
 #[cfg(feature = "persist")]
 pub mod persist;
-mod macros;
 mod store;
 mod tools;
 

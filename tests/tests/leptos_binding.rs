@@ -281,7 +281,10 @@ fn no_provider_panics_naming_the_store_type_and_the_component() {
     let panic = in_owner(|| catch_unwind(|| use_atom_value(&ITEMS)).map(drop).unwrap_err());
     let text = message(&*panic);
     assert!(text.contains("no `leptos_binding::Todos` store is provided"), "{text}");
-    assert!(text.contains("tests/tests/leptos_binding.rs:"), "the message names where the hook was called: {text}");
+    assert!(
+        text.contains("tests/tests/leptos_binding.rs:"),
+        "the message names where the hook was called: {text}"
+    );
     assert!(text.contains("<StoreProvider store=Todos::new()>"), "{text}");
 }
 

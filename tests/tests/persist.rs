@@ -23,7 +23,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nexus::persist::{attach, FileStorage, MemoryStorage, Options, PersistError, SqliteStorage, Storage, StorageError};
+use nexus::persist::{
+    attach, FileStorage, MemoryStorage, Options, PersistError, SqliteStorage, Storage, StorageError,
+};
 use serde_json::{json, Value};
 
 nexus::store! {
@@ -112,7 +114,8 @@ fn round_trip_sqlite() {
         persisted.flush().unwrap();
     }
     let store = Settings::new();
-    let _persisted = attach(&store, SqliteStorage::open(&path).unwrap(), Options::new("user-42/settings")).unwrap();
+    let _persisted =
+        attach(&store, SqliteStorage::open(&path).unwrap(), Options::new("user-42/settings")).unwrap();
     assert_eq!(store.get(&THEME), "dark");
 }
 
@@ -132,8 +135,12 @@ fn sqlite_rows_can_be_queried_with_sql() {
     let mut query = db
         .prepare("SELECT key, json_extract(document, '$.atoms.theme') FROM nexus_state ORDER BY key")
         .unwrap();
-    let rows: Vec<(String, String)> = query.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    assert_eq!(rows, [("user-1".to_owned(), "dark".to_owned()), ("user-2".to_owned(), "solarized".to_owned())]);
+    let rows: Vec<(String, String)> =
+        query.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(
+        rows,
+        [("user-1".to_owned(), "dark".to_owned()), ("user-2".to_owned(), "solarized".to_owned())]
+    );
 }
 
 #[test]
@@ -203,7 +210,8 @@ impl Storage for Gated {
 
 #[test]
 fn a_set_never_waits_for_the_storage() {
-    let storage = Gated { inner: MemoryStorage::new(), gate: Arc::new(Mutex::new(())), entered: Arc::default() };
+    let storage =
+        Gated { inner: MemoryStorage::new(), gate: Arc::new(Mutex::new(())), entered: Arc::default() };
     let closed = storage.gate.lock().unwrap();
     let (store, persisted) = open(&storage, Options::new("slow").delay(Duration::ZERO));
     store.set(&VOLUME, 1);
@@ -334,8 +342,12 @@ fn assert_set_aside(document: &str) -> String {
     let reported = Arc::new(Mutex::new(Vec::new()));
     let sink = reported.clone();
     let store = Settings::new();
-    let persisted = attach(&store, storage.clone(), Options::new("settings").on_error(move |e| sink.lock().unwrap().push(e.clone())))
-        .expect("a bad document does not fail attach");
+    let persisted = attach(
+        &store,
+        storage.clone(),
+        Options::new("settings").on_error(move |e| sink.lock().unwrap().push(e.clone())),
+    )
+    .expect("a bad document does not fail attach");
     let Some(PersistError::Unreadable { key, problem, kept_as }) = persisted.load_error().cloned() else {
         panic!("{document:?} was accepted: {:?}", persisted.load_error())
     };
@@ -438,7 +450,10 @@ fn only_and_skip_choose_atoms_and_left_out_entries_are_kept() {
     store.set(&NOTE.at(1), "kept".to_owned());
     drop(persisted);
     let doc = stored(&storage, "settings");
-    assert_eq!((doc["atoms"]["theme"].clone(), doc["atoms"]["note[1]"].clone()), (json!("dark"), json!("kept")));
+    assert_eq!(
+        (doc["atoms"]["theme"].clone(), doc["atoms"]["note[1]"].clone()),
+        (json!("dark"), json!("kept"))
+    );
 }
 
 #[test]
@@ -446,7 +461,8 @@ fn a_failed_save_is_reported_and_retried() {
     let storage = MemoryStorage::new();
     let errors = Arc::new(Mutex::new(Vec::<PersistError>::new()));
     let sink = errors.clone();
-    let options = Options::new("retry").delay(Duration::ZERO).on_error(move |e| sink.lock().unwrap().push(e.clone()));
+    let options =
+        Options::new("retry").delay(Duration::ZERO).on_error(move |e| sink.lock().unwrap().push(e.clone()));
     let (store, persisted) = open(&storage, options);
     storage.fail_saves(true);
     store.set(&VOLUME, 1);
@@ -497,7 +513,12 @@ fn file_keys_cannot_leave_the_directory() {
 
 /// The child saves in a loop; it is killed at `kills` random moments. After each kill, the document
 /// must parse and be one whole state the child saved.
-fn survives_kills(mode: &str, path: &std::path::Path, read: impl Fn() -> Option<String>, kills: u32) -> (u32, u64) {
+fn survives_kills(
+    mode: &str,
+    path: &std::path::Path,
+    read: impl Fn() -> Option<String>,
+    kills: u32,
+) -> (u32, u64) {
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut random = move |below: u64| {
         seed ^= seed << 13;
@@ -516,7 +537,8 @@ fn survives_kills(mode: &str, path: &std::path::Path, read: impl Fn() -> Option<
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let Some(text) = read() else { continue };
-        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("a torn document ({e}): {text:?}"));
+        let doc: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("a torn document ({e}): {text:?}"));
         let n = doc["atoms"]["n"].as_u64().unwrap();
         let rows = doc["atoms"]["rows"].as_array().unwrap();
         let len = usize::try_from(100 + n % 400).unwrap();
@@ -533,7 +555,12 @@ fn file_storage_survives_kill_at_random_moments() {
     let dir = tempfile::tempdir().unwrap();
     let storage = FileStorage::new(dir.path());
     let (found, highest) = survives_kills("file", dir.path(), || storage.load("state").unwrap(), 200);
-    let temporaries = || std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "state.json").count();
+    let temporaries = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name() != "state.json")
+            .count()
+    };
     let leftovers = temporaries();
     println!("file: 200 kills, {found} documents checked whole, last state {highest}, {leftovers} temporary files left by kills");
     assert!(found > 150, "the child saved too rarely to test anything: {found}");

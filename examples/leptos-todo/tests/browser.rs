@@ -236,7 +236,11 @@ async fn unmounting_leaves_no_subscriber_and_drops_the_store() {
     ] {
         assert_eq!(count, 0, "{what} still has subscribers after unmount");
     }
-    assert_eq!(store.get(&TODOS), [Todo { id: 1, text: "one".into(), done: false }], "the kept store kept its state");
+    assert_eq!(
+        store.get(&TODOS),
+        [Todo { id: 1, text: "one".into(), done: false }],
+        "the kept store kept its state"
+    );
 
     // A store only its provider holds: dropped when the provider unmounts.
     let token = Arc::new(());
@@ -262,14 +266,18 @@ async fn unmounting_leaves_no_subscriber_and_drops_the_store() {
 #[wasm_bindgen_test]
 async fn an_async_atom_shows_the_fallback_then_the_value() {
     let root = fresh_root();
-    let _app = mount_to(root.clone(), || view! { <StoreProvider store=TodoStore::new()><Suggestions/></StoreProvider> });
+    let _app = mount_to(
+        root.clone(),
+        || view! { <StoreProvider store=TodoStore::new()><Suggestions/></StoreProvider> },
+    );
     settle().await;
     assert_eq!(text(&root, ".suggestions"), "loading suggestions…");
     assert!(find_all(&root, ".suggestion").is_empty());
     sleep(400).await;
     settle().await;
     assert!(root.query_selector(".loading").unwrap().is_none(), "the fallback is still there");
-    let shown: Vec<String> = find_all(&root, ".suggestion").iter().map(|b| b.text_content().unwrap()).collect();
+    let shown: Vec<String> =
+        find_all(&root, ".suggestion").iter().map(|b| b.text_content().unwrap()).collect();
     assert_eq!(shown, ["+ water the plants", "+ call mum", "+ read a book"]);
 }
 

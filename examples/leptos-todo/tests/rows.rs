@@ -122,7 +122,9 @@ async fn one_row_updates_nexus_atoms_against_leptos_signals() {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    console_log!("{ROWS} rows, {UPDATES} updates of one row each, µs per update, median of {RUNS} runs (sorted runs):");
+    console_log!(
+        "{ROWS} rows, {UPDATES} updates of one row each, µs per update, median of {RUNS} runs (sorted runs):"
+    );
     for (k, what) in ["each followed by the wait until the DOM shows it", "all in a row, one wait at the end"]
         .into_iter()
         .enumerate()

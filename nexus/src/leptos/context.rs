@@ -107,9 +107,7 @@ pub fn StoreProvider<S>(
 where
     S: Store + Send + Sync + 'static,
 {
-    let owner = Owner::current()
-        .expect("a component runs under a reactive owner")
-        .child();
+    let owner = Owner::current().expect("a component runs under a reactive owner").child();
     let view = owner.with(|| {
         provide_store(store);
         children()

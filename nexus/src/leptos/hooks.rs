@@ -92,7 +92,10 @@ where
 /// # Panics
 /// Outside a reactive owner.
 #[track_caller]
-pub fn use_atom_in<S, A>(store: &S, atom: &A) -> (Signal<A::Value>, impl Fn(A::Arg) + Clone + Send + Sync + 'static)
+pub fn use_atom_in<S, A>(
+    store: &S,
+    atom: &A,
+) -> (Signal<A::Value>, impl Fn(A::Arg) + Clone + Send + Sync + 'static)
 where
     S: Store + Send + Sync + 'static,
     A: Settable + Clone + Send + Sync + 'static,
@@ -178,7 +181,10 @@ where
 }
 
 /// `action` run in `store`: the returned closure is `store.run(&action, arg)`.
-pub fn use_action_in<S, X>(store: &S, action: &X) -> impl Fn(X::Arg) -> X::Output + Clone + Send + Sync + 'static
+pub fn use_action_in<S, X>(
+    store: &S,
+    action: &X,
+) -> impl Fn(X::Arg) -> X::Output + Clone + Send + Sync + 'static
 where
     S: Store + Send + Sync + 'static,
     X: Runnable + Clone + Send + Sync + 'static,

@@ -28,7 +28,10 @@ pub(crate) fn encode(options: &Options, store: &str, atoms: &Atoms) -> String {
     let mut doc = Map::new();
     doc.insert("version".to_owned(), Value::from(options.version));
     doc.insert("store".to_owned(), Value::from(store));
-    doc.insert("atoms".to_owned(), Value::Object(atoms.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
+    doc.insert(
+        "atoms".to_owned(),
+        Value::Object(atoms.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+    );
     let mut text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text
@@ -58,7 +61,8 @@ pub(crate) fn decode(options: &Options, text: &str) -> Result<Atoms, Refused> {
         None => return Err(unreadable("it has no `atoms`".to_owned())),
     };
     for (to, migrate) in options.migrations.iter().filter(|(to, _)| *to > stored && *to <= options.version) {
-        atoms = migrate(atoms).map_err(|e| unreadable(format!("the migration to version {to} failed: {e}")))?;
+        atoms =
+            migrate(atoms).map_err(|e| unreadable(format!("the migration to version {to} failed: {e}")))?;
         if !atoms.is_object() {
             return Err(unreadable(format!(
                 "the migration to version {to} returned {}, not an object of atoms",

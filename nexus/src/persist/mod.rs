@@ -104,7 +104,11 @@ thread_local! {
 /// - [`PersistError::Storage`]: the storage could not be read (or an unusable document could not be set
 ///   aside): nothing was loaded, and nothing will be saved over what is there.
 /// - [`PersistError::NewerVersion`]: the document was written by a newer program: it is left untouched.
-pub fn attach<S: Store>(store: &S, storage: impl Storage, options: Options) -> Result<Persisted, PersistError> {
+pub fn attach<S: Store>(
+    store: &S,
+    storage: impl Storage,
+    options: Options,
+) -> Result<Persisted, PersistError> {
     let shared: &Arc<StoreShared> = &store.__cell().0;
     let storage: Arc<dyn Storage> = Arc::new(storage);
     let inner = Arc::new(Inner {
@@ -266,7 +270,8 @@ impl Inner {
     /// Hydrates the persisted ones of `atoms` (leaving out those written meanwhile, when `loading`)
     /// and keeps the others to carry into every save.
     fn hydrate_atoms(&self, store: &StoreShared, atoms: Atoms, loading: bool) -> Result<(), String> {
-        let (persisted, carried): (Atoms, Atoms) = atoms.into_iter().partition(|(k, _)| self.options.persists(k));
+        let (persisted, carried): (Atoms, Atoms) =
+            atoms.into_iter().partition(|(k, _)| self.options.persists(k));
         let written = if loading {
             std::mem::take(&mut *self.written_while_loading.lock().unwrap_or_else(PoisonError::into_inner))
         } else {
@@ -297,7 +302,11 @@ impl Inner {
             Ok(atoms) => self.hydrate_atoms(&store, atoms, false),
             Err(Refused::Unreadable(problem)) => Err(problem),
             Err(Refused::Newer(stored)) => {
-                self.report(&PersistError::NewerVersion { key: key.clone(), stored, current: self.options.version });
+                self.report(&PersistError::NewerVersion {
+                    key: key.clone(),
+                    stored,
+                    current: self.options.version,
+                });
                 return;
             }
         };
@@ -345,7 +354,13 @@ impl Inner {
         let carried = self.carried.lock().unwrap_or_else(PoisonError::into_inner);
         let snapshot = (self.snapshot)(store);
         let mut atoms = carried.clone();
-        atoms.extend(snapshot.values().iter().filter(|(k, _)| self.options.persists(k)).map(|(k, v)| (k.clone(), v.clone())));
+        atoms.extend(
+            snapshot
+                .values()
+                .iter()
+                .filter(|(k, _)| self.options.persists(k))
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
         let text = document::encode(&self.options, self.store_name, &atoms);
         self.storage
             .save(&self.options.key, &text)

@@ -45,11 +45,14 @@ mod native {
         let mut due = saver.due.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             let now = Instant::now();
-            let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut *due).into_iter().partition(|(at, _)| *at <= now);
+            let (ready, waiting): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut *due).into_iter().partition(|(at, _)| *at <= now);
             *due = waiting;
             if ready.is_empty() {
                 due = match due.iter().map(|(at, _)| *at).min() {
-                    Some(next) => saver.wake.wait_timeout(due, next - now).unwrap_or_else(PoisonError::into_inner).0,
+                    Some(next) => {
+                        saver.wake.wait_timeout(due, next - now).unwrap_or_else(PoisonError::into_inner).0
+                    }
                     None => saver.wake.wait(due).unwrap_or_else(PoisonError::into_inner),
                 };
                 continue;

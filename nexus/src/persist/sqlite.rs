@@ -45,8 +45,8 @@ impl SqliteStorage {
     /// # Errors
     /// If SQLite cannot make it.
     pub fn in_memory() -> Result<Self, StorageError> {
-        let connection =
-            Connection::open_in_memory().map_err(|e| StorageError::new("open an SQLite database in memory", e))?;
+        let connection = Connection::open_in_memory()
+            .map_err(|e| StorageError::new("open an SQLite database in memory", e))?;
         Self::with(connection, "an SQLite database in memory")
     }
 
