@@ -297,11 +297,11 @@ fn migrations_run_in_order_from_the_stored_version() {
     assert_eq!((store.get(&THEME), store.get(&VOLUME)), ("dark".to_owned(), 8));
     // A v2 document skips the first migration.
     storage.put("settings", r#"{ "version": 2, "atoms": { "theme": "solarized", "volume": 30 } }"#);
-    let (store, _p) = open(&storage, versioned());
+    let (store, second) = open(&storage, versioned());
     assert_eq!((store.get(&THEME), store.get(&VOLUME)), ("solarized".to_owned(), 3));
     // Saved at the current version.
     store.set(&VOLUME, 4);
-    drop(_p);
+    drop(second);
     assert_eq!(stored(&storage, "settings")["version"], json!(3));
 }
 
