@@ -1,11 +1,11 @@
 //! nexus with [Leptos](https://leptos.dev) in the browser (issue 29): two todo lists side by side, each
 //! its own [`TodoStore`] instance under a `<StoreProvider>`, so that each list changes only itself.
 //!
-//! - the list is a keyed `Vec<Todo>` ([`TODOS`]): a row per key, each row bound to its own element
+//! - the list is a keyed `Vec<Todo>` ([`static@TODOS`]): a row per key, each row bound to its own element
 //!   atom (`TODOS.each().at(&id)`), so toggling one todo re-renders one row;
-//! - [`LEFT`] ("n left") is a derived atom; [`SUGGESTIONS`] an async atom (a simulated fetch of 300 ms)
-//!   shown through `<Suspense>`; [`EDITS`] counts the list's changes, kept by a nexus effect;
-//! - [`THEME`] is a `Global` atom: `TodoStore` is a global-mode store, so both lists show one theme.
+//! - [`static@LEFT`] ("n left") is a derived atom; [`static@SUGGESTIONS`] an async atom (a simulated fetch of 300 ms)
+//!   shown through `<Suspense>`; [`static@EDITS`] counts the list's changes, kept by a nexus effect;
+//! - [`static@THEME`] is a `Global` atom: `TodoStore` is a global-mode store, so both lists show one theme.
 //!
 //! Build, check and open: `scripts/leptos-todo.sh [--serve | --screenshot]` (the page is
 //! `examples/leptos-todo/index.html`, which calls `mount_app`). Browser tests: `tests/browser.rs`; the
@@ -23,7 +23,7 @@ pub mod rows;
 mod delay;
 
 nexus::store! {
-    /// One todo list. Global mode: the `Global` atom [`THEME`] has one value shared by every instance,
+    /// One todo list. Global mode: the `Global` atom [`static@THEME`] has one value shared by every instance,
     /// while the store's own atoms (the todos, the draft, …) stay per instance.
     #[mode(global)]
     pub struct TodoStore;
@@ -225,7 +225,7 @@ pub fn TodoItem(
     }
 }
 
-/// The suggested todos (`.suggestions`): a fallback (`.loading`) while [`SUGGESTIONS`] loads, then a
+/// The suggested todos (`.suggestions`): a fallback (`.loading`) while [`static@SUGGESTIONS`] loads, then a
 /// button per suggestion (`.suggestion`) that adds it.
 #[component]
 pub fn Suggestions() -> impl IntoView {

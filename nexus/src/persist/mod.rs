@@ -26,7 +26,7 @@
 //! # Ok::<(), nexus::persist::PersistError>(())
 //! ```
 //!
-//! - **What**: every atom a [`Snapshot`](crate::Snapshot) of the instance carries (named primitive
+//! - **What**: every atom a [`Snapshot`] of the instance carries (named primitive
 //!   atoms with serde types, family members, async atoms' values), unless [`Options::only`] or
 //!   [`Options::skip`] choose. The default is everything because a setting the program forgot to mark
 //!   would otherwise be lost without a word; and a snapshot says what it cannot carry.
