@@ -78,6 +78,11 @@ pub(crate) fn validate(input: DeriveInput) -> (Fields, Errors) {
     for field in named.named {
         let field_ident = field.ident.expect("a named field has an identifier");
         let options = options(&field.attrs, &mut errors);
+        // syn parses `_: T` (unnamed fields, unstable in Rust): no method can be named `_`.
+        if field_ident == "_" {
+            errors.push_spanned(&field_ident, format!("{DERIVE} needs named fields: `_` cannot name a field atom"));
+            continue;
+        }
         let field = Field {
             name: options.name.as_ref().map_or_else(|| field_ident.unraw().to_string(), LitStr::value),
             ty: replace_self(&field.ty, &ident),
