@@ -47,7 +47,9 @@
 //!   [`Persisted::load_error`] (and `on_error`) says what and where. Atoms left out by `only`/`skip`
 //!   are kept in the document as they were.
 //! - **Other writers**: a storage that can hear of them ([`Storage::watch`]; `LocalStorage` through
-//!   the browser's `storage` event) brings their writes into the store as a change.
+//!   the browser's `storage` event) brings their writes into the store as a change (not saved back).
+//!   Another writer's removal of the document (`localStorage.clear()` in another tab) is not a change:
+//!   the store keeps its values, and its next save writes them again.
 
 mod document;
 mod error;
@@ -373,7 +375,11 @@ impl Inner {
     fn report(&self, problem: &PersistError) {
         match &self.options.on_error {
             Some(report) => report(problem),
+            // Standard error, or the browser's console (wasm32 has no standard error).
+            #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
             None => eprintln!("nexus: {problem}"),
+            #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+            None => web_sys::console::error_1(&format!("nexus: {problem}").into()),
         }
     }
 }

@@ -117,7 +117,7 @@ impl Options {
     /// Called with every problem found after [`attach`](crate::persist::attach) returned: a save that
     /// failed (it is retried), a document another writer stored that could not be used. Also called with
     /// the problem of the load, if there was one ([`Persisted::load_error`] has it too). Without it,
-    /// problems are written to standard error.
+    /// problems are written to standard error (in the browser, to the console).
     ///
     /// [`Persisted::load_error`]: crate::persist::Persisted::load_error
     #[must_use]

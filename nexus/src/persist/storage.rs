@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// A place that keeps one text document per key. Every method reports failure as a value; none panics.
 ///
-/// Implemented by [`FileStorage`](crate::persist::FileStorage), [`MemoryStorage`],
+/// Implemented by `FileStorage` (native), [`MemoryStorage`],
 /// `SqliteStorage` (feature `sqlite`) and `LocalStorage` (wasm32); implement it for any other backend.
 pub trait Storage: Send + Sync + 'static {
     /// The document stored under `key`, or `None` if there is none.

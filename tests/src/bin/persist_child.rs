@@ -7,6 +7,10 @@
 //! Every state `n` is recognisable whole: `n` is `n`, and `rows` is `n` repeated `100 + n % 400` times,
 //! so a torn or mixed document cannot pass for a saved state.
 
+// Native only (files, SQLite, processes): on wasm32 the bin is empty.
+#![cfg_attr(target_arch = "wasm32", allow(unused))]
+
+#[cfg(not(target_arch = "wasm32"))]
 use nexus::persist::{attach, FileStorage, Options, SqliteStorage, Storage};
 
 nexus::store! {
@@ -22,6 +26,7 @@ nexus::atom! {
     pub static ROWS: Vec<u64> = Vec::new();
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn run(storage: impl Storage, key: &str, limit: Option<u64>) {
     let store = Crash::new();
     let persisted = attach(&store, storage, Options::new(key)).expect("attach");
@@ -41,6 +46,10 @@ fn run(storage: impl Storage, key: &str, limit: Option<u64>) {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, mode, path, key, rest @ ..] = args.as_slice() else {
