@@ -80,7 +80,10 @@ pub(crate) fn validate(input: DeriveInput) -> (Fields, Errors) {
         let options = options(&field.attrs, &mut errors);
         // syn parses `_: T` (unnamed fields, unstable in Rust): no method can be named `_`.
         if field_ident == "_" {
-            errors.push_spanned(&field_ident, format!("{DERIVE} needs named fields: `_` cannot name a field atom"));
+            errors.push_spanned(
+                &field_ident,
+                format!("{DERIVE} needs named fields: `_` cannot name a field atom"),
+            );
             continue;
         }
         let field = Field {
