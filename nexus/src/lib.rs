@@ -113,6 +113,7 @@ pub use atoms::fields::{select, Each, FieldAtom, Focus, Keyed};
 pub use atoms::handle::{Atom, Computed, Writable};
 pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{IntoLoadError, LoadError, Loadable};
+pub use core::origin::Origin;
 pub use core::owner::{Declares, Global, Owner, UsableIn};
 pub use graph::access::Readable;
 pub use graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};

@@ -245,6 +245,7 @@ macro_rules! __nexus_impl_store {
 
             /// Sets a primitive atom or runs a writable atom's write function. See
             /// [`Store::set`]($crate::Store::set).
+            #[track_caller]
             pub fn set<A>(&self, atom: &A, value: <A as $crate::Settable>::Arg)
             where
                 A: $crate::Settable,
@@ -254,6 +255,7 @@ macro_rules! __nexus_impl_store {
             }
 
             /// Modifies a primitive atom in place, atomically. See [`Store::update`]($crate::Store::update).
+            #[track_caller]
             pub fn update<A>(
                 &self,
                 atom: &A,
@@ -266,6 +268,7 @@ macro_rules! __nexus_impl_store {
             }
 
             /// Puts a primitive atom back to its initial value. See [`Store::reset`]($crate::Store::reset).
+            #[track_caller]
             pub fn reset<A>(&self, atom: &A)
             where
                 A: $crate::Primitive,
@@ -345,6 +348,7 @@ macro_rules! __nexus_impl_store {
 
             /// Runs an action with `arg` and returns its result; its writes are one batch. See
             /// [`Store::run`]($crate::Store::run).
+            #[track_caller]
             pub fn run<X>(
                 &self,
                 action: &X,
@@ -398,8 +402,19 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::subscriber_count(self, atom)
             }
 
+            /// Runs `f`, labelling the changes it makes on this thread (tools show the label). See
+            /// [`Store::labeled`]($crate::Store::labeled).
+            pub fn labeled<R>(
+                &self,
+                label: impl ::core::convert::Into<::std::sync::Arc<str>>,
+                f: impl ::core::ops::FnOnce() -> R,
+            ) -> R {
+                <$name as $crate::Store>::labeled(self, label, f)
+            }
+
             /// Runs `f`, notifying once at the end of the outermost batch. See
             /// [`Store::batch`]($crate::Store::batch).
+            #[track_caller]
             pub fn batch<R>(&self, f: impl ::core::ops::FnOnce() -> R) -> R {
                 <$name as $crate::Store>::batch(self, f)
             }
@@ -474,6 +489,7 @@ macro_rules! __nexus_impl_store_serde {
 
             /// Sets every atom of `snapshot` here (touched or not), or changes nothing and names every
             /// problem. See [`Store::hydrate`]($crate::Store::hydrate).
+            #[track_caller]
             pub fn hydrate(
                 &self,
                 snapshot: &$crate::Snapshot,

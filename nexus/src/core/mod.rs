@@ -4,6 +4,7 @@
 pub(crate) mod clock;
 pub(crate) mod info;
 pub(crate) mod loadable;
+pub(crate) mod origin;
 pub(crate) mod owner;
 pub(crate) mod slot_index;
 pub(crate) mod space;

@@ -13,6 +13,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use crate::core::info::{AtomInfo, AtomKey};
+use crate::core::origin::Origin;
 use crate::core::value_slot::Value;
 use crate::graph::def::DefGuard;
 
@@ -105,6 +106,7 @@ pub struct ActionRun {
     round: u64,
     desc: ActionDesc,
     parent: Option<Arc<ActionRun>>,
+    origin: Option<Origin>,
 }
 
 /// What the store is told about an action when a run starts (made only while a plugin is attached).
@@ -119,7 +121,12 @@ pub(crate) struct ActionDesc {
 
 impl ActionRun {
     pub(crate) fn new(id: u64, round: u64, desc: ActionDesc, parent: Option<Arc<ActionRun>>) -> Self {
-        ActionRun { id, round, desc, parent }
+        ActionRun { id, round, desc, parent, origin: crate::core::origin::current() }
+    }
+
+    /// Where the run was started: the `store.run(..)` (or `s.run(..)`) call, with its label.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 
     /// Tells this run from every other run in the same instance.
@@ -227,6 +234,7 @@ pub struct Change<'a> {
     pub(crate) old: ValueRef<'a>,
     pub(crate) new: ValueRef<'a>,
     pub(crate) action: Option<&'a Arc<ActionRun>>,
+    pub(crate) origin: Option<&'a Origin>,
 }
 
 impl<'a> Change<'a> {
@@ -277,6 +285,14 @@ impl<'a> Change<'a> {
     #[cfg(feature = "redux-devtools")]
     pub(crate) fn action_arc(&self) -> Option<Arc<ActionRun>> {
         self.action.cloned()
+    }
+
+    /// Where the change was made: the file, line and column of the store call (`set`, `update`,
+    /// `reset`, `hydrate`, a `Writer`'s or an effect's write, a time-travel move) and the enclosing
+    /// [`labeled`](crate::Store::labeled) call's label. `None` for changes no call made (an async
+    /// atom's load finishing).
+    pub fn origin(&self) -> Option<&'a Origin> {
+        self.origin
     }
 
     /// The value before.
@@ -353,6 +369,7 @@ pub(crate) enum Event {
         old: Value,
         new: Value,
         action: Option<Arc<ActionRun>>,
+        origin: Option<Origin>,
     },
     BatchEnd,
     ActionStart(Arc<ActionRun>),
@@ -370,15 +387,18 @@ pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
             let call = || match event {
                 Event::Register(info) => plugin.on_register(info),
                 Event::Subscribe(info) => plugin.on_subscribe(info),
-                Event::Change { key, name, def, op, round, old, new, action } => plugin.on_change(&Change {
-                    key,
-                    name,
-                    op: *op,
-                    round: *round,
-                    old: ValueRef { value: old, def },
-                    new: ValueRef { value: new, def },
-                    action: action.as_ref(),
-                }),
+                Event::Change { key, name, def, op, round, old, new, action, origin } => {
+                    plugin.on_change(&Change {
+                        key,
+                        name,
+                        op: *op,
+                        round: *round,
+                        old: ValueRef { value: old, def },
+                        new: ValueRef { value: new, def },
+                        action: action.as_ref(),
+                        origin: origin.as_ref(),
+                    })
+                }
                 Event::BatchEnd => plugin.on_batch_end(),
                 Event::Warning(warning) => plugin.on_warning(warning),
                 Event::ActionStart(run) => plugin.on_action_start(run),

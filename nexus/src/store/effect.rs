@@ -438,43 +438,51 @@ impl<S: Owner> EffectCtx<'_, S> {
 
     /// Sets a primitive atom, or runs a writable atom's write function. Subscribers hear of it when the run
     /// ends; it does not run this effect again, even if the effect reads the atom.
+    #[track_caller]
     pub fn set<A>(&mut self, atom: &A, value: A::Arg)
     where
         A: Settable,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.store.origin(std::panic::Location::caller());
         self.writing();
         atom.__set(self.store, value);
     }
 
     /// Modifies a primitive atom (or a field atom, see [`Updatable`]) in place (as [`set`](Self::set),
     /// notified when the run ends).
+    #[track_caller]
     pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
         A: Updatable,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.store.origin(std::panic::Location::caller());
         self.writing();
         let mut f = Some(f);
         atom.__update(self.store, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value.
+    #[track_caller]
     pub fn reset<A>(&mut self, atom: &A)
     where
         A: Primitive,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.store.origin(std::panic::Location::caller());
         self.writing();
         self.store.reset(atom.__atom());
     }
 
     /// Runs an action (see [`Store::run`](crate::Store::run)); its writes join this run's batch.
+    #[track_caller]
     pub fn run<X>(&mut self, action: &X, arg: X::Arg) -> X::Output
     where
         X: Runnable,
         X::Owner: UsableIn<S>,
     {
+        let _origin = self.store.origin(std::panic::Location::caller());
         self.writing();
         action.__run(self.store, arg)
     }

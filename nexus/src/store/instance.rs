@@ -326,6 +326,15 @@ impl Host for StoreShared {
     }
 }
 
+impl StoreShared {
+    /// Makes `at` the origin of the changes that follow on this thread, while a tool watches this store
+    /// (see `core::origin`); the scope ends it.
+    #[inline]
+    pub(crate) fn origin(&self, at: &'static std::panic::Location<'static>) -> crate::core::origin::Scope {
+        crate::core::origin::enter(self.watched.load(std::sync::atomic::Ordering::Relaxed), at)
+    }
+}
+
 impl Drop for StoreShared {
     fn drop(&mut self) {
         // First, while every value is still here: the hooks that want a last look (persistence's flush).

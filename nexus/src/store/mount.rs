@@ -126,25 +126,31 @@ impl<T: Clone + Send + Sync + 'static> Setter<T> {
     }
 
     /// Sets the atom (as `store.set`: an equal value is not a change); nothing once it is unmounted.
+    #[track_caller]
     pub fn set(&self, value: T) {
+        let at = std::panic::Location::caller();
         let r = AtomRef { id: self.atom, handle: &self.def };
         if self.global {
             if self.run.alive.load(Ordering::Acquire) && crate::store::global::set(r, value) {
                 crate::store::global::broadcast_all(self.atom);
             }
         } else if let Some(store) = self.store() {
+            let _origin = store.origin(at);
             store.set(r, value, self.eq);
         }
     }
 
     /// Modifies the atom in place (as `store.update`); nothing once it is unmounted.
+    #[track_caller]
     pub fn update(&self, f: impl FnOnce(&mut T)) {
+        let at = std::panic::Location::caller();
         let r = AtomRef { id: self.atom, handle: &self.def };
         if self.global {
             if self.run.alive.load(Ordering::Acquire) && crate::store::global::update(r, f) {
                 crate::store::global::broadcast_all(self.atom);
             }
         } else if let Some(store) = self.store() {
+            let _origin = store.origin(at);
             store.update(r, f);
         }
     }

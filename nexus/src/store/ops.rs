@@ -324,7 +324,18 @@ impl StoreShared {
                     AtomKey { store: Some((self.id, self.name)), atom: node.id, path: def.core().path() };
                 let name = def.core().name_arc();
                 let action = crate::graph::batch::current_action(self.addr());
-                st.push_event(Event::Change { key, name, def, op, round: round.id, old, new, action });
+                let origin = crate::core::origin::current();
+                st.push_event(Event::Change {
+                    key,
+                    name,
+                    def,
+                    op,
+                    round: round.id,
+                    old,
+                    new,
+                    action,
+                    origin,
+                });
             }
         }
         st.touch(l);

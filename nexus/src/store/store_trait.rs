@@ -97,12 +97,15 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
 
     /// Sets a primitive atom, or runs a writable atom's write function with `value`. A value equal to the
     /// current one (for types with `PartialEq`) is not a change: nobody is notified.
+    #[track_caller]
     fn set<A>(&self, atom: &A, value: A::Arg)
     where
         A: Settable,
         A::Owner: UsableIn<Self>,
     {
-        atom.__set(&self.__cell().0, value);
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
+        atom.__set(store, value);
     }
 
     /// Modifies a primitive atom in place. Read, modify and write happen under one lock, so concurrent
@@ -110,22 +113,28 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// A field atom is updated the same way, its field of the parent's value under the parent's lock; any
     /// other writable atom whose write argument is its value is read, modified and written through its
     /// write function (see [`Updatable`]).
+    #[track_caller]
     fn update<A>(&self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
         A: Updatable,
         A::Owner: UsableIn<Self>,
     {
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
         let mut f = Some(f);
-        atom.__update(&self.__cell().0, &mut |v| (f.take().expect("called once"))(v));
+        atom.__update(store, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value (its initialiser runs again).
+    #[track_caller]
     fn reset<A>(&self, atom: &A)
     where
         A: Primitive,
         A::Owner: UsableIn<Self>,
     {
-        self.__cell().0.reset(atom.__atom());
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
+        store.reset(atom.__atom());
     }
 
     /// Runs `action` with `arg` in this instance and returns what it returns. Its writes (through its `s`,
@@ -137,12 +146,15 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// transaction), subscribers are notified of them, the panic reaches the caller, and the store stays
     /// usable. An action holds no value: no store registers it, so [`atoms`](Store::atoms) and
     /// [`find`](Store::find) do not list it.
+    #[track_caller]
     fn run<X>(&self, action: &X, arg: X::Arg) -> X::Output
     where
         X: Runnable,
         X::Owner: UsableIn<Self>,
     {
-        action.__run(&self.__cell().0, arg)
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
+        action.__run(store, arg)
     }
 
     /// Calls `f` after each change of `atom` in this instance, with the new value. For a `Global` atom of
@@ -337,10 +349,32 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.subscriber_count(atom.__atom())
     }
 
+    /// Runs `f`, labelling the changes it makes on this thread: tools show the label with each change's
+    /// [`Origin`](crate::Origin) (the file and line of the call that made it), so that ten buttons doing
+    /// the same update can be told apart. Labels nest: the innermost one applies.
+    ///
+    /// ```
+    /// nexus::store! { pub struct Board; }
+    /// nexus::atom! { #![store(Board)] pub static X: i32 = 0; }
+    ///
+    /// let board = Board::new();
+    /// let tools = nexus::DevTools::attach(&board);
+    /// board.labeled("drag handle", || board.set(&X, 40));
+    /// let origin = tools.log()[0].origin().expect("recorded while DevTools watch");
+    /// assert_eq!(origin.label(), Some("drag handle"));
+    /// assert_eq!(origin.line(), line!() - 3);
+    /// ```
+    fn labeled<R>(&self, label: impl Into<Arc<str>>, f: impl FnOnce() -> R) -> R {
+        crate::core::origin::labeled(label.into(), f)
+    }
+
     /// Runs `f`; the changes it makes (on this thread, to this store) notify once, at the end of the
     /// outermost batch. Reads inside the batch see every change at once.
+    #[track_caller]
     fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.__cell().0.batch(f)
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
+        store.batch(f)
     }
 
     /// This instance's id: unique, never reused in the process.
@@ -398,8 +432,11 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// problem (a decode error says where inside the value: `[0].id: …`) and changes nothing (feature
     /// `serde`).
     #[cfg(feature = "serde")]
+    #[track_caller]
     fn hydrate(&self, snapshot: &crate::Snapshot) -> Result<(), crate::HydrateError> {
-        self.__cell().0.hydrate::<Self>(snapshot)
+        let store = &self.__cell().0;
+        let _origin = store.origin(std::panic::Location::caller());
+        store.hydrate::<Self>(snapshot)
     }
 
     /// Attaches `plugin` to this instance (and to no other); see [`Plugin`](crate::Plugin).

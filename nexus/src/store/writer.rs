@@ -48,40 +48,48 @@ impl<'a, S: Owner> Writer<'a, S> {
     }
 
     /// Sets a primitive atom, or runs a writable atom's write function.
+    #[track_caller]
     pub fn set<A>(&mut self, atom: &A, value: A::Arg)
     where
         A: Settable,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.shared.origin(std::panic::Location::caller());
         atom.__set(self.shared, value);
     }
 
     /// Modifies a primitive atom (or a field atom, see [`Updatable`]) in place.
+    #[track_caller]
     pub fn update<A>(&mut self, atom: &A, f: impl FnOnce(&mut A::Value))
     where
         A: Updatable,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.shared.origin(std::panic::Location::caller());
         let mut f = Some(f);
         atom.__update(self.shared, &mut |v| (f.take().expect("called once"))(v));
     }
 
     /// Puts a primitive atom back to its initial value.
+    #[track_caller]
     pub fn reset<A>(&mut self, atom: &A)
     where
         A: Primitive,
         A::Owner: UsableIn<S>,
     {
+        let _origin = self.shared.origin(std::panic::Location::caller());
         self.shared.reset(atom.__atom());
     }
 
     /// Runs another action (see [`Store::run`](crate::Store::run)): its writes join this batch, and tools
     /// show its run inside the current one.
+    #[track_caller]
     pub fn run<X>(&mut self, action: &X, arg: X::Arg) -> X::Output
     where
         X: Runnable,
         X::Owner: UsableIn<S>,
     {
+        let _origin = self.shared.origin(std::panic::Location::caller());
         action.__run(self.shared, arg)
     }
 }

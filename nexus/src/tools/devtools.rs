@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::core::info::{AtomInfo, AtomKind, StoreId};
+use crate::core::origin::Origin;
 use crate::graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, Warning};
 use crate::store::store_trait::Store;
 use crate::tools::attach::Attachment;
@@ -110,6 +111,7 @@ impl Plugin for Recorder {
             arg: None,
             panicked: false,
             changes: Vec::new(),
+            origin: change.origin().cloned(),
         };
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         match change.action() {
@@ -217,6 +219,7 @@ pub struct LogEntry {
     arg: Option<String>,
     panicked: bool,
     changes: Vec<LogEntry>,
+    origin: Option<Origin>,
 }
 
 impl LogEntry {
@@ -234,7 +237,15 @@ impl LogEntry {
             arg: run.arg().map(str::to_owned),
             panicked: false,
             changes: Vec::new(),
+            origin: run.origin().cloned(),
         }
+    }
+
+    /// Where the change was made (the file, line and column of the store call, and the label of the
+    /// enclosing [`labeled`](crate::Store::labeled) call), or where the action was run. `None` for a
+    /// change no call made (an async atom's load finishing).
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 
     /// `SET CLICKS`-style label for a change; the action's name (`ADD_TASK`) for an action's run.
@@ -308,7 +319,8 @@ impl std::fmt::Debug for LogEntry {
         out.field("label", &self.label)
             .field("path", &self.path)
             .field("op", &self.op)
-            .field("round", &self.round);
+            .field("round", &self.round)
+            .field("origin", &self.origin);
         if self.is_action() {
             out.field("arg", &self.arg).field("panicked", &self.panicked).field("changes", &self.changes);
         } else {
@@ -424,7 +436,8 @@ impl DevTools {
 
     /// The state and the change log as a JSON document:
     /// `{"store": "Session#3", "state": [{"name", "path", "kind", "owner", "value"}…], "actions": [{"label",
-    /// "path", "round", "time_ms", "before", "after"}…]}`, where an action's run has `"arg"`, `"panicked"`
+    /// "path", "round", "time_ms", "origin", "before", "after"}…]}` (`"origin"`: `"file:line:col"` of the call that
+    /// made the change, with `"origin_label"` inside a `labeled` call), where an action's run has `"arg"`, `"panicked"`
     /// and `"changes"` (a list of entries) instead of `"before"` and `"after"`. Values are their rendered
     /// text. The log's key stays `"actions"`, the name earlier exports used, so that readers of saved
     /// exports keep working.
@@ -469,6 +482,14 @@ fn entries_json(out: &mut String, entries: &[LogEntry]) {
         out.push_str(",\"path\":");
         json_string(out, &entry.path);
         let _ = write!(out, ",\"round\":{},\"time_ms\":{millis}", entry.round);
+        if let Some(origin) = &entry.origin {
+            out.push_str(",\"origin\":");
+            json_string(out, &origin.location().to_string());
+            if let Some(label) = origin.label() {
+                out.push_str(",\"origin_label\":");
+                json_string(out, label);
+            }
+        }
         if entry.is_action() {
             out.push_str(",\"arg\":");
             match &entry.arg {

@@ -178,7 +178,9 @@ impl TimeTravel {
 
     /// Steps back one entry; whether it moved (`false` at the start of the history, or once the store is
     /// gone).
+    #[track_caller]
     pub fn undo(&self) -> bool {
+        let at = std::panic::Location::caller();
         let Some(store) = self.attachment.store() else { return false };
         let values = {
             let mut h = self.lock();
@@ -190,12 +192,15 @@ impl TimeTravel {
             entry.changes.iter().rev().map(|c| (c.atom, c.before.clone())).collect()
         };
         // The lock is released first: restoring reports to plugins, this one included.
+        let _origin = store.origin(at);
         store.restore(values);
         true
     }
 
     /// Steps forward one undone entry; whether it moved.
+    #[track_caller]
     pub fn redo(&self) -> bool {
+        let at = std::panic::Location::caller();
         let Some(store) = self.attachment.store() else { return false };
         let values = {
             let mut h = self.lock();
@@ -207,13 +212,16 @@ impl TimeTravel {
             h.cursor += 1;
             values
         };
+        let _origin = store.origin(at);
         store.restore(values);
         true
     }
 
     /// Moves so that exactly `position` entries are applied (0: before the first recorded entry); whether
     /// it moved. `false` if `position` is past the end of the history or already current.
+    #[track_caller]
     pub fn jump_to(&self, position: usize) -> bool {
+        let at = std::panic::Location::caller();
         let Some(store) = self.attachment.store() else { return false };
         let values: Vec<(AtomId, Value)> = {
             let mut h = self.lock();
@@ -235,6 +243,7 @@ impl TimeTravel {
             h.cursor = position;
             values
         };
+        let _origin = store.origin(at);
         store.restore(values);
         true
     }
