@@ -131,6 +131,7 @@ pub use store::writer::Writer;
 #[allow(deprecated)] // re-exported for one release, so that code naming the old constant still builds
 pub use tools::devtools::DEFAULT_ACTION_CAPACITY;
 pub use tools::devtools::{AtomView, DeclaredAtom, DevTools, LogEntry, DEFAULT_LOG_CAPACITY};
+pub use tools::graph::{Graph, GraphEdge, GraphNode, GraphTransaction};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.

@@ -402,6 +402,12 @@ macro_rules! __nexus_impl_store {
                 <$name as $crate::Store>::subscriber_count(self, atom)
             }
 
+            /// This instance's atoms and the edges between them. See
+            /// [`Store::graph`]($crate::Store::graph).
+            pub fn graph(&self) -> $crate::Graph {
+                <$name as $crate::Store>::graph(self)
+            }
+
             /// Runs `f`, labelling the changes it makes on this thread (tools show the label). See
             /// [`Store::labeled`]($crate::Store::labeled).
             pub fn labeled<R>(

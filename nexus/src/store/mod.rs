@@ -6,6 +6,7 @@ pub(crate) mod access;
 pub(crate) mod catalog;
 pub(crate) mod effect;
 pub mod global;
+pub(crate) mod graph_export;
 pub(crate) mod inspect;
 pub(crate) mod instance;
 pub(crate) mod loads;

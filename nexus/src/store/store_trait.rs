@@ -349,6 +349,28 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.subscriber_count(atom.__atom())
     }
 
+    /// This instance's reactive graph now: the atoms [`atoms`](Store::atoms) lists, with their values
+    /// rendered (derived ones brought up to date first), and an edge from each derived atom to each atom it
+    /// read. Data to compare or serialize, and drawn as DOT, Mermaid or one HTML page: see [`Graph`](crate::Graph).
+    ///
+    /// ```
+    /// nexus::store! { pub struct Page; }
+    /// nexus::atom! {
+    ///     #![store(Page)]
+    ///     pub static TITLE: String = String::from("Home");
+    ///     pub static HEADING: String = computed(|s| s.get(&TITLE).to_uppercase());
+    /// }
+    ///
+    /// let page = Page::new();
+    /// let graph = page.graph();
+    /// let heading = graph.index_of("HEADING").unwrap();
+    /// assert_eq!(graph.nodes()[heading].value(), "\"HOME\"");
+    /// assert_eq!(graph.sources(heading).collect::<Vec<_>>(), [graph.index_of("TITLE").unwrap()]);
+    /// ```
+    fn graph(&self) -> crate::Graph {
+        self.__cell().0.graph_export().into()
+    }
+
     /// Runs `f`, labelling the changes it makes on this thread: tools show the label with each change's
     /// [`Origin`](crate::Origin) (the file and line of the call that made it), so that ten buttons doing
     /// the same update can be told apart. Labels nest: the innermost one applies.

@@ -3,6 +3,7 @@
 
 pub(crate) mod attach;
 pub(crate) mod devtools;
+pub(crate) mod graph;
 #[cfg(feature = "redux-devtools")]
 pub mod redux_devtools;
 pub(crate) mod time_travel;
