@@ -324,6 +324,7 @@ fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back
     let bridge = connect(&store, Options::default().host(host).port(port).name("it-action"));
     assert!(bridge.wait_connected(Duration::from_secs(10)), "{:?}", bridge.status());
     let seen = monitor.mark();
+    let run_line = line!() + 1;
     assert_eq!(store.run(&RENAME, "grace".to_owned()), 1);
     let mine = monitor.wait_for("it-action", seen, |m| actions(m).len() == 1);
     let action = mine.iter().find(|m| m["type"] == "ACTION").unwrap();
@@ -331,6 +332,17 @@ fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back
         parsed(action, "action")["action"],
         json!({ "type": "RENAME", "arg": "\"grace\"", "changes": ["SET NAME", "UPDATE CLICKS"] })
     );
+    // The Trace tab's stack: the run's call, then each change's line in the action, all in this file.
+    let stack = parsed(action, "action")["stack"].as_str().expect("a stack").to_owned();
+    let frames: Vec<&str> = stack.lines().collect();
+    assert_eq!(frames.len(), 4, "{stack}");
+    assert_eq!(frames[0], "Error");
+    assert!(
+        frames[1].starts_with(&format!("    at RENAME (tests/tests/redux_devtools_server.rs:{run_line}:")),
+        "{stack}"
+    );
+    assert!(frames[2].starts_with("    at SET NAME (tests/tests/redux_devtools_server.rs:"), "{stack}");
+    assert!(frames[3].starts_with("    at UPDATE CLICKS (tests/tests/redux_devtools_server.rs:"), "{stack}");
     assert_eq!(parsed(action, "payload"), json!({ "NAME": "grace", "CLICKS": 1 }));
     // Jumping to the state before the action sets back everything it did.
     let socket_id = action["id"].as_str().expect("messages carry the socket id").to_owned();

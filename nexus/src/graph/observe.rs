@@ -397,7 +397,7 @@ pub(crate) fn deliver(plugins: &Plugins, events: Vec<Event>) {
                         new: ValueRef { value: new, def },
                         action: action.as_ref(),
                         origin: origin.as_ref(),
-                    })
+                    });
                 }
                 Event::BatchEnd => plugin.on_batch_end(),
                 Event::Warning(warning) => plugin.on_warning(warning),

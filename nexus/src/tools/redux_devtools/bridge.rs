@@ -246,14 +246,22 @@ impl Bridge {
             let mut parts = Vec::new();
             for note in &group {
                 let change = format!("{} {}", note.op, note.name);
+                let frame = note.origin.as_ref().map(|origin| super::history::frame(&change, origin));
                 let part = match note.action.as_deref().map(crate::graph::observe::ActionRun::outermost) {
                     Some(run) => Part {
                         label: run.name().to_owned(),
                         run: Some(run.id()),
                         arg: run.arg().map(str::to_owned),
                         changes: vec![change],
+                        // The run's own call first (it joins the part of the run's first change).
+                        frames: run
+                            .origin()
+                            .map(|o| super::history::frame(run.name(), o))
+                            .into_iter()
+                            .chain(frame)
+                            .collect(),
                     },
-                    None => Part::plain(change),
+                    None => Part { frames: frame.into_iter().collect(), ..Part::plain(change) },
                 };
                 join(&mut parts, vec![part]);
             }

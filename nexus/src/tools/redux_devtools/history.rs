@@ -49,11 +49,22 @@ pub(super) struct Part {
     pub(super) arg: Option<String>,
     /// The run's changes (`SET NEXT_ID`, …).
     pub(super) changes: Vec<String>,
+    /// Stack frames for the monitor's Trace tab, in the shape of a JavaScript stack's lines:
+    /// `    at SET CLICKS (src/main.rs:42:9)`, the run's own call first.
+    pub(super) frames: Vec<String>,
 }
 
 impl Part {
     pub(super) fn plain(label: String) -> Part {
-        Part { label, run: None, arg: None, changes: Vec::new() }
+        Part { label, run: None, arg: None, changes: Vec::new(), frames: Vec::new() }
+    }
+}
+
+/// A Trace-tab frame: what was done, where (`    at SET CLICKS (src/main.rs:42:9)`).
+pub(super) fn frame(what: &str, origin: &crate::core::origin::Origin) -> String {
+    match origin.label() {
+        Some(label) => format!("    at {what} [{label}] ({})", origin.location()),
+        None => format!("    at {what} ({})", origin.location()),
     }
 }
 
@@ -62,7 +73,15 @@ impl Part {
 pub(super) fn join(into: &mut Vec<Part>, parts: Vec<Part>) {
     for part in parts {
         match into.last_mut() {
-            Some(last) if last.run.is_some() && last.run == part.run => last.changes.extend(part.changes),
+            Some(last) if last.run.is_some() && last.run == part.run => {
+                last.changes.extend(part.changes);
+                // Each part of a run repeats the run's own frame: keep it once.
+                for frame in part.frames {
+                    if !last.frames.contains(&frame) {
+                        last.frames.push(frame);
+                    }
+                }
+            }
             _ => into.push(part),
         }
     }
@@ -122,7 +141,14 @@ impl Entry {
                 .collect();
             action["changes"] = json!(changes);
         }
-        json!({ "type": "PERFORM_ACTION", "action": action, "timestamp": self.at_ms })
+        let mut perform = json!({ "type": "PERFORM_ACTION", "action": action, "timestamp": self.at_ms });
+        // Redux DevTools' Trace tab shows a lifted action's `stack`, a JavaScript stack's text: here, where
+        // each change (and the action run) was made, from `#[track_caller]`.
+        let frames: Vec<&str> = self.parts.iter().flat_map(|p| p.frames.iter().map(String::as_str)).collect();
+        if !frames.is_empty() {
+            perform["stack"] = json!(format!("Error\n{}", frames.join("\n")));
+        }
+        perform
     }
 }
 

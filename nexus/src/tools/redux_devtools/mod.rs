@@ -188,6 +188,8 @@ pub(crate) struct Note {
     after: Value,
     /// The action run that made the change, if any.
     action: Option<Arc<crate::graph::observe::ActionRun>>,
+    /// Where the change was made (shown in the monitor's Trace tab).
+    origin: Option<crate::core::origin::Origin>,
 }
 
 thread_local! {
@@ -220,6 +222,7 @@ impl Plugin for Tap {
             before: change.before().shared(),
             after: change.after().shared(),
             action: change.action_arc(),
+            origin: change.origin().cloned(),
         };
         // Counted before the push, so the bridge never takes out more than was put in.
         self.shared.queued.fetch_add(1, Ordering::Relaxed);
