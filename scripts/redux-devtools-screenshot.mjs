@@ -1,10 +1,10 @@
 // Opens the Redux DevTools UI in headless Chromium, connects it to the server that served it (Settings →
 // Connection → "use local (custom) server"), waits for a nexus instance's actions, and saves a screenshot.
 // Called by scripts/redux-devtools-screenshot.sh, which starts the server and the example.
-// Arguments: <port> <instance name prefix> <output.png>.
+// Arguments: <port> <instance name prefix> <output.png> [<trace output.png>: also the Trace tab].
 import { chromium } from 'playwright-core';
 
-const [port, instance, out] = process.argv.slice(2);
+const [port, instance, out, traceOut] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: [
@@ -39,6 +39,14 @@ try {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: out });
   console.log(`saved ${out}`);
+  if (traceOut) {
+    // The Trace tab: the action's `stack`, where nexus recorded each change (file:line:col).
+    await page.getByText('Trace', { exact: true }).click();
+    await page.getByText(/redux_devtools\.rs/).first().waitFor({ timeout: 15000 });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: traceOut });
+    console.log(`saved ${traceOut}`);
+  }
 } catch (e) {
   await browser.contexts()[0]?.pages()[0]?.screenshot({ path: out.replace(/\.png$/, '-failed.png') });
   throw e;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-takes docs/redux-devtools.png: the Redux DevTools UI (served by the real @redux-devtools/cli) showing
+# Re-takes docs/redux-devtools.png (and docs/redux-devtools-trace.png, its Trace tab): the Redux DevTools UI (served by the real @redux-devtools/cli) showing
 # the actions of `cargo run --example redux_devtools`. Needs Debian's chromium (`apt-get install chromium`);
 # installs the server and playwright-core into the git-ignored redux-devtools-server/.
 set -euo pipefail
@@ -15,4 +15,4 @@ example=$!
 trap 'kill $example 2>/dev/null || true; stop_redux_devtools_server' EXIT
 mkdir -p docs
 cp scripts/redux-devtools-screenshot.mjs "$REDUX_DEVTOOLS_DIR/screenshot.mjs"
-node "$REDUX_DEVTOOLS_DIR/screenshot.mjs" "$REDUX_DEVTOOLS_PORT" checkout docs/redux-devtools.png
+node "$REDUX_DEVTOOLS_DIR/screenshot.mjs" "$REDUX_DEVTOOLS_PORT" checkout docs/redux-devtools.png docs/redux-devtools-trace.png
