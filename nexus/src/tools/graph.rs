@@ -472,9 +472,9 @@ const TEMPLATE: &str = include_str!("graph.html");
 const STYLE: &str = include_str!("graph.css");
 const SCRIPT: &str = include_str!("graph.js");
 
-const BOX_W: usize = 210;
+const BOX_W: usize = 196;
 const BOX_H: usize = 54;
-const COL_GAP: usize = 90;
+const COL_GAP: usize = 74;
 const ROW_GAP: usize = 22;
 const PAD: usize = 24;
 /// Room above the columns for their titles.
@@ -634,9 +634,9 @@ impl Layout {
                 BOX_W - 14,
                 if n.mounted { "mounted" } else { "not mounted" }
             );
-            html_text(out, &clip(&n.label, 22));
+            html_text(out, &clip(&n.label, 19));
             out.push_str("</text><text class=\"value\" x=\"16\" y=\"42\">");
-            html_text(out, &clip(&n.value, 26));
+            html_text(out, &clip(&n.value, 24));
             out.push_str("</text></g>\n");
         }
         out.push_str("</g></svg>");
@@ -770,6 +770,7 @@ fn kind_stroke(kind: AtomKind) -> &'static str {
 mod kind_serde {
     use crate::core::info::AtomKind;
 
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference
     pub(super) fn serialize<S: serde::Serializer>(kind: &AtomKind, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(kind)
     }
