@@ -352,6 +352,8 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// This instance's reactive graph now: the atoms [`atoms`](Store::atoms) lists, with their values
     /// rendered (derived ones brought up to date first), and an edge from each derived atom to each atom it
     /// read. Data to compare or serialize, and drawn as DOT, Mermaid or one HTML page: see [`Graph`](crate::Graph).
+    /// Like [`atoms`](Store::atoms), it lists the atoms this instance registered (by a get, set or
+    /// subscribe), and what their read functions read.
     ///
     /// ```
     /// nexus::store! { pub struct Page; }
@@ -362,6 +364,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// }
     ///
     /// let page = Page::new();
+    /// assert_eq!(page.get(&HEADING), "HOME");
     /// let graph = page.graph();
     /// let heading = graph.index_of("HEADING").unwrap();
     /// assert_eq!(graph.nodes()[heading].value(), "\"HOME\"");
