@@ -269,7 +269,14 @@ fn json_round_trips_in_the_documented_shape() {
     assert_eq!(json["transactions"][0]["path"], serde_json::json!([0, 1]));
     assert_eq!(serde_json::from_value::<Graph>(json).unwrap(), nasty);
     assert!(!nasty.to_json().contains('<'), "safe inside a script element");
-    assert!(serde_json::from_str::<Graph>(r#"{"store":"x","nodes":[{"id":"","label":"","path":"","kind":"signal","type":"","value":"","mounted":false,"epoch":0}],"edges":[]}"#).is_err(), "an unknown kind is an error");
+    let signal = serde_json::json!({
+        "store": "x",
+        "nodes": [{
+            "id": "", "label": "", "path": "", "kind": "signal", "type": "", "value": "", "mounted": false, "epoch": 0
+        }],
+        "edges": []
+    });
+    assert!(serde_json::from_value::<Graph>(signal).is_err(), "an unknown kind is an error");
 }
 
 /// DOT and Mermaid name every node and every edge (source → reader), and escape quotes and markup.

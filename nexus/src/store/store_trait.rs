@@ -349,11 +349,10 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         self.__cell().0.subscriber_count(atom.__atom())
     }
 
-    /// This instance's reactive graph now: the atoms [`atoms`](Store::atoms) lists, with their values
-    /// rendered (derived ones brought up to date first), and an edge from each derived atom to each atom it
-    /// read. Data to compare or serialize, and drawn as DOT, Mermaid or one HTML page: see [`Graph`](crate::Graph).
-    /// Like [`atoms`](Store::atoms), it lists the atoms this instance registered (by a get, set or
-    /// subscribe), and what their read functions read.
+    /// This instance's reactive graph now: the atoms [`atoms`](Store::atoms) lists (those it registered,
+    /// by a get, set or subscribe), with their values rendered (derived ones brought up to date first), and
+    /// an edge from each derived atom to each atom it read. Data to compare or serialize, and drawn as DOT,
+    /// Mermaid or one HTML page: see [`Graph`](crate::Graph).
     ///
     /// ```
     /// nexus::store! { pub struct Page; }

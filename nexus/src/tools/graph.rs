@@ -583,7 +583,8 @@ impl Layout {
             "\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" \
              markerHeight=\"7\" orient=\"auto\"><path d=\"M0,1 L9,5 L0,9 z\" class=\"arrowhead\"/></marker>\
              <marker id=\"arrow-on\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" \
-             markerHeight=\"7\" orient=\"auto\"><path d=\"M0,1 L9,5 L0,9 z\" class=\"arrowhead-on\"/></marker></defs>\n",
+             markerHeight=\"7\" orient=\"auto\"><path d=\"M0,1 L9,5 L0,9 z\" class=\"arrowhead-on\"/>\
+             </marker></defs>\n",
         );
         out.push_str("<g class=\"columns\">");
         for col in 0..self.columns.len() {
@@ -646,7 +647,8 @@ impl Layout {
 // ---------------------------------------------------------------------------------------------------
 // Escaping. Names and values are user data: every renderer writes them through one of these.
 
-/// At most `max` characters of `s` on one line: line breaks and tabs shown as `⏎` and a space, `…` at a cut.
+/// At most `max` characters of `s` on one line: a line break shown as `⏎`, other control characters as
+/// spaces, `…` at a cut.
 fn clip(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max * 4));
     for (k, c) in s.chars().enumerate() {
