@@ -133,6 +133,7 @@ pub use tools::devtools::DEFAULT_ACTION_CAPACITY;
 pub use tools::devtools::{AtomView, DeclaredAtom, DevTools, LogEntry, DEFAULT_LOG_CAPACITY};
 pub use tools::graph::{Graph, GraphEdge, GraphNode, GraphTransaction};
 pub use tools::time_travel::{HistoryEntry, TimeTravel};
+pub use tools::trace::{Step, Trace, Transaction, What};
 
 /// Declares store types: one branded type per store, with isolation checked by the compiler.
 ///

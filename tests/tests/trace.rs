@@ -15,11 +15,25 @@
 //! - DevTools shows it: `devtools_log_and_export_show_the_origin`;
 //! - nothing is recorded for a store no tool watches, and nothing leaks from it into a watched one:
 //!   `an_unwatched_store_records_nothing_and_leaks_nothing`.
+//!
+//! The causal trace (issue 31 §2), `nexus::Trace`:
+//! - a transaction holds its origin, writes, recomputes in the order they ran with their reasons and
+//!   outcomes, then the subscribers called: `a_diamonds_transaction_in_order_with_reasons`;
+//! - a batch is one transaction: `a_batch_is_one_transaction_and_a_derived_atom_runs_once`;
+//! - an equal value is "equal, skipped", and `why_not` says so: `an_equal_write_is_skipped_and_why_not_says_so`;
+//! - an equal-value cut-off: `a_source_recomputed_to_the_same_value_stops_the_change`;
+//! - a conditional read: `why_not_finds_no_path_after_a_branch_switched`;
+//! - `why` from the atom down to the set site: `why_tells_the_chain_down_to_the_set_site`;
+//! - the ring keeps the last `capacity` transactions, each whole, under 8 writer threads:
+//!   `the_ring_keeps_the_last_transactions_whole_under_eight_threads`;
+//! - one trace per store: `a_new_trace_replaces_the_old_one_which_stops_recording`;
+//! - a first computation is not a change: `a_first_computation_by_why_not_is_not_a_change`;
+//! - the graph page gets the transactions: `the_graph_of_a_trace_carries_the_transactions_and_their_paths`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use nexus::{Change, DevTools, Origin, Plugin, Store, TimeTravel};
+use nexus::{Change, DevTools, Origin, Plugin, Store, TimeTravel, Trace, What};
 
 nexus::store! {
     /// A board.
@@ -246,4 +260,241 @@ fn an_unwatched_store_records_nothing_and_leaks_nothing() {
     });
     quiet.set(&X, 1);
     assert_eq!(lines(&recorder), [("y".into(), inner_line.load(Ordering::SeqCst))]);
+}
+
+nexus::store! {
+    /// A graph to trace.
+    pub struct Sheet;
+}
+
+nexus::atom! {
+    #![store(Sheet)]
+    #[name = "a"]
+    pub static A: i32 = 1;
+    #[name = "b"]
+    pub static B: i32 = computed(|s| s.get(&A) + 1);
+    #[name = "c"]
+    pub static C: i32 = computed(|s| s.get(&A) * 2);
+    #[name = "d"]
+    pub static D: i32 = computed(|s| s.get(&B) + s.get(&C));
+    #[name = "parity"]
+    pub static PARITY: bool = computed(|s| s.get(&A) % 2 == 0);
+    #[name = "label"]
+    pub static LABEL: String = computed(|s| if s.get(&PARITY) { "even".into() } else { "odd".into() });
+    #[name = "flag"]
+    pub static FLAG: bool = true;
+    #[name = "x"]
+    pub static SX: i32 = 0;
+    #[name = "y"]
+    pub static SY: i32 = 0;
+    #[name = "pick"]
+    pub static PICK: i32 = computed(|s| if s.get(&FLAG) { s.get(&SX) } else { s.get(&SY) });
+}
+
+/// A step's short form: `write a`, `recompute d (because c) changed`, `notify d 1`.
+fn short(step: &nexus::Step) -> String {
+    match step.what() {
+        What::Write { .. } => format!("write {}", step.atom()),
+        What::Skipped { .. } => format!("skip {}", step.atom()),
+        What::Recompute { reason, changed, .. } => format!(
+            "recompute {} ({}) {}",
+            step.atom(),
+            reason.as_deref().unwrap_or("-"),
+            if *changed { "changed" } else { "same" }
+        ),
+        What::Notified { subscribers } => format!("notify {} {subscribers}", step.atom()),
+        _ => format!("{step}"),
+    }
+}
+
+#[test]
+fn a_diamonds_transaction_in_order_with_reasons() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&D, |_| {});
+    let trace = Trace::attach(&sheet, 10);
+    let line = line!() + 1;
+    sheet.set(&A, 5);
+    let last = trace.last().expect("a transaction");
+    assert_eq!(last.origin().map(Origin::line), Some(line));
+    assert_eq!(last.thread(), std::thread::current().name());
+    let steps: Vec<String> = last.steps().iter().map(short).collect();
+    assert_eq!(steps[0], "write a");
+    // B and C run before D (in the order the evaluation needed them), each because A changed.
+    let at =
+        |s: &str| steps.iter().position(|x| x.starts_with(s)).unwrap_or_else(|| panic!("{s} in {steps:?}"));
+    assert!(steps.contains(&"recompute b (a) changed".to_owned()), "{steps:?}");
+    assert!(steps.contains(&"recompute c (a) changed".to_owned()), "{steps:?}");
+    assert!(at("recompute b") < at("recompute d") && at("recompute c") < at("recompute d"), "{steps:?}");
+    assert!(at("recompute d") < at("notify d 1"), "{steps:?}");
+    assert_eq!(steps.len(), 5, "{steps:?}");
+    assert!(last.to_string().contains("write a: 1 → 5"), "{last}");
+}
+
+#[test]
+fn a_batch_is_one_transaction_and_a_derived_atom_runs_once() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&PICK, |_| {});
+    let trace = Trace::attach(&sheet, 10);
+    sheet.batch(|| {
+        sheet.set(&SX, 1);
+        sheet.set(&SX, 2);
+        sheet.set(&SY, 3);
+    });
+    let all = trace.transactions();
+    assert_eq!(all.len(), 1, "{all:?}");
+    let steps: Vec<String> = all[0].steps().iter().map(short).collect();
+    assert_eq!(steps, ["write x", "write x", "write y", "recompute pick (x) changed", "notify pick 1"]);
+}
+
+#[test]
+fn an_equal_write_is_skipped_and_why_not_says_so() {
+    let sheet = Sheet::new();
+    let trace = Trace::attach(&sheet, 10);
+    let line = line!() + 1;
+    sheet.set(&SX, 0);
+    let steps: Vec<String> = trace.last().unwrap().steps().iter().map(ToString::to_string).collect();
+    assert_eq!(steps.len(), 1);
+    assert!(steps[0].starts_with("write x: 0, equal, skipped, at "), "{steps:?}");
+    let why_not = trace.why_not(&SX);
+    assert!(why_not.contains("set it to an equal value (0): equal, skipped"), "{why_not}");
+    assert!(why_not.contains(&format!("trace.rs:{line}:")), "{why_not}");
+}
+
+#[test]
+fn a_source_recomputed_to_the_same_value_stops_the_change() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&LABEL, |_| {});
+    let trace = Trace::attach(&sheet, 10);
+    sheet.set(&A, 3); // odd → odd
+    let steps: Vec<String> = trace.last().unwrap().steps().iter().map(short).collect();
+    assert_eq!(steps, ["write a", "recompute parity (a) same"]);
+    let why_not = trace.why_not(&LABEL);
+    assert!(
+        why_not.contains(
+            "recomputed parity, which label reads, to the same value (false): the change stopped there"
+        ),
+        "{why_not}"
+    );
+    let why_not = trace.why_not(&PARITY);
+    assert!(why_not.contains("recomputed it because a changed, to the same value (false)"), "{why_not}");
+}
+
+#[test]
+fn why_not_finds_no_path_after_a_branch_switched() {
+    let sheet = Sheet::new();
+    let trace = Trace::attach(&sheet, 10);
+    assert_eq!(sheet.get(&PICK), 0);
+    sheet.set(&SY, 7); // PICK reads FLAG and X, not Y
+    let why_not = trace.why_not(&PICK);
+    assert!(
+        why_not.contains("changed y; no path leads from it to pick, which depends on flag, x"),
+        "{why_not}"
+    );
+    sheet.set(&FLAG, false);
+    assert_eq!(sheet.get(&PICK), 7);
+    sheet.set(&SX, 9); // now PICK reads FLAG and Y
+    let why_not = trace.why_not(&PICK);
+    assert!(
+        why_not.contains("changed x; no path leads from it to pick, which depends on flag, y"),
+        "{why_not}"
+    );
+}
+
+#[test]
+fn why_tells_the_chain_down_to_the_set_site() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&D, |_| {});
+    let trace = Trace::attach(&sheet, 10);
+    let line = line!() + 1;
+    sheet.labeled("spinner", || sheet.set(&A, 2));
+    let why = trace.why(&D);
+    let lines: Vec<&str> = why.lines().collect();
+    assert!(lines[0].starts_with("d = 7: recomputed in transaction"), "{why}");
+    assert!(
+        lines[1].starts_with("  c = 4: recomputed in transaction")
+            || lines[1].starts_with("  b = 3: recomputed"),
+        "{why}"
+    );
+    let site = format!("    a: 1 → 2, set at \"spinner\" at tests/tests/trace.rs:{line}:");
+    assert!(lines[2].starts_with(&site), "{why}");
+    // An atom not changed since the trace was attached says so.
+    assert!(trace.why(&SX).contains("x: not changed in the 1 transaction(s) kept"), "{}", trace.why(&SX));
+}
+
+#[test]
+fn the_ring_keeps_the_last_transactions_whole_under_eight_threads() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&PICK, |_| {});
+    let trace = Trace::attach(&sheet, 50);
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let sheet = sheet.clone();
+            std::thread::Builder::new()
+                .name(format!("writer-{t}"))
+                .spawn_scoped(scope, move || {
+                    for i in 0..200 {
+                        sheet.batch(|| {
+                            sheet.set(&SX, t * 1000 + i);
+                            sheet.set(&SY, -(t * 1000 + i));
+                        });
+                    }
+                })
+                .unwrap();
+        }
+    });
+    let all = trace.transactions();
+    assert_eq!(all.len(), 50);
+    for transaction in &all {
+        let steps: Vec<String> = transaction.steps().iter().map(short).collect();
+        assert_eq!(
+            steps,
+            ["write x", "write y", "recompute pick (x) changed", "notify pick 1"],
+            "{transaction}"
+        );
+        assert!(transaction.thread().is_some_and(|t| t.starts_with("writer-")), "{transaction}");
+    }
+    let rounds: Vec<u64> = all.iter().map(|t| t.round()).collect();
+    assert!(rounds.windows(2).all(|w| w[0] < w[1]), "oldest first: {rounds:?}");
+}
+
+#[test]
+fn a_new_trace_replaces_the_old_one_which_stops_recording() {
+    let sheet = Sheet::new();
+    let first = Trace::attach(&sheet, 10);
+    sheet.set(&SX, 1);
+    let second = Trace::attach(&sheet, 10);
+    sheet.set(&SX, 2);
+    assert_eq!(first.transactions().len(), 1);
+    assert_eq!(second.transactions().len(), 1);
+    drop(first); // does not take the second one out
+    sheet.set(&SX, 3);
+    assert_eq!(second.transactions().len(), 2);
+}
+
+#[test]
+fn a_first_computation_by_why_not_is_not_a_change() {
+    let sheet = Sheet::new();
+    let trace = Trace::attach(&sheet, 10);
+    sheet.set(&SX, 1);
+    // LABEL was never computed: `why_not` reads it (computing it), which changed nothing.
+    let why_not = trace.why_not(&LABEL);
+    assert!(
+        why_not.contains("changed x; no path leads from it to label, which depends on parity, a"),
+        "{why_not}"
+    );
+}
+
+#[test]
+fn the_graph_of_a_trace_carries_the_transactions_and_their_paths() {
+    let sheet = Sheet::new();
+    let _sub = sheet.subscribe(&D, |_| {});
+    let trace = Trace::attach(&sheet, 10);
+    sheet.set(&A, 4);
+    let graph = trace.graph().expect("the store lives");
+    let last = graph.transactions().last().expect("one transaction");
+    let names: Vec<&str> = last.path().iter().map(|&i| graph.nodes()[i].name()).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+    assert!(last.summary().starts_with("transaction "), "{}", last.summary());
+    assert!(last.summary().contains("write a: 1 → 4"), "{}", last.summary());
+    assert!(graph.to_html().contains("write a: 1 \\u2192 4") || graph.to_html().contains("write a: 1 → 4"));
 }

@@ -228,6 +228,11 @@ impl State {
         // (`resume_after_caught_panic`) or when it returns (below), before anything runs them again.
         // Moving the `Arc` (the node vector growing) does not move the allocation. The definition is
         // only read (`&self` methods).
+        let traced = if self.tools.as_ref().is_some_and(|t| t.tracer.is_some()) {
+            Some(self.trace_start(l))
+        } else {
+            None
+        };
         #[allow(unsafe_code)]
         let changed = unsafe { &*def }.compute(self, host, l);
         // On unwind, `try_drive` restores the nesting count and `abandon` the path's `computing` flags;
@@ -241,6 +246,10 @@ impl State {
         let node = self.node_mut(l);
         node.dirt = Dirt::Clean;
         node.computing = false;
+        if let Some(started) = traced {
+            self.trace_recompute(l, started, changed);
+        }
+        let node = self.node_mut(l);
         if changed {
             node.changed_at = epoch;
             // By index: most nodes have one or two observers, kept in the node (no list to move out).

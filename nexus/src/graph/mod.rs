@@ -14,3 +14,4 @@ pub(crate) mod notes;
 pub(crate) mod observe;
 pub(crate) mod reader;
 pub(crate) mod state;
+pub(crate) mod trace;

@@ -235,6 +235,10 @@ pub(crate) struct Tools {
     /// Called with the instance (as `&dyn Any`: this layer names no store) when it is dropped, before
     /// anything is torn down: persistence saves its last changes here.
     pub(crate) before_drop: Vec<BeforeDrop>,
+    /// The attached trace's recorder (see `graph::trace`).
+    pub(crate) tracer: Option<std::sync::Arc<dyn crate::graph::trace::Tracer>>,
+    /// The round being flushed, while a trace is attached: its recomputes belong to it.
+    pub(crate) trace_round: Option<u64>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.
@@ -614,6 +618,10 @@ impl State {
     ) -> (Notes, Option<Box<dyn Any + Send>>) {
         let mut notes = Notes::None;
         let mut first_panic = None;
+        let traced = self.tracer().is_some();
+        if traced {
+            self.tools.as_mut().expect("a tracer is in the tools").trace_round = Some(round.id);
+        }
         for &l in &round.candidates {
             if self.nodes.get(l as usize).is_none_or(|n| !n.is_live()) {
                 continue;
@@ -631,6 +639,12 @@ impl State {
                             round.effects = crate::graph::effect::list();
                         }
                         round.effects.push(fx.clone());
+                        if traced {
+                            let seq = fx.seq;
+                            if let Some(t) = self.tracer() {
+                                t.event(Some(round.id), crate::graph::trace::TraceEvent::Effect { seq });
+                            }
+                        }
                     }
                 }
                 continue;
@@ -655,6 +669,12 @@ impl State {
             let Some(subs) = node.subs.shared() else { continue };
             let Some(value) = node.value.share_typed() else { continue };
             notes.add(subs, value);
+            if traced {
+                self.trace_notified(l, round.id);
+            }
+        }
+        if traced {
+            self.tools.as_mut().expect("a tracer is in the tools").trace_round = None;
         }
         notes.sort();
         round.effects.sort_by_key(|fx| fx.seq);

@@ -36,6 +36,46 @@ impl StoreShared {
         self.write().tools.get_or_insert_with(Box::default).before_drop.push(hook);
     }
 
+    /// Puts `tracer` in this instance's graph (replacing another), or takes it out (`None`).
+    pub(crate) fn set_tracer(&self, tracer: Option<Arc<dyn crate::graph::trace::Tracer>>) {
+        let mut st = self.write();
+        if tracer.is_none() && st.tools.is_none() {
+            return;
+        }
+        st.tools.get_or_insert_with(Box::default).tracer = tracer;
+    }
+
+    /// Takes `tracer` out of this instance's graph if it is the one there (not one attached since).
+    pub(crate) fn clear_tracer(&self, tracer: &Arc<dyn crate::graph::trace::Tracer>) {
+        let mut st = self.write();
+        if let Some(tools) = st.tools.as_mut() {
+            if tools.tracer.as_ref().is_some_and(|t| Arc::ptr_eq(t, tracer)) {
+                tools.tracer = None;
+            }
+        }
+    }
+
+    /// Every atom `r` depends on, directly or not, as its last evaluations recorded (nearest first).
+    pub(crate) fn upstream(&self, r: crate::graph::access::AtomRef<'_>) -> Vec<(AtomId, Arc<str>)> {
+        let st = self.read();
+        let Some(start) = st.local(r.id) else { return Vec::new() };
+        let mut seen = std::collections::HashSet::from([start]);
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut out = Vec::new();
+        while let Some(l) = queue.pop_front() {
+            for &s in &st.node(l).sources {
+                if seen.insert(s) {
+                    let node = st.node(s);
+                    if node.is_live() {
+                        out.push((node.id, node.def.any().core().name_arc()));
+                    }
+                    queue.push_back(s);
+                }
+            }
+        }
+        out
+    }
+
     /// How many subscribers (subscriptions and watches) `r` has in this instance.
     pub(crate) fn subscriber_count(&self, r: crate::graph::access::AtomRef<'_>) -> usize {
         let st = self.read();

@@ -1,6 +1,7 @@
 //! The store operations on one instance, untyped: reads, writes, change rounds, batches and
 //! subscriptions. The generated store types and the typed traits only forward here.
 
+use crate::graph::trace::{render, TraceEvent};
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::AtomicBool;
@@ -225,6 +226,9 @@ impl StoreShared {
             }
             let current = slot.typed::<T>().expect("primitive nodes hold a value");
             if eq.is_some_and(|eq| eq(current, &new)) {
+                if observed {
+                    Self::trace_skipped(st, round, l);
+                }
                 return;
             }
             if observed {
@@ -292,7 +296,21 @@ impl StoreShared {
     ) {
         if !def.values_equal(st.node(l).value.get().expect("primitive nodes hold a value"), &*new) {
             self.replace(st, l, new, op, round);
+        } else if st.observed() {
+            Self::trace_skipped(st, round, l);
         }
+    }
+
+    /// Tells an attached trace that a write to node `l` was equal to its value: skipped.
+    #[cold]
+    fn trace_skipped(st: &State, round: &Round, l: u32) {
+        let Some(tracer) = st.tracer() else { return };
+        let node = st.node(l);
+        let def = node.def.any();
+        let value = node.value.get().map_or_else(String::new, |v| render(def, v));
+        let origin = crate::core::origin::current();
+        let skipped = TraceEvent::Skipped { atom: node.id, name: def.core().name_arc(), value, origin };
+        tracer.event(Some(round.id), skipped);
     }
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
@@ -325,6 +343,16 @@ impl StoreShared {
                 let name = def.core().name_arc();
                 let action = crate::graph::batch::current_action(self.addr());
                 let origin = crate::core::origin::current();
+                if let Some(tracer) = st.tracer() {
+                    let write = TraceEvent::Write {
+                        atom: node.id,
+                        name: name.clone(),
+                        before: render(&*def, &*old),
+                        after: render(&*def, &*new),
+                        origin: origin.clone(),
+                    };
+                    tracer.event(Some(round.id), write);
+                }
                 st.push_event(Event::Change {
                     key,
                     name,

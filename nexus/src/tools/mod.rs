@@ -7,3 +7,4 @@ pub(crate) mod graph;
 #[cfg(feature = "redux-devtools")]
 pub mod redux_devtools;
 pub(crate) mod time_travel;
+pub(crate) mod trace;
