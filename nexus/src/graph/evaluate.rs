@@ -205,6 +205,25 @@ impl State {
     #[inline(always)]
     #[allow(clippy::inline_always)] // in line in the walk's loop (measured: ~4 % of a deep chain's instructions)
     fn recompute(&mut self, host: &dyn Host, l: u32) {
+        // One byte, in the state's padding: while no trace is attached a recompute pays this branch only
+        // (the traced copy is out of line).
+        if self.tracing {
+            self.recompute_traced(host, l);
+        } else {
+            self.recompute_as::<false>(host, l);
+        }
+    }
+
+    /// [`recompute`](Self::recompute) while a trace is attached: told to the trace.
+    #[inline(never)]
+    #[cold]
+    fn recompute_traced(&mut self, host: &dyn Host, l: u32) {
+        self.recompute_as::<true>(host, l);
+    }
+
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // see `recompute`
+    fn recompute_as<const TRACED: bool>(&mut self, host: &dyn Host, l: u32) {
         // The definition is called through a pointer, not a new `Arc` (two atomic operations per
         // evaluated node) nor by taking it out of the node and putting it back (a catch of unwinds per
         // node to put it back, ~7 % of a deep chain's instructions).
@@ -228,11 +247,9 @@ impl State {
         // (`resume_after_caught_panic`) or when it returns (below), before anything runs them again.
         // Moving the `Arc` (the node vector growing) does not move the allocation. The definition is
         // only read (`&self` methods).
-        let traced = if self.tools.as_ref().is_some_and(|t| t.tracer.is_some()) {
-            Some(self.trace_start(l))
-        } else {
-            None
-        };
+        if TRACED {
+            self.trace_start(l);
+        }
         #[allow(unsafe_code)]
         let changed = unsafe { &*def }.compute(self, host, l);
         // On unwind, `try_drive` restores the nesting count and `abandon` the path's `computing` flags;
@@ -246,8 +263,8 @@ impl State {
         let node = self.node_mut(l);
         node.dirt = Dirt::Clean;
         node.computing = false;
-        if let Some(started) = traced {
-            self.trace_recompute(l, started, changed);
+        if TRACED {
+            self.trace_recompute(l, changed);
         }
         let node = self.node_mut(l);
         if changed {

@@ -207,6 +207,8 @@ pub struct State {
     pub(crate) path: Vec<(u32, u32)>,
     /// Read functions running now, nested in one another.
     pub(crate) nesting: u32,
+    /// Whether a trace is attached (its recorder is in `tools`): read once per recompute.
+    pub(crate) tracing: bool,
     /// Evaluation bookkeeping, boxed on first use: stores that hold no derived atom stay small.
     pub(crate) eval: Option<Box<Eval>>,
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
@@ -239,6 +241,8 @@ pub(crate) struct Tools {
     pub(crate) tracer: Option<std::sync::Arc<dyn crate::graph::trace::Tracer>>,
     /// The round being flushed, while a trace is attached: its recomputes belong to it.
     pub(crate) trace_round: Option<u64>,
+    /// Recomputes under way (nested reads nest them), while a trace is attached.
+    pub(crate) trace_started: Vec<(u32, crate::graph::trace::Started)>,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.

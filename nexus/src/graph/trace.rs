@@ -79,10 +79,10 @@ impl State {
         );
     }
 
-    /// Before node `l` recomputes, while a trace is attached: the source that changed last (the reason),
-    /// and the time.
+    /// Before node `l` recomputes, while a trace is attached: notes the source that changed last (the
+    /// reason), and the time.
     #[cold]
-    pub(crate) fn trace_start(&self, l: u32) -> Started {
+    pub(crate) fn trace_start(&mut self, l: u32) {
         let node = self.node(l);
         let reason = node
             .sources
@@ -91,16 +91,27 @@ impl State {
             .filter(|s| s.changed_at > 0)
             .max_by_key(|s| s.changed_at)
             .map(|s| (s.id, s.def.any().core().name_arc()));
-        Started {
+        let started = Started {
             reason,
             #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
             at: std::time::Instant::now(),
+        };
+        if let Some(tools) = self.tools.as_mut() {
+            tools.trace_started.push((l, started));
         }
     }
 
     /// After node `l` recomputed (`changed`: to a new value), while a trace is attached.
     #[cold]
-    pub(crate) fn trace_recompute(&self, l: u32, started: Started, changed: bool) {
+    pub(crate) fn trace_recompute(&mut self, l: u32, changed: bool) {
+        // Recomputes that unwound (a read function's panic, caught inside another) left their entry.
+        let started = loop {
+            match self.tools.as_mut().and_then(|t| t.trace_started.pop()) {
+                Some((node, started)) if node == l => break started,
+                Some(_) => {}
+                None => return,
+            }
+        };
         #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
         let took = Some(started.at.elapsed());
         #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]

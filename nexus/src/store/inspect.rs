@@ -42,6 +42,7 @@ impl StoreShared {
         if tracer.is_none() && st.tools.is_none() {
             return;
         }
+        st.tracing = tracer.is_some();
         st.tools.get_or_insert_with(Box::default).tracer = tracer;
     }
 
@@ -51,6 +52,7 @@ impl StoreShared {
         if let Some(tools) = st.tools.as_mut() {
             if tools.tracer.as_ref().is_some_and(|t| Arc::ptr_eq(t, tracer)) {
                 tools.tracer = None;
+                st.tracing = false;
             }
         }
     }

@@ -333,6 +333,28 @@ impl StoreShared {
     pub(crate) fn origin(&self, at: &'static std::panic::Location<'static>) -> crate::core::origin::Scope {
         crate::core::origin::enter(self.watched.load(std::sync::atomic::Ordering::Relaxed), at)
     }
+
+    /// Runs `f` with `at` as the origin of its changes while a tool watches this store; otherwise just
+    /// runs it (the hot path: one relaxed load and a branch).
+    #[inline]
+    pub(crate) fn with_origin<R>(
+        &self,
+        at: &'static std::panic::Location<'static>,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        if self.watched.load(std::sync::atomic::Ordering::Relaxed) {
+            Self::with_origin_watched(at, f)
+        } else {
+            f()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn with_origin_watched<R>(at: &'static std::panic::Location<'static>, f: impl FnOnce() -> R) -> R {
+        let _scope = crate::core::origin::enter(true, at);
+        f()
+    }
 }
 
 impl Drop for StoreShared {

@@ -104,8 +104,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
-        atom.__set(store, value);
+        store.with_origin(std::panic::Location::caller(), || atom.__set(store, value));
     }
 
     /// Modifies a primitive atom in place. Read, modify and write happen under one lock, so concurrent
@@ -120,9 +119,10 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
         let mut f = Some(f);
-        atom.__update(store, &mut |v| (f.take().expect("called once"))(v));
+        store.with_origin(std::panic::Location::caller(), || {
+            atom.__update(store, &mut |v| (f.take().expect("called once"))(v));
+        });
     }
 
     /// Puts a primitive atom back to its initial value (its initialiser runs again).
@@ -133,8 +133,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         A::Owner: UsableIn<Self>,
     {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
-        store.reset(atom.__atom());
+        store.with_origin(std::panic::Location::caller(), || store.reset(atom.__atom()));
     }
 
     /// Runs `action` with `arg` in this instance and returns what it returns. Its writes (through its `s`,
@@ -153,8 +152,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
         X::Owner: UsableIn<Self>,
     {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
-        action.__run(store, arg)
+        store.with_origin(std::panic::Location::caller(), || action.__run(store, arg))
     }
 
     /// Calls `f` after each change of `atom` in this instance, with the new value. For a `Global` atom of
@@ -397,8 +395,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     #[track_caller]
     fn batch<R>(&self, f: impl FnOnce() -> R) -> R {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
-        store.batch(f)
+        store.with_origin(std::panic::Location::caller(), || store.batch(f))
     }
 
     /// This instance's id: unique, never reused in the process.
@@ -459,8 +456,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     #[track_caller]
     fn hydrate(&self, snapshot: &crate::Snapshot) -> Result<(), crate::HydrateError> {
         let store = &self.__cell().0;
-        let _origin = store.origin(std::panic::Location::caller());
-        store.hydrate::<Self>(snapshot)
+        store.with_origin(std::panic::Location::caller(), || store.hydrate::<Self>(snapshot))
     }
 
     /// Attaches `plugin` to this instance (and to no other); see [`Plugin`](crate::Plugin).
