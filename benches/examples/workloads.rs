@@ -41,6 +41,16 @@ fn observe(store: &Drive, c: &C, count: &Arc<AtomicU64>) -> nexus::Subscription 
 }
 
 /// Adds `v` to an effect's counter (a relaxed load and store, as the benches' `bump`).
+/// A store for a workload; with `TRACED=1`, a `nexus::Trace` of 1,000 transactions is attached to it
+/// (for the cost of tracing: `TRACED=1 ./instructions.sh set diamond`).
+fn new_store() -> Drive {
+    let store = Drive::new();
+    if std::env::var_os("TRACED").is_some() {
+        std::mem::forget(nexus::Trace::attach(&store, 1000));
+    }
+    store
+}
+
 fn add(count: &AtomicU64, v: i64) {
     count.store(count.load(Ordering::Relaxed).wrapping_add(v.cast_unsigned()), Ordering::Relaxed);
 }
@@ -86,7 +96,7 @@ nexus::atom! {
 
 /// `rows` rows, a subscriber on each row's element atom; `n` edits of one row each (the next in turn).
 fn list_edit(rows: u64, n: u64, count: &Arc<AtomicU64>) {
-    let store = Drive::new();
+    let store = new_store();
     let list = nexus::Atom::<Vec<Row>, Drive>::new((0..rows).map(|id| Row { id, value: 0 }).collect());
     let each = list.each();
     let elements: Vec<_> = (0..rows).map(|id| each.at(&id)).collect();
@@ -121,7 +131,7 @@ fn main() {
     let start = std::time::Instant::now();
     match what.as_str() {
         "get" => {
-            let store = Drive::new();
+            let store = new_store();
             store.set(&VALUE, 1);
             let mut total = 0;
             for _ in 0..n {
@@ -130,13 +140,13 @@ fn main() {
             black_box(total);
         }
         "set" => {
-            let store = Drive::new();
+            let store = new_store();
             for i in 0..n {
                 black_box(&store).set(&VALUE, i);
             }
         }
         "set1" => {
-            let store = Drive::new();
+            let store = new_store();
             let c = count.clone();
             let _sub = store.subscribe(&VALUE, move |v| {
                 c.store(c.load(Ordering::Relaxed) + (*v & 1), Ordering::Relaxed);
@@ -159,7 +169,7 @@ fn main() {
             }
         }
         "deep" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let mut tip = {
                 let h = head.clone();
@@ -173,7 +183,7 @@ fn main() {
             drive(&store, &head, n);
         }
         "broad" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let _subs: Vec<_> = (0..50)
                 .map(|i| {
@@ -186,7 +196,7 @@ fn main() {
             drive(&store, &head, n);
         }
         "diamond" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let branches: Vec<C> = (0..5)
                 .map(|_| {
@@ -199,7 +209,7 @@ fn main() {
             drive(&store, &head, n);
         }
         "repeated" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let h = head.clone();
             let current = computed(move |s| (0..50).map(|_| s.get(&h)).sum());
@@ -207,7 +217,7 @@ fn main() {
             drive(&store, &head, n);
         }
         "unstable" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let (h1, h2, h3) = (head.clone(), head.clone(), head.clone());
             let double = computed(move |s| s.get(&h1) * 2);
@@ -220,7 +230,7 @@ fn main() {
         }
         "cellx" => {
             // `LAYERS` layers of four cells, each reading one or two of the layer before.
-            let store = Drive::new();
+            let store = new_store();
             let sources = [A::new(1), A::new(2), A::new(3), A::new(4)];
             let [a, b, c, d] = sources.clone();
             let mut prev = [
@@ -253,14 +263,14 @@ fn main() {
         }
         // Effects (issue 27): each body adds what it read to `count`, as in `benches/side_by_side.rs`.
         "effect1" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let (h, c) = (head.clone(), count.clone());
             let _fx = store.effect(move |s| add(&c, s.get(&h)));
             drive(&store, &head, n);
         }
         "effect_batch10" => {
-            let store = Drive::new();
+            let store = new_store();
             let heads: Vec<A> = (0..10).map(|_| A::new(0)).collect();
             let (hs, c) = (heads.clone(), count.clone());
             let _fx = store.effect(move |s| {
@@ -279,7 +289,7 @@ fn main() {
         // `set` of an atom no effect reads, in a store with 10 effects on another atom (issue 27: effects
         // must cost nothing there; compare with `set`).
         "set_beside_effects" => {
-            let store = Drive::new();
+            let store = new_store();
             let other = A::new(0);
             let _fxs: Vec<nexus::Effect> = (0..10)
                 .map(|_| {
@@ -293,7 +303,7 @@ fn main() {
         }
         // Field atoms (issue 28), as the `fields` group of `benches/side_by_side.rs`.
         "field_get" => {
-            let store = Drive::new();
+            let store = new_store();
             store.set(&WIDE, Wide { f7: 1, ..Wide::default() });
             let f7 = WIDE.f7();
             let mut total = 0;
@@ -303,7 +313,7 @@ fn main() {
             black_box(total);
         }
         "field_set20" => {
-            let store = Drive::new();
+            let store = new_store();
             let fields = [
                 WIDE.f0(),
                 WIDE.f1(),
@@ -340,7 +350,7 @@ fn main() {
         "list_edit100" => list_edit(100, n, &count),
         "list_edit10000" => list_edit(10_000, n, &count),
         "effects1000" => {
-            let store = Drive::new();
+            let store = new_store();
             let head = A::new(0);
             let _fxs: Vec<nexus::Effect> = (0..1000)
                 .map(|_| {

@@ -220,6 +220,9 @@ impl fmt::Display for Transaction {
     }
 }
 
+/// How far back an event looks for its round's transaction before starting a new one.
+const RECENT: usize = 64;
+
 /// The ring, filled under the store's lock by the graph's hook.
 struct Recorder {
     capacity: usize,
@@ -288,8 +291,11 @@ impl Tracer for Recorder {
                 None => return,
             },
             Some(round) => {
-                if let Some(at) = ring.iter().rposition(|t| t.round == round) {
-                    &mut ring[at]
+                // Its transaction is the last one, or a recent one (a batch open on another thread
+                // interleaves its rounds): look back a little, not through the whole ring.
+                let len = ring.len();
+                if let Some(back) = ring.iter().rev().take(RECENT).position(|t| t.round == round) {
+                    &mut ring[len - 1 - back]
                 } else {
                     ring.push_back(new_transaction(round, origin.clone()));
                     while ring.len() > self.capacity {
