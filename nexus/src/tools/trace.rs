@@ -1,7 +1,7 @@
 //! [`Trace`]: a bounded ring of one store instance's transactions, each with where it came from and
 //! what it caused, in order; and [`Trace::why`] / [`Trace::why_not`], which read it back as causes.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -220,17 +220,74 @@ impl fmt::Display for Transaction {
     }
 }
 
-/// How far back an event looks for its round's transaction before starting a new one.
-const RECENT: usize = 64;
-
 /// The ring, filled under the store's lock by the graph's hook.
 struct Recorder {
     capacity: usize,
-    ring: Mutex<VecDeque<Transaction>>,
+    ring: Mutex<Ring>,
+}
+
+/// The transactions kept, in the order their first events arrived, with an index by round: a batch
+/// open on one thread interleaves its rounds with other threads' rounds, so an event's transaction is
+/// not always the last one.
+#[derive(Default)]
+struct Ring {
+    transactions: VecDeque<Transaction>,
+    /// The arrival number of `transactions[0]`.
+    first: u64,
+    /// Round → arrival number, for the transactions kept.
+    index: HashMap<u64, u64>,
+    /// Rounds whose transactions were dropped to keep `capacity` (the latest few): their late events
+    /// are dropped too, never made into a partial transaction.
+    evicted: HashSet<u64>,
+    evicted_order: VecDeque<u64>,
+}
+
+/// How many dropped rounds are remembered.
+const EVICTED: usize = 4096;
+
+impl Ring {
+    fn clear(&mut self) {
+        self.first += self.transactions.len() as u64;
+        self.transactions.clear();
+        self.index.clear();
+    }
+
+    /// The transaction of `round`: kept, new (pushed, dropping the oldest beyond `capacity`), or `None`
+    /// if it was dropped already.
+    fn transaction(
+        &mut self,
+        round: u64,
+        capacity: usize,
+        origin: Option<&Origin>,
+    ) -> Option<&mut Transaction> {
+        if let Some(&at) = self.index.get(&round) {
+            let at = usize::try_from(at - self.first).expect("within the ring");
+            return self.transactions.get_mut(at);
+        }
+        if self.evicted.contains(&round) {
+            return None;
+        }
+        let at = self.first + self.transactions.len() as u64;
+        self.transactions.push_back(new_transaction(round, origin.cloned()));
+        self.index.insert(round, at);
+        while self.transactions.len() > capacity {
+            let gone = self.transactions.pop_front().expect("longer than capacity");
+            self.first += 1;
+            self.index.remove(&gone.round);
+            self.evicted.insert(gone.round);
+            self.evicted_order.push_back(gone.round);
+            if self.evicted_order.len() > EVICTED {
+                if let Some(old) = self.evicted_order.pop_front() {
+                    self.evicted.remove(&old);
+                }
+            }
+        }
+        self.transactions.back_mut()
+    }
 }
 
 impl Recorder {
-    fn ring(&self) -> std::sync::MutexGuard<'_, VecDeque<Transaction>> {
+    fn ring(&self) -> std::sync::MutexGuard<'_, Ring> {
         self.ring.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -286,24 +343,14 @@ impl Tracer for Recorder {
         };
         let transaction = match round {
             // A read after its round: the transaction that made it stale is the last one.
-            None => match ring.back_mut() {
+            None => match ring.transactions.back_mut() {
                 Some(last) => last,
                 None => return,
             },
-            Some(round) => {
-                // Its transaction is the last one, or a recent one (a batch open on another thread
-                // interleaves its rounds): look back a little, not through the whole ring.
-                let len = ring.len();
-                if let Some(back) = ring.iter().rev().take(RECENT).position(|t| t.round == round) {
-                    &mut ring[len - 1 - back]
-                } else {
-                    ring.push_back(new_transaction(round, origin.clone()));
-                    while ring.len() > self.capacity {
-                        ring.pop_front();
-                    }
-                    ring.back_mut().expect("just pushed")
-                }
-            }
+            Some(round) => match ring.transaction(round, self.capacity, origin.as_ref()) {
+                Some(transaction) => transaction,
+                None => return,
+            },
         };
         if transaction.origin.is_none() {
             transaction.origin = origin;
@@ -324,7 +371,7 @@ impl Plugin for Watching {}
 impl Trace {
     /// Attaches a trace to `store`, keeping its last `capacity` transactions (at least 1).
     pub fn attach<S: Store>(store: &S, capacity: usize) -> Self {
-        let recorder = Arc::new(Recorder { capacity: capacity.max(1), ring: Mutex::new(VecDeque::new()) });
+        let recorder = Arc::new(Recorder { capacity: capacity.max(1), ring: Mutex::new(Ring::default()) });
         let attachment = Attachment::new(store, Arc::new(Watching));
         store.__cell().0.set_tracer(Some(recorder.clone()));
         Trace { recorder, attachment }
@@ -332,12 +379,12 @@ impl Trace {
 
     /// The transactions kept, oldest first.
     pub fn transactions(&self) -> Vec<Transaction> {
-        self.recorder.ring().iter().cloned().collect()
+        self.recorder.ring().transactions.iter().cloned().collect()
     }
 
     /// The last transaction, if any.
     pub fn last(&self) -> Option<Transaction> {
-        self.recorder.ring().back().cloned()
+        self.recorder.ring().transactions.back().cloned()
     }
 
     /// Forgets every transaction kept.
@@ -354,6 +401,7 @@ impl Trace {
         let transactions = self
             .recorder
             .ring()
+            .transactions
             .iter()
             .map(|t| {
                 let mut path: Vec<usize> = Vec::new();
@@ -381,10 +429,11 @@ impl Trace {
     /// further.
     pub fn why<A: Readable>(&self, atom: &A) -> String {
         let ring = self.recorder.ring();
+        let ring = &ring.transactions;
         let mut out = String::new();
         let mut seen = HashSet::new();
         explain(
-            &ring,
+            ring,
             atom.__atom().id,
             &atom.__atom().handle.def().core().name_arc(),
             ring.len(),
@@ -410,7 +459,7 @@ impl Trace {
             None => return format!("{name}: the store is gone"),
         };
         let ring = self.recorder.ring();
-        let Some(last) = ring.back() else {
+        let Some(last) = ring.transactions.back() else {
             return format!("{name}: no transaction was recorded since the trace was attached");
         };
         let mut out = format!("{name}: the last transaction ({}", last.round);
@@ -568,7 +617,7 @@ impl fmt::Debug for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Trace")
             .field("capacity", &self.recorder.capacity)
-            .field("transactions", &self.recorder.ring().len())
+            .field("transactions", &self.recorder.ring().transactions.len())
             .finish_non_exhaustive()
     }
 }
