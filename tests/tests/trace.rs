@@ -451,7 +451,7 @@ fn the_ring_keeps_the_last_transactions_whole_under_eight_threads() {
         assert!(transaction.thread().is_some_and(|t| t.starts_with("writer-")), "{transaction}");
     }
     // One transaction per round, never split; here rounds begin in order.
-    let rounds: Vec<u64> = all.iter().map(|t| t.round()).collect();
+    let rounds: Vec<u64> = all.iter().map(nexus::Transaction::round).collect();
     assert!(rounds.windows(2).all(|w| w[0] < w[1]), "{rounds:?}");
 }
 
@@ -476,7 +476,7 @@ fn batches_open_on_several_threads_keep_their_rounds_apart() {
     let all = trace.transactions();
     // Every batch is one transaction holding both its writes, whatever ran between them.
     assert_eq!(all.len(), 400);
-    let mut rounds: Vec<u64> = all.iter().map(|t| t.round()).collect();
+    let mut rounds: Vec<u64> = all.iter().map(nexus::Transaction::round).collect();
     rounds.sort_unstable();
     rounds.dedup();
     assert_eq!(rounds.len(), 400, "a round split in two");
