@@ -485,7 +485,7 @@ fn batches_open_on_several_threads_keep_their_rounds_apart() {
             .steps()
             .iter()
             .filter(|s| matches!(s.what(), What::Write { .. }))
-            .map(|s| s.atom())
+            .map(nexus::Step::atom)
             .collect();
         assert_eq!(writes, ["x", "y"], "{transaction}");
     }
