@@ -1,8 +1,10 @@
-//! The dependency graph of a small shopping cart: `store.graph()` as text, as a Mermaid flowchart, and as
-//! one self-contained HTML page.
+//! Why did this change? A small shopping cart under a `nexus::Trace`: each change's origin (file, line,
+//! label), the recomputes it caused and why, `trace.why(..)` and `trace.why_not(..)`, and the dependency
+//! graph (`store.graph()`) as text, as a Mermaid flowchart and as one self-contained HTML page.
 //!
-//! Run `cargo run --example trace`: it makes a few changes, prints the graph, and writes
-//! `target/graph.html` (open it in a browser: click an atom to see its value, sources and readers).
+//! Run `cargo run --example trace`: it makes a few changes, prints the last transactions, the answers to
+//! "why" and "why not", the graph, and writes `target/graph.html` (open it in a browser: click an atom to
+//! see its value, sources, readers and the transactions that touched it; the last one's path is lit).
 //! `scripts/graph-page.sh` checks that page in headless Chromium and retakes `docs/graph.png`.
 
 use std::path::PathBuf;
@@ -59,6 +61,7 @@ nexus::atom! {
 
 fn main() -> std::io::Result<()> {
     let cart = Cart::new();
+    let trace = nexus::Trace::attach(&cart, 100);
     // The cart button shows the summary: it is mounted, and so is everything it reads.
     let _button = cart.subscribe(&SUMMARY, |line| println!("  button: {line}"));
 
@@ -72,9 +75,19 @@ fn main() -> std::io::Result<()> {
     println!("the shopper logs in as a member: the discount now reads the subtotal, not the coupon");
     cart.set(&MEMBER_CHECKBOX, true);
     println!("two more cups: shipping becomes free");
-    cart.update(&LINES, |lines| lines[1].quantity = 3);
+    cart.labeled("quantity stepper", || cart.update(&LINES, |lines| lines[1].quantity = 3));
+    println!("the zone changes: shipping is free, so nothing else does");
+    cart.set(&ZONE, "US".to_owned());
 
-    let graph = cart.graph();
+    println!("\nThe last two transactions:");
+    for transaction in trace.transactions().iter().rev().take(2).rev() {
+        println!("{transaction}");
+    }
+    println!("\nWhy is TOTAL what it is?\n{}", trace.why(&TOTAL));
+    println!("Why did the zone not change SHIPPING?\n{}\n", trace.why_not(&SHIPPING));
+
+    // The graph, with the transactions kept: the page lights the last one's path.
+    let graph = trace.graph().expect("the cart lives");
     println!("\n{graph}");
     println!("Mermaid:\n{}", graph.to_mermaid());
 

@@ -307,6 +307,10 @@ fn new_transaction(round: u64, origin: Option<Origin>) -> Transaction {
 
 impl Tracer for Recorder {
     fn event(&self, round: Option<u64>, event: TraceEvent) {
+        // A first computation made by a read after the transactions: caused by none of them.
+        if round.is_none() && matches!(event, TraceEvent::Recompute { reason: None, .. }) {
+            return;
+        }
         let step = match event {
             TraceEvent::Write { atom, name, before, after, origin } => Step {
                 id: Some(atom),
