@@ -304,28 +304,39 @@ fn log_entry_debug_is_readable() {
     add(&board, "Ship", None);
     let log = dt.log();
     let round = |i: usize| log[i].round();
+    // Each entry names where it was made (the file and line of the call).
+    let origin = |e: &nexus::LogEntry| format!("{:?}", e.origin());
+    let line = line!() - 6;
+    assert!(origin(&log[0]).contains(&format!("tests/tests/actions.rs:{line}:")), "{}", origin(&log[0]));
     assert_eq!(
         format!("{:?}", log[0]),
         format!(
-            "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {}, before: \"1\", after: \"4\", .. }}",
-            round(0)
+            "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {}, origin: {}, before: \"1\", \
+             after: \"4\", .. }}",
+            round(0),
+            origin(&log[0])
         )
     );
+    let changes = log[1].changes();
     let set = format!(
-        "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {r}, before: \"4\", after: \"5\", .. }}",
-        r = round(1)
+        "LogEntry {{ label: \"SET NEXT_ID\", path: \"actions::NEXT_ID\", op: Set, round: {r}, origin: {o}, before: \"4\", \
+         after: \"5\", .. }}",
+        r = round(1),
+        o = origin(&changes[0])
     );
     let update = format!(
-        "LogEntry {{ label: \"UPDATE TASKS\", path: \"actions::TASKS\", op: Update, round: {r}, before: \"[]\", after: \"[Task {{ id: 4, \
-         title: \\\"Ship\\\", who: None }}]\", .. }}",
-        r = round(1)
+        "LogEntry {{ label: \"UPDATE TASKS\", path: \"actions::TASKS\", op: Update, round: {r}, origin: {o}, before: \"[]\", \
+         after: \"[Task {{ id: 4, title: \\\"Ship\\\", who: None }}]\", .. }}",
+        r = round(1),
+        o = origin(&changes[1])
     );
     assert_eq!(
         format!("{:?}", log[1]),
         format!(
-            "LogEntry {{ label: \"ADD_TASK\", path: \"actions::ADD_TASK\", op: Action, round: {}, arg: Some(\"(\\\"Ship\\\", None)\"), \
-             panicked: false, changes: [{set}, {update}], .. }}",
-            round(1)
+            "LogEntry {{ label: \"ADD_TASK\", path: \"actions::ADD_TASK\", op: Action, round: {}, origin: {}, arg: \
+             Some(\"(\\\"Ship\\\", None)\"), panicked: false, changes: [{set}, {update}], .. }}",
+            round(1),
+            origin(&log[1])
         )
     );
     let pretty = format!("{:#?}", log[1]);

@@ -382,7 +382,7 @@ pub trait Store: Owner + Clone + Default + fmt::Debug {
     /// let board = Board::new();
     /// let tools = nexus::DevTools::attach(&board);
     /// board.labeled("drag handle", || board.set(&X, 40));
-    /// let origin = tools.log()[0].origin().expect("recorded while DevTools watch");
+    /// let origin = tools.log()[0].origin().cloned().expect("recorded while DevTools watch");
     /// assert_eq!(origin.label(), Some("drag handle"));
     /// assert_eq!(origin.line(), line!() - 3);
     /// ```
