@@ -25,9 +25,7 @@ page="$PWD/target/graph.html"
 url="file://$page#node=DISCOUNT"
 
 chrome() {
-    chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-        --disable-component-update --disable-sync --user-data-dir="$(mktemp -d)" --hide-scrollbars \
-        --virtual-time-budget=3000 "$@" 2>/dev/null
+    headless_chromium 3000 "$@"
 }
 
 dom=$(chrome --dump-dom "$url")

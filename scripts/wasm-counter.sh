@@ -21,19 +21,11 @@ if [[ "${1:-}" == "--serve" ]]; then
     exec python3 -m http.server 8000 --bind 127.0.0.1 --directory "$demo"
 fi
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$demo" > /dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-    sleep 0.1
-done
+serve_directory "$demo"
+port=$SERVED_PORT
 
 chrome() {
-    chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-        --disable-component-update --disable-sync --user-data-dir="$(mktemp -d)" --hide-scrollbars \
-        --virtual-time-budget=5000 "$@" 2>/dev/null
+    headless_chromium 5000 "$@"
 }
 
 dom=$(chrome --dump-dom "http://127.0.0.1:$port/?demo")

@@ -667,26 +667,9 @@ fn clip(s: &str, max: usize) -> String {
     out
 }
 
-/// `s` as a JSON string, safe inside an HTML `<script>`.
+/// `s` as a JSON string, safe inside an HTML `<script>` (DevTools' export writes strings the same way).
 fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::tools::devtools::json_string(out, s);
 }
 
 /// `s` as HTML text or a quoted attribute's value.
