@@ -29,7 +29,8 @@
 //!   `batches_open_on_several_threads_keep_their_rounds_apart`;
 //! - one trace per store: `a_new_trace_replaces_the_old_one_which_stops_recording`;
 //! - a first computation is not a change: `a_first_computation_by_why_not_is_not_a_change`;
-//! - the graph page gets the transactions: `the_graph_of_a_trace_carries_the_transactions_and_their_paths`.
+//! - the graph page gets the transactions: `the_graph_of_a_trace_carries_the_transactions_and_their_paths`;
+//! - mounts and unmounts: `mounts_and_unmounts_are_recorded`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -531,4 +532,22 @@ fn the_graph_of_a_trace_carries_the_transactions_and_their_paths() {
     assert!(last.summary().starts_with("transaction "), "{}", last.summary());
     assert!(last.summary().contains("write a: 1 → 4"), "{}", last.summary());
     assert!(graph.to_html().contains("write a: 1 \\u2192 4") || graph.to_html().contains("write a: 1 → 4"));
+}
+
+#[test]
+fn mounts_and_unmounts_are_recorded() {
+    let board = Board::new();
+    let trace = Trace::attach(&board, 10);
+    let sub = board.subscribe(&TICKER, |_| {});
+    drop(sub);
+    let steps: Vec<(u64, String)> = trace
+        .transactions()
+        .iter()
+        .flat_map(|t| t.steps().iter().map(move |s| (t.round(), s.to_string())))
+        .collect();
+    // Mounted by the subscription (outside any change: round 0), then its `on_mount` sets 7 (a change
+    // round of its own), then unmounted when the subscription ends.
+    assert_eq!(steps[0], (0, "mount ticker".to_owned()), "{steps:?}");
+    assert!(steps[1].0 > 0 && steps[1].1.starts_with("write ticker: 0 → 7"), "{steps:?}");
+    assert_eq!(steps.last().unwrap(), &(0, "unmount ticker".to_owned()), "{steps:?}");
 }

@@ -33,6 +33,9 @@ pub(crate) enum TraceEvent {
     Notified { atom: AtomId, name: Arc<str>, subscribers: usize },
     /// An effect is due.
     Effect { seq: u64 },
+    /// An atom with `on_mount` was mounted (`true`) or unmounted: its `on_mount` or cleanup runs after
+    /// the lock.
+    Mount { atom: AtomId, name: Arc<str>, mounted: bool },
 }
 
 /// What receives the events (the trace's recorder).

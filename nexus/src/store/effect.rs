@@ -543,7 +543,7 @@ impl StoreShared {
         }
         let slots: Vec<u32> = reads.iter().filter_map(|&id| st.local(id)).collect();
         st.finish_effect_run(self, l, slots);
-        self.take_mount_work(&mut st)
+        self.take_mount_work(&mut st, None)
     }
 
     /// The paths of the atoms effect `fx` read in its last run.

@@ -107,7 +107,7 @@ impl WriteGuard<'_> {
             }
             _ => None,
         };
-        let mounts = self.shared.take_mount_work(&mut guard);
+        let mounts = self.shared.take_mount_work(&mut guard, None);
         self.shared.writer.store(0, Ordering::Release);
         drop(guard);
         // Plugins hear about what happened once the lock is released.

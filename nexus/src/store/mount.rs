@@ -196,16 +196,17 @@ impl StoreShared {
     /// unmount is due (each mount is claimed here, so two threads never both start one).
     /// (Boxed: a round's end moves it around, and most rounds have none.)
     #[inline]
-    pub(crate) fn take_mount_work(&self, st: &mut State) -> Option<Box<MountWork>> {
+    /// `round`: the change round this ends, if any (for an attached trace).
+    pub(crate) fn take_mount_work(&self, st: &mut State, round: Option<u64>) -> Option<Box<MountWork>> {
         if st.mounts_pending() {
-            self.mount_work(st)
+            self.mount_work(st, round)
         } else {
             None
         }
     }
 
     #[inline(never)]
-    fn mount_work(&self, st: &mut State) -> Option<Box<MountWork>> {
+    fn mount_work(&self, st: &mut State, round: Option<u64>) -> Option<Box<MountWork>> {
         let pending = std::mem::take(&mut st.mounts_mut()?.pending);
         if pending.is_empty() {
             return None;
@@ -225,6 +226,13 @@ impl StoreShared {
             let mounted =
                 node.as_ref().and_then(|(l, def)| def.as_ref().filter(|_| st.is_mounted(*l)).cloned());
             let active = st.mounts().is_some_and(|m| m.active.contains_key(&id));
+            if st.tracing && mounted.is_some() != active {
+                if let (Some(tracer), Some((_, Some(def)))) = (st.tracer(), &node) {
+                    let name = def.core().name_arc();
+                    let mounted = mounted.is_some();
+                    tracer.event(round, crate::graph::trace::TraceEvent::Mount { atom: id, name, mounted });
+                }
+            }
             let m = st.mounts_mut().expect("mounts are counted");
             match (mounted, active) {
                 (Some(def), false) => {

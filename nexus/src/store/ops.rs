@@ -432,7 +432,7 @@ impl StoreShared {
         let (notes, panic) =
             if round.candidates.is_empty() { (Notes::default(), None) } else { st.flush(self, &mut round) };
         st.recycle(std::mem::take(&mut round.candidates));
-        let mounts = self.take_mount_work(&mut st);
+        let mounts = self.take_mount_work(&mut st, Some(round.id));
         drop(st);
         finish(self, round.broadcasts(), round.effects, notes, panic, mounts);
     }
@@ -483,7 +483,7 @@ impl StoreShared {
                 st.push_event(Event::BatchEnd);
             }
             let (notes, panic) = st.flush(self, &mut round);
-            (notes, panic, self.take_mount_work(&mut st))
+            (notes, panic, self.take_mount_work(&mut st, Some(round.id)))
         };
         if unwinding {
             // Already panicking: notify, but a second panic would abort the process.

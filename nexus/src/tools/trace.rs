@@ -111,6 +111,12 @@ pub enum What {
     },
     /// An effect was due (it runs after the transaction, in creation order).
     Effect,
+    /// An atom with `on_mount` was mounted (its `on_mount` runs after the transaction) or unmounted (its
+    /// cleanup runs).
+    Mount {
+        /// `true`: mounted; `false`: unmounted.
+        mounted: bool,
+    },
 }
 
 impl Step {
@@ -160,12 +166,15 @@ impl fmt::Display for Step {
             }
             What::Notified { subscribers } => write!(f, "notify {atom}: {subscribers} subscriber(s)"),
             What::Effect => write!(f, "run {atom}"),
+            What::Mount { mounted: true } => write!(f, "mount {atom}"),
+            What::Mount { mounted: false } => write!(f, "unmount {atom}"),
         }
     }
 }
 
 impl Transaction {
-    /// The store's change round (increasing).
+    /// The store's change round (increasing), or 0 for the mounts and unmounts made outside any change
+    /// (by a subscription, a watch or an effect beginning or ending).
     pub fn round(&self) -> u64 {
         self.round
     }
@@ -268,8 +277,13 @@ impl Ring {
             return None;
         }
         let at = self.first + self.transactions.len() as u64;
-        self.transactions.push_back(new_transaction(round, origin.cloned()));
         self.index.insert(round, at);
+        Some(self.push(new_transaction(round, origin.cloned()), capacity))
+    }
+
+    /// Appends `transaction`, dropping the oldest beyond `capacity`.
+    fn push(&mut self, transaction: Transaction, capacity: usize) -> &mut Transaction {
+        self.transactions.push_back(transaction);
         while self.transactions.len() > capacity {
             let gone = self.transactions.pop_front().expect("longer than capacity");
             self.first += 1;
@@ -282,7 +296,7 @@ impl Ring {
                 }
             }
         }
-        self.transactions.back_mut()
+        self.transactions.back_mut().expect("just pushed")
     }
 }
 
@@ -336,6 +350,9 @@ impl Tracer for Recorder {
             TraceEvent::Notified { atom, name, subscribers } => {
                 Step { id: Some(atom), reason_id: None, atom: name, what: What::Notified { subscribers } }
             }
+            TraceEvent::Mount { atom, name, mounted } => {
+                Step { id: Some(atom), reason_id: None, atom: name, what: What::Mount { mounted } }
+            }
             TraceEvent::Effect { seq } => {
                 Step { id: None, reason_id: None, atom: format!("effect#{seq}").into(), what: What::Effect }
             }
@@ -346,6 +363,10 @@ impl Tracer for Recorder {
             _ => None,
         };
         let transaction = match round {
+            // A mount or unmount outside any change: a transaction of its own (round 0, not indexed).
+            None if matches!(step.what, What::Mount { .. }) => {
+                ring.push(new_transaction(0, None), self.capacity)
+            }
             // A read after its round: the transaction that made it stale is the last one.
             None => match ring.transactions.back_mut() {
                 Some(last) => last,
@@ -500,7 +521,7 @@ impl Trace {
                     let _ = write!(out, ", to the same value ({value})");
                     return out;
                 }
-                What::Notified { .. } | What::Effect => {}
+                What::Notified { .. } | What::Effect | What::Mount { .. } => {}
             }
         }
         let upstream_ids: HashSet<AtomId> = upstream.iter().map(|(id, _)| *id).collect();
