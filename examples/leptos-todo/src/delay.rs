@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 /// Ready after `ms` milliseconds in the browser; ready at once natively.
-pub(crate) fn delay(ms: i32) -> Delay {
+pub fn delay(ms: i32) -> Delay {
     Delay { ms, started: false, state: Arc::default() }
 }
 
@@ -19,7 +19,7 @@ struct State {
 
 /// See [`delay`]. It holds no JavaScript value (those are not `Send`): the timer's callback holds the
 /// shared state, and the future the same.
-pub(crate) struct Delay {
+pub struct Delay {
     ms: i32,
     started: bool,
     state: Arc<Mutex<State>>,

@@ -20,7 +20,7 @@ use nexus::Fields;
 
 pub mod rows;
 
-mod delay;
+pub mod delay;
 
 nexus::store! {
     /// One todo list. Global mode: the `Global` atom [`static@THEME`] has one value shared by every instance,

@@ -10,6 +10,7 @@
 //! - `unmounting_leaves_no_subscriber_and_drops_the_store`: `subscriber_count` back to 0, and a store
 //!   that only its provider held is dropped (an `Arc` token in one of its atoms is released);
 //! - `an_async_atom_shows_the_fallback_then_the_value`: `<Suspense>` over `use_atom_resource`;
+//! - `under_a_transition_the_previous_value_stays_while_a_new_load_runs`: `<Transition>` over it;
 //! - `a_write_from_outside_the_ui_shows_on_the_next_tick`: `store.set` by a handle the test holds;
 //! - `the_global_theme_toggled_in_one_list_shows_in_both`;
 //! - `one_atom_of_a_thousand_rows_changes_one_text_node`: a `MutationObserver` counts the DOM changes.
@@ -279,6 +280,64 @@ async fn an_async_atom_shows_the_fallback_then_the_value() {
     let shown: Vec<String> =
         find_all(&root, ".suggestion").iter().map(|b| b.text_content().unwrap()).collect();
     assert_eq!(shown, ["+ water the plants", "+ call mum", "+ read a book"]);
+}
+
+nexus::store! {
+    /// A search box: a query and its (slow) results.
+    pub struct Search;
+}
+
+nexus::atom! {
+    #![store(Search)]
+    pub static QUERY: String = "tea".to_owned();
+    /// A simulated fetch of 200 ms that depends on the query.
+    pub static RESULTS: String = async_computed(|s| {
+        let query = s.get(&QUERY);
+        async move {
+            leptos_todo::delay::delay(200).await;
+            Ok::<_, String>(format!("results for {query}"))
+        }
+    });
+}
+
+/// The results under `<Transition>`: the fallback only until the first load; afterwards the previous
+/// results stay while new ones load.
+#[component]
+fn Results() -> impl IntoView {
+    let results = nexus::leptos::use_atom_resource(&RESULTS);
+    view! {
+        <Transition fallback=|| view! { <p class="fallback">"searching…"</p> }>
+            <p class="results">
+                {move || Suspend::new(async move { results.await.unwrap_or_else(|e| e.to_string()) })}
+            </p>
+        </Transition>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn under_a_transition_the_previous_value_stays_while_a_new_load_runs() {
+    let root = fresh_root();
+    let store = Search::new();
+    let _app = mount_to(root.clone(), {
+        let store = store.clone();
+        move || view! { <StoreProvider store=store><Results/></StoreProvider> }
+    });
+    settle().await;
+    assert_eq!(text(&root, ".fallback"), "searching…", "the first load shows the fallback");
+    sleep(300).await;
+    settle().await;
+    assert_eq!(text(&root, ".results"), "results for tea");
+    assert!(root.query_selector(".fallback").unwrap().is_none());
+    // A new query: a new load. The transition keeps the old results on screen meanwhile.
+    store.set(&QUERY, "cups".to_owned());
+    settle().await;
+    sleep(50).await;
+    assert!(store.get(&RESULTS).is_loading(), "the new load is under way");
+    assert!(root.query_selector(".fallback").unwrap().is_none(), "no fallback during a transition");
+    assert_eq!(text(&root, ".results"), "results for tea");
+    sleep(300).await;
+    settle().await;
+    assert_eq!(text(&root, ".results"), "results for cups");
 }
 
 #[wasm_bindgen_test]
