@@ -40,11 +40,18 @@ try {
   await page.screenshot({ path: out });
   console.log(`saved ${out}`);
   if (traceOut) {
-    // The Trace tab: the action's `stack`, where nexus recorded each change (file:line:col).
-    await page.getByText('Trace', { exact: true }).click();
-    await page.getByText(/redux_devtools\.rs/).first().waitFor({ timeout: 15000 });
-    await page.waitForTimeout(1000);
-    await page.screenshot({ path: traceOut });
+    // The Trace tab of a batch: where each change was made (file:line:col), then the recompute it
+    // caused. The monitor follows the newest action as the example goes on: select the batch and take
+    // the picture between two of its actions (a few tries).
+    let shown = false;
+    for (let attempt = 0; attempt < 10 && !shown; attempt++) {
+      await page.getByText(/BATCH/).last().click();
+      await page.getByText('Trace', { exact: true }).click();
+      shown = await page.getByText(/recompute SUMMARY/).first().isVisible({ timeout: 500 }).catch(() => false)
+        || await page.getByText(/recompute SUMMARY/).first().waitFor({ timeout: 500 }).then(() => true, () => false);
+      if (shown) await page.screenshot({ path: traceOut });
+    }
+    if (!shown) throw new Error('the Trace tab never showed the recompute of SUMMARY');
     console.log(`saved ${traceOut}`);
   }
 } catch (e) {

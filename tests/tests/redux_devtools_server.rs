@@ -323,6 +323,9 @@ fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back
     store.set(&NAME, "ada".to_owned());
     let bridge = connect(&store, Options::default().host(host).port(port).name("it-action"));
     assert!(bridge.wait_connected(Duration::from_secs(10)), "{:?}", bridge.status());
+    // A subscriber keeps DOUBLE up to date: the action's change of CLICKS recomputes it (the causal
+    // chain in the Trace tab).
+    let _double = store.subscribe(&DOUBLE, |_| {});
     let seen = monitor.mark();
     let run_line = line!() + 1;
     assert_eq!(store.run(&RENAME, "grace".to_owned()), 1);
@@ -335,7 +338,7 @@ fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back
     // The Trace tab's stack: the run's call, then each change's line in the action, all in this file.
     let stack = parsed(action, "action")["stack"].as_str().expect("a stack").to_owned();
     let frames: Vec<&str> = stack.lines().collect();
-    assert_eq!(frames.len(), 4, "{stack}");
+    assert_eq!(frames.len(), 5, "{stack}");
     assert_eq!(frames[0], "Error");
     assert!(
         frames[1].starts_with(&format!("    at RENAME (tests/tests/redux_devtools_server.rs:{run_line}:")),
@@ -343,6 +346,9 @@ fn an_action_is_one_monitor_action_named_after_it_and_a_jump_sets_all_of_it_back
     );
     assert!(frames[2].starts_with("    at SET NAME (tests/tests/redux_devtools_server.rs:"), "{stack}");
     assert!(frames[3].starts_with("    at UPDATE CLICKS (tests/tests/redux_devtools_server.rs:"), "{stack}");
+    // Then what the changes caused, located where the chain began (the action's first change).
+    let first = frames[2].rsplit_once(" (").unwrap().1;
+    assert_eq!(frames[4], format!("    at recompute DOUBLE = 2, because CLICKS changed ({first}"), "{stack}");
     assert_eq!(parsed(action, "payload"), json!({ "NAME": "grace", "CLICKS": 1 }));
     // Jumping to the state before the action sets back everything it did.
     let socket_id = action["id"].as_str().expect("messages carry the socket id").to_owned();

@@ -27,7 +27,7 @@
 //! - the ring keeps the last `capacity` transactions, each whole, under 8 writer threads:
 //!   `the_ring_keeps_the_last_transactions_whole_under_eight_threads`,
 //!   `batches_open_on_several_threads_keep_their_rounds_apart`;
-//! - one trace per store: `a_new_trace_replaces_the_old_one_which_stops_recording`;
+//! - several traces: `two_traces_both_record_and_dropping_one_leaves_the_other`;
 //! - a first computation is not a change: `a_first_computation_by_why_not_is_not_a_change`;
 //! - the graph page gets the transactions: `the_graph_of_a_trace_carries_the_transactions_and_their_paths`;
 //! - mounts and unmounts: `mounts_and_unmounts_are_recorded`.
@@ -493,17 +493,20 @@ fn batches_open_on_several_threads_keep_their_rounds_apart() {
 }
 
 #[test]
-fn a_new_trace_replaces_the_old_one_which_stops_recording() {
+fn two_traces_both_record_and_dropping_one_leaves_the_other() {
     let sheet = Sheet::new();
     let first = Trace::attach(&sheet, 10);
     sheet.set(&SX, 1);
     let second = Trace::attach(&sheet, 10);
     sheet.set(&SX, 2);
-    assert_eq!(first.transactions().len(), 1);
+    assert_eq!(first.transactions().len(), 2);
     assert_eq!(second.transactions().len(), 1);
-    drop(first); // does not take the second one out
+    drop(first);
     sheet.set(&SX, 3);
     assert_eq!(second.transactions().len(), 2);
+    drop(second);
+    // No tracer left: a recompute is untraced again (nothing to observe but that it still works).
+    assert_eq!(sheet.get(&PICK), 3);
 }
 
 #[test]

@@ -237,8 +237,8 @@ pub(crate) struct Tools {
     /// Called with the instance (as `&dyn Any`: this layer names no store) when it is dropped, before
     /// anything is torn down: persistence saves its last changes here.
     pub(crate) before_drop: Vec<BeforeDrop>,
-    /// The attached trace's recorder (see `graph::trace`).
-    pub(crate) tracer: Option<std::sync::Arc<dyn crate::graph::trace::Tracer>>,
+    /// The attached tracers (a `Trace`'s recorder, the Redux DevTools bridge; see `graph::trace`).
+    pub(crate) tracers: Vec<std::sync::Arc<dyn crate::graph::trace::Tracer>>,
     /// The round being flushed, while a trace is attached: its recomputes belong to it.
     pub(crate) trace_round: Option<u64>,
     /// Recomputes under way (nested reads nest them), while a trace is attached.
@@ -622,7 +622,7 @@ impl State {
     ) -> (Notes, Option<Box<dyn Any + Send>>) {
         let mut notes = Notes::None;
         let mut first_panic = None;
-        let traced = self.tracer().is_some();
+        let traced = self.tracing;
         if traced {
             self.tools.as_mut().expect("a tracer is in the tools").trace_round = Some(round.id);
         }
@@ -645,9 +645,7 @@ impl State {
                         round.effects.push(fx.clone());
                         if traced {
                             let seq = fx.seq;
-                            if let Some(t) = self.tracer() {
-                                t.event(Some(round.id), crate::graph::trace::TraceEvent::Effect { seq });
-                            }
+                            self.trace_event(Some(round.id), crate::graph::trace::TraceEvent::Effect { seq });
                         }
                     }
                 }

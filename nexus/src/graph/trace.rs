@@ -14,6 +14,7 @@ use crate::graph::def::ErasedDef;
 use crate::graph::state::State;
 
 /// Something that happened in a round, as a trace records it. Values are rendered as tools show them.
+#[derive(Clone)]
 pub(crate) enum TraceEvent {
     /// A primitive atom changed.
     Write { atom: AtomId, name: Arc<str>, before: String, after: String, origin: Option<Origin> },
@@ -64,19 +65,24 @@ pub(crate) struct Started {
 }
 
 impl State {
-    /// The attached trace's recorder, if any.
-    #[inline]
-    pub(crate) fn tracer(&self) -> Option<&Arc<dyn Tracer>> {
-        self.tools.as_ref().and_then(|t| t.tracer.as_ref())
+    /// Tells every attached tracer of `event` (call only while `tracing`).
+    #[cold]
+    pub(crate) fn trace_event(&self, round: Option<u64>, event: TraceEvent) {
+        let Some(tools) = self.tools.as_ref() else { return };
+        if let Some((last, others)) = tools.tracers.split_last() {
+            for tracer in others {
+                tracer.event(round, event.clone());
+            }
+            last.event(round, event);
+        }
     }
 
     /// Node `l`'s subscribers are called in round `round`, while a trace is attached.
     #[cold]
     pub(crate) fn trace_notified(&self, l: u32, round: u64) {
-        let Some(tracer) = self.tracer() else { return };
         let node = self.node(l);
         let subscribers = node.subs.len();
-        tracer.event(
+        self.trace_event(
             Some(round),
             TraceEvent::Notified { atom: node.id, name: node.def.any().core().name_arc(), subscribers },
         );
@@ -119,12 +125,11 @@ impl State {
         let took = Some(started.at.elapsed());
         #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
         let took = None;
-        let Some(tracer) = self.tracer() else { return };
         let node = self.node(l);
         let def = node.def.any();
         let value = node.value.get().map_or_else(|| "<no value>".to_owned(), |v| render(def, v));
         let round = self.tools.as_ref().and_then(|t| t.trace_round);
-        tracer.event(
+        self.trace_event(
             round,
             TraceEvent::Recompute {
                 atom: node.id,

@@ -36,25 +36,20 @@ impl StoreShared {
         self.write().tools.get_or_insert_with(Box::default).before_drop.push(hook);
     }
 
-    /// Puts `tracer` in this instance's graph (replacing another), or takes it out (`None`).
-    pub(crate) fn set_tracer(&self, tracer: Option<Arc<dyn crate::graph::trace::Tracer>>) {
+    /// Puts `tracer` in this instance's graph: told of every write and recompute from now on.
+    pub(crate) fn add_tracer(&self, tracer: Arc<dyn crate::graph::trace::Tracer>) {
         let mut st = self.write();
-        if tracer.is_none() && st.tools.is_none() {
-            return;
-        }
-        st.tracing = tracer.is_some();
-        st.tools.get_or_insert_with(Box::default).tracer = tracer;
+        st.tools.get_or_insert_with(Box::default).tracers.push(tracer);
+        st.tracing = true;
     }
 
-    /// Takes `tracer` out of this instance's graph if it is the one there (not one attached since).
-    pub(crate) fn clear_tracer(&self, tracer: &Arc<dyn crate::graph::trace::Tracer>) {
+    /// Takes `tracer` out of this instance's graph.
+    pub(crate) fn remove_tracer(&self, tracer: &Arc<dyn crate::graph::trace::Tracer>) {
         let mut st = self.write();
-        if let Some(tools) = st.tools.as_mut() {
-            if tools.tracer.as_ref().is_some_and(|t| Arc::ptr_eq(t, tracer)) {
-                tools.tracer = None;
-                st.tracing = false;
-            }
-        }
+        let Some(tools) = st.tools.as_mut() else { return };
+        tools.tracers.retain(|t| !Arc::ptr_eq(t, tracer));
+        let tracing = !tools.tracers.is_empty();
+        st.tracing = tracing;
     }
 
     /// Every atom `r` depends on, directly or not, as its last evaluations recorded (nearest first).

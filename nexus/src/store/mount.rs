@@ -227,10 +227,10 @@ impl StoreShared {
                 node.as_ref().and_then(|(l, def)| def.as_ref().filter(|_| st.is_mounted(*l)).cloned());
             let active = st.mounts().is_some_and(|m| m.active.contains_key(&id));
             if st.tracing && mounted.is_some() != active {
-                if let (Some(tracer), Some((_, Some(def)))) = (st.tracer(), &node) {
+                if let Some((_, Some(def))) = &node {
                     let name = def.core().name_arc();
                     let mounted = mounted.is_some();
-                    tracer.event(round, crate::graph::trace::TraceEvent::Mount { atom: id, name, mounted });
+                    st.trace_event(round, crate::graph::trace::TraceEvent::Mount { atom: id, name, mounted });
                 }
             }
             let m = st.mounts_mut().expect("mounts are counted");

@@ -304,13 +304,15 @@ impl StoreShared {
     /// Tells an attached trace that a write to node `l` was equal to its value: skipped.
     #[cold]
     fn trace_skipped(st: &State, round: &Round, l: u32) {
-        let Some(tracer) = st.tracer() else { return };
+        if !st.tracing {
+            return;
+        }
         let node = st.node(l);
         let def = node.def.any();
         let value = node.value.get().map_or_else(String::new, |v| render(def, v));
         let origin = crate::core::origin::current();
         let skipped = TraceEvent::Skipped { atom: node.id, name: def.core().name_arc(), value, origin };
-        tracer.event(Some(round.id), skipped);
+        st.trace_event(Some(round.id), skipped);
     }
 
     /// Puts `new` into primitive node `l`, reports it to plugins and marks everything downstream.
@@ -343,7 +345,7 @@ impl StoreShared {
                 let name = def.core().name_arc();
                 let action = crate::graph::batch::current_action(self.addr());
                 let origin = crate::core::origin::current();
-                if let Some(tracer) = st.tracer() {
+                if st.tracing {
                     let write = TraceEvent::Write {
                         atom: node.id,
                         name: name.clone(),
@@ -351,7 +353,7 @@ impl StoreShared {
                         after: render(&*def, &*new),
                         origin: origin.clone(),
                     };
-                    tracer.event(Some(round.id), write);
+                    st.trace_event(Some(round.id), write);
                 }
                 st.push_event(Event::Change {
                     key,

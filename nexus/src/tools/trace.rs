@@ -22,7 +22,7 @@ use crate::tools::attach::Attachment;
 ///
 /// While no trace is attached nothing is recorded, and a store pays one check per recompute; attaching
 /// one makes every write and recompute render its values (a debugging tool, not for production
-/// paths). One trace per instance at a time: attaching another replaces the first. Dropping it detaches.
+/// paths). Several traces may watch one instance; dropping one detaches it.
 ///
 /// ```
 /// nexus::store! { pub struct Cart; }
@@ -398,7 +398,7 @@ impl Trace {
     pub fn attach<S: Store>(store: &S, capacity: usize) -> Self {
         let recorder = Arc::new(Recorder { capacity: capacity.max(1), ring: Mutex::new(Ring::default()) });
         let attachment = Attachment::new(store, Arc::new(Watching));
-        store.__cell().0.set_tracer(Some(recorder.clone()));
+        store.__cell().0.add_tracer(recorder.clone());
         Trace { recorder, attachment }
     }
 
@@ -633,7 +633,7 @@ fn explain(
 impl Drop for Trace {
     fn drop(&mut self) {
         if let Some(store) = self.attachment.store() {
-            store.clear_tracer(&(self.recorder.clone() as Arc<dyn Tracer>));
+            store.remove_tracer(&(self.recorder.clone() as Arc<dyn Tracer>));
         }
     }
 }

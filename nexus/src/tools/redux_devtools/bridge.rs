@@ -265,6 +265,14 @@ impl Bridge {
                 };
                 join(&mut parts, vec![part]);
             }
+            // The recomputes the round's changes caused, located at its first change (Trace tab lines
+            // need a location; this is where the chain began).
+            let chain = self.shared.take_chain(round);
+            if let (Some(origin), Some(last)) =
+                (group.iter().find_map(|n| n.origin.as_ref()), parts.last_mut())
+            {
+                last.frames.extend(chain.iter().map(|line| super::history::frame(line, origin)));
+            }
             let steps = group
                 .into_iter()
                 .map(|n| Step {

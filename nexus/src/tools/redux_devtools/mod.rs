@@ -157,6 +157,8 @@ pub struct Connection {
     thread: Option<JoinHandle<()>>,
     /// Taken (detached) first when the connection is dropped.
     attachment: Option<Attachment>,
+    /// Told of the store's recomputes (the causal chain in the monitor's Trace tab); taken out on drop.
+    chain: Arc<dyn crate::graph::trace::Tracer>,
     name: String,
 }
 
@@ -169,11 +171,57 @@ pub(crate) struct Shared {
     queued: std::sync::atomic::AtomicUsize,
     capacity: usize,
     status: Mutex<Status>,
+    /// The recomputes of each change round, as Trace-tab lines without their location (`recompute
+    /// TOTAL = 4680, because SUBTOTAL changed`), until the bridge takes them with the round's changes.
+    chains: Mutex<std::collections::HashMap<u64, Vec<String>>>,
 }
 
 impl Shared {
     fn status(&self) -> std::sync::MutexGuard<'_, Status> {
         self.status.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The recomputes of round `round`, taken.
+    pub(crate) fn take_chain(&self, round: u64) -> Vec<String> {
+        self.chains.lock().unwrap_or_else(PoisonError::into_inner).remove(&round).unwrap_or_default()
+    }
+}
+
+/// Rounds whose recomputes are kept for the bridge at the most (a flooded bridge drops changes, and
+/// their rounds' recomputes would otherwise stay).
+const CHAINS: usize = 4096;
+
+/// The store's recomputes, for the Trace tab's causal chain.
+struct Chain(Arc<Shared>);
+
+impl crate::graph::trace::Tracer for Chain {
+    fn event(&self, round: Option<u64>, event: crate::graph::trace::TraceEvent) {
+        let (Some(round), crate::graph::trace::TraceEvent::Recompute { name, reason, changed, value, .. }) =
+            (round, event)
+        else {
+            return;
+        };
+        // One line of a stack: no line breaks, and a long value cut.
+        let mut value: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        if value.chars().count() > 80 {
+            value = value.chars().take(79).chain(std::iter::once('…')).collect();
+        }
+        let mut line = format!("recompute {name} = {value}");
+        if let Some((_, reason)) = reason {
+            line.push_str(", because ");
+            line.push_str(&reason);
+            line.push_str(" changed");
+        }
+        if !changed {
+            line.push_str(", same value");
+        }
+        let mut chains = self.0.chains.lock().unwrap_or_else(PoisonError::into_inner);
+        if chains.len() >= CHAINS && !chains.contains_key(&round) {
+            if let Some(&oldest) = chains.keys().min() {
+                chains.remove(&oldest);
+            }
+        }
+        chains.entry(round).or_default().push(line);
     }
 }
 
@@ -250,11 +298,14 @@ pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
         queued: std::sync::atomic::AtomicUsize::new(0),
         capacity: options.queue,
         status: Mutex::default(),
+        chains: Mutex::default(),
     });
     let (queue, notes) = mpsc::sync_channel(options.queue);
     let cell = &store.__cell().0;
     // Attach first, then take the starting state: a change in between shows up twice, never not at all.
     let attachment = Attachment::new(store, Arc::new(Tap { token, queue, shared: shared.clone() }));
+    let chain: Arc<dyn crate::graph::trace::Tracer> = Arc::new(Chain(shared.clone()));
+    cell.add_tracer(chain.clone());
     let held = cell.held_primitives();
     let weak = Arc::downgrade(cell);
     let instance_id = format!("{name}@{}", std::process::id());
@@ -272,7 +323,7 @@ pub fn connect<S: Store>(store: &S, options: Options) -> Connection {
         .name(format!("nexus-redux-devtools {name}"))
         .spawn(move || bridge.run())
         .expect("the operating system started the Redux DevTools bridge thread");
-    Connection { shared, thread: Some(thread), attachment: Some(attachment), name }
+    Connection { shared, thread: Some(thread), attachment: Some(attachment), chain, name }
 }
 
 impl Connection {
@@ -305,6 +356,9 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
+        if let Some(store) = self.attachment.as_ref().and_then(Attachment::store) {
+            store.remove_tracer(&self.chain);
+        }
         drop(self.attachment.take());
         self.shared.stop.store(true, Ordering::Release);
         if let Some(thread) = self.thread.take() {
