@@ -96,6 +96,8 @@ pub mod leptos;
 mod macros;
 #[cfg(feature = "persist")]
 pub mod persist;
+#[cfg(all(feature = "redis", not(all(target_arch = "wasm32", target_os = "unknown"))))]
+pub mod redis;
 mod store;
 mod tools;
 
@@ -115,7 +117,7 @@ pub use core::info::{AtomInfo, AtomKey, AtomKind, Mode, StoreId};
 pub use core::loadable::{IntoLoadError, LoadError, Loadable};
 pub use core::origin::Origin;
 pub use core::owner::{Declares, Global, Owner, UsableIn};
-pub use graph::access::Readable;
+pub use graph::access::{Readable, Sources};
 pub use graph::observe::{ActionOutcome, ActionRun, Change, ChangeOp, Plugin, PluginId, ValueRef, Warning};
 pub use graph::reader::Reader;
 pub use store::access::{Primitive, Runnable, Settable, Updatable};
@@ -376,7 +378,8 @@ pub mod __private {
     pub use crate::core::value_ops::{probe, ValueOps};
     #[cfg(feature = "serde")]
     pub use crate::core::value_ops::{FromJson, ToJson};
-    pub use crate::graph::access::AtomRef;
+    pub use crate::graph::access::{AtomRef, Hint};
+    pub use crate::graph::evaluate::simulate_no_unwind;
     pub use crate::graph::def::{DefCore, ErasedDef};
     pub use crate::graph::reader::ReadCtx;
     pub use crate::store::catalog::Declared;

@@ -130,3 +130,7 @@ pub fn assert_flat(label: &str, cycles: u64, mut cycle: impl FnMut(u64)) {
     );
     assert!((after - baseline).abs() <= LEAK_TOLERANCE, "{label}: grew by {} bytes", after - baseline);
 }
+
+/// The Redis mirror tests' `redis-server` and partition proxy (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod redis_server;

@@ -5,7 +5,7 @@
 //! any global-mode store. Watchers are removed when their store drops, so create/drop cycles of
 //! global-mode stores leave nothing behind here.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::SystemTime;
 
@@ -215,9 +215,104 @@ pub(crate) fn forget(id: AtomId) {
     drop(removed);
 }
 
+/// Hears of every change of a `Global` atom made in this process through a store or a mount's setter
+/// (not of those [`apply`] makes): the Redis mirror publishes them.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) trait Listener: Send + Sync {
+    /// `id` changed in the registry; runs on the thread that changed it, after its round, no lock held.
+    fn changed(&self, id: AtomId);
+}
+
+/// Whether any listener is registered: the one load a change of a `Global` atom pays when none is.
+static LISTENING: AtomicBool = AtomicBool::new(false);
+static LISTENERS: RwLock<Vec<(usize, Arc<dyn Listener>)>> = RwLock::new(Vec::new());
+
+/// Registers `l`; returns the id [`unlisten`] takes.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) fn listen(l: Arc<dyn Listener>) -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut listeners = LISTENERS.write();
+    listeners.push((id, l));
+    LISTENING.store(true, Ordering::Release);
+    id
+}
+
+/// Removes the listener [`listen`] returned `id` for.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) fn unlisten(id: usize) {
+    let removed = {
+        let mut listeners = LISTENERS.write();
+        let removed: Vec<_> = listeners.iter().filter(|(i, _)| *i == id).map(|(_, l)| l.clone()).collect();
+        listeners.retain(|(i, _)| *i != id);
+        LISTENING.store(!listeners.is_empty(), Ordering::Release);
+        removed
+    };
+    drop(removed);
+}
+
+fn tell_listeners(id: AtomId) {
+    if !LISTENING.load(Ordering::Acquire) {
+        return;
+    }
+    let listeners: Vec<Arc<dyn Listener>> = LISTENERS.read().iter().map(|(_, l)| l.clone()).collect();
+    for l in listeners {
+        l.changed(id);
+    }
+}
+
+/// Sets values from outside every store (the Redis mirror applying what Redis ordered): all of them
+/// under one lock of the registry, so that a store refreshing its copies sees all or none; then every
+/// global-mode store watching one of them takes them in **one** round (each changed atom's subscribers
+/// told once). Listeners are not told. Returns the atoms whose values changed.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) fn apply(values: Vec<(AtomRef<'_>, Value)>) -> Vec<AtomId> {
+    let inits: Vec<Option<Value>> = {
+        let reg = REGISTRY.read();
+        values.iter().map(|(r, _)| reg.find(r.id).is_none().then(|| r.handle.def().init_value())).collect()
+    };
+    let mut changed = Vec::new();
+    let mut displaced = Vec::new();
+    let mut old = Vec::new();
+    {
+        let mut reg = write();
+        for ((r, new), init) in values.into_iter().zip(inits) {
+            if let Some(init) = init {
+                displaced.extend(reg.0.ensure(r, || init));
+            }
+            let entry = reg.0.entry_mut(r.id);
+            if r.handle.def().values_equal(&*entry.value, &*new) {
+                continue;
+            }
+            old.push(std::mem::replace(&mut entry.value, new));
+            changed.push(r.id);
+        }
+    }
+    drop((displaced, old));
+    // Each store once, in one round that re-reads all its copies from one state of the registry.
+    let mut stores: Vec<(Arc<StoreShared>, Vec<AtomId>)> = Vec::new();
+    for &id in &changed {
+        for store in watchers(id) {
+            match stores.iter_mut().find(|(s, _)| Arc::ptr_eq(s, &store)) {
+                Some((_, ids)) => ids.push(id),
+                None => stores.push((store, vec![id])),
+            }
+        }
+    }
+    for (store, ids) in stores {
+        store.change(|st, round| {
+            // Every one of them is a change of its own here: its subscribers are told (once).
+            round.global.extend(ids[1..].iter().map(|&id| (id, false)));
+            StoreShared::refresh_proxies(st, round, ids[0]);
+        });
+    }
+    changed
+}
+
 /// Tells every global-mode store watching `id` that it changed, but `origin` (which changed it and
 /// knows). Runs on the calling thread.
 pub(crate) fn broadcast(id: AtomId, origin: &StoreShared) {
+    tell_listeners(id);
     for store in watchers(id) {
         if !std::ptr::eq(Arc::as_ptr(&store), origin) {
             store.global_changed(id);
@@ -243,6 +338,7 @@ fn watchers(id: AtomId) -> Vec<Arc<StoreShared>> {
 /// `id` changed in the registry through no store (a mounted atom's setter): every global-mode store
 /// watching it hears of it.
 pub(crate) fn broadcast_all(id: AtomId) {
+    tell_listeners(id);
     for store in watchers(id) {
         store.global_changed(id);
     }
