@@ -379,8 +379,8 @@ pub mod __private {
     #[cfg(feature = "serde")]
     pub use crate::core::value_ops::{FromJson, ToJson};
     pub use crate::graph::access::{AtomRef, Hint};
-    pub use crate::graph::evaluate::simulate_no_unwind;
     pub use crate::graph::def::{DefCore, ErasedDef};
+    pub use crate::graph::evaluate::simulate_no_unwind;
     pub use crate::graph::reader::ReadCtx;
     pub use crate::store::catalog::Declared;
     #[cfg(feature = "serde")]

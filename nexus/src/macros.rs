@@ -41,6 +41,23 @@ macro_rules! __nexus_declare_primitive {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_computed {
+    // With the sources `atom!` saw the read function read (`s.get(&X)`): brought up to date before it runs.
+    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $read:expr, [$($hint:path),+]) => {{
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::computed_hinted(
+            $crate::__private::OwnerInfo::of::<$owner>(),
+            $name,
+            ::core::stringify!($ident),
+            ::core::module_path!(),
+            $read,
+            $crate::__private::value_ops!($ty),
+            &[$(&$hint),+],
+        );
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new(&__NEXUS_DEF) }
+        $crate::Computed::<$ty, $owner>::__from_static(&__NEXUS_DEF)
+    }};
+    ($owner:ty, $ty:ty, $name:expr, $ident:ident, $read:expr, []) => {
+        $crate::__private::declare_computed!($owner, $ty, $name, $ident, $read)
+    };
     ($owner:ty, $ty:ty, $name:expr, $ident:ident, $read:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $ty> = $crate::__private::Def::computed(
             $crate::__private::OwnerInfo::of::<$owner>(),
@@ -59,6 +76,24 @@ macro_rules! __nexus_declare_computed {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __nexus_declare_writable {
+    // With the sources `atom!` saw the read function read (see `declare_computed!`).
+    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $ident:ident, $read:expr, $write:expr, [$($hint:path),+]) => {{
+        static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $arg> = $crate::__private::Def::writable_hinted(
+            $crate::__private::OwnerInfo::of::<$owner>(),
+            $name,
+            ::core::stringify!($ident),
+            ::core::module_path!(),
+            $read,
+            $write,
+            $crate::__private::value_ops!($ty),
+            &[$(&$hint),+],
+        );
+        $crate::__private::inventory::submit! { $crate::__private::Declared::new(&__NEXUS_DEF) }
+        $crate::Writable::<$ty, $owner, $arg>::__from_static(&__NEXUS_DEF)
+    }};
+    ($owner:ty, $ty:ty, $arg:ty, $name:expr, $ident:ident, $read:expr, $write:expr, []) => {
+        $crate::__private::declare_writable!($owner, $ty, $arg, $name, $ident, $read, $write)
+    };
     ($owner:ty, $ty:ty, $arg:ty, $name:expr, $ident:ident, $read:expr, $write:expr) => {{
         static __NEXUS_DEF: $crate::__private::Def<$ty, $owner, $arg> = $crate::__private::Def::writable(
             $crate::__private::OwnerInfo::of::<$owner>(),

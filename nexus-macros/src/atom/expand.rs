@@ -28,7 +28,12 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         ),
         Kind::Computed(read) => (
             quote!(::nexus::Computed<#ty, #owner_tokens>),
-            quote!(::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #ident, #read)),
+            {
+                let hints = super::hints::hints(read);
+                quote!(
+                    ::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #ident, #read, [#(#hints),*])
+                )
+            },
             "Computed atom (read-only, derived from the atoms its read function reads)".to_owned(),
         ),
         Kind::Async(load) => (
@@ -43,9 +48,12 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             let arg_ty = arg.as_ref().map_or_else(|| ty.to_token_stream(), ToTokens::to_token_stream);
             (
                 quote!(::nexus::Writable<#ty, #owner_tokens, #arg_ty>),
-                quote!(
-                    ::nexus::__private::declare_writable!(#owner_tokens, #ty, #arg_ty, #name, #ident, #read, #write)
-                ),
+                {
+                    let hints = super::hints::hints(read);
+                    quote!(::nexus::__private::declare_writable!(
+                        #owner_tokens, #ty, #arg_ty, #name, #ident, #read, #write, [#(#hints),*]
+                    ))
+                },
                 format!(
                     "Writable derived atom (its write function takes `{}`)",
                     arg_ty.to_string().replace(' ', "")

@@ -1,6 +1,7 @@
 //! `atom!`: parse → validate → expand.
 
 mod expand;
+mod hints;
 mod parse;
 mod validate;
 

@@ -11,6 +11,7 @@ use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::teardown::Teardown;
 use crate::core::value_ops::ValueOps;
 use crate::core::value_slot::{Value, ValueSlot};
+use crate::graph::access::{AtomRef, Hint, Sources};
 use crate::graph::def::{DefCore, ErasedDef};
 use crate::graph::host::Host;
 use crate::graph::mount::{MountCall, Unmount};
@@ -30,6 +31,8 @@ pub struct Def<T, S, A> {
     pub(crate) mount: Option<OnMount<T>>,
     /// A field atom's `update`: its field of the parent's value, under the parent's lock.
     pub(crate) update: Option<UpdateFn<T>>,
+    /// The sources a derived atom names before it runs (see [`ErasedDef::source_hint`]).
+    hints: Option<Hints<S>>,
     /// Last, so that it is dropped after the body (whose closures may hold other atoms' handles).
     teardown: Teardown,
 }
@@ -72,6 +75,15 @@ where
     C: FnOnce() + Send + 'static,
 {
     Box::new(f(store, set))
+}
+
+/// The sources a derived atom names (see [`ErasedDef::source_hint`]).
+pub(crate) enum Hints<S> {
+    /// The `s.get(&X)` calls `atom!` saw in a declared atom's read function.
+    Static(&'static [&'static dyn Hint]),
+    /// The sources given to [`Computed::reading`](crate::Computed::reading), shared with its read
+    /// function.
+    Given(Arc<dyn Sources<S>>),
 }
 
 pub(crate) enum Body<T, S, A> {
@@ -122,6 +134,7 @@ impl<T, S, A> Def<T, S, A> {
             body: Body::Primitive(Init::Fn(init)),
             mount: None,
             update: None,
+            hints: None,
             teardown: Teardown::new(),
         }
     }
@@ -142,6 +155,7 @@ impl<T, S, A> Def<T, S, A> {
             body: Body::Primitive(Init::Fn(init)),
             mount: Some(OnMount::Fn(mount)),
             update: None,
+            hints: None,
             teardown: Teardown::new(),
         }
     }
@@ -161,6 +175,7 @@ impl<T, S, A> Def<T, S, A> {
             body: Body::Computed(ReadFn::Fn(read)),
             mount: None,
             update: None,
+            hints: None,
             teardown: Teardown::new(),
         }
     }
@@ -181,6 +196,57 @@ impl<T, S, A> Def<T, S, A> {
             body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
             mount: None,
             update: None,
+            hints: None,
+            teardown: Teardown::new(),
+        }
+    }
+
+    /// A declared computed atom whose read function reads `hints` (the `s.get(&X)` calls `atom!` saw):
+    /// its first evaluation brings them up to date before it runs (used by `declare_computed!`).
+    pub const fn computed_hinted(
+        owner: OwnerInfo,
+        name: &'static str,
+        ident: &'static str,
+        module: &'static str,
+        read: fn(&mut Reader<'_, S>) -> T,
+        ops: fn() -> ValueOps<T>,
+        hints: &'static [&'static dyn Hint],
+    ) -> Self {
+        let mut core = DefCore::declared(owner, name, ident, module, AtomKind::Computed);
+        core.set_hinted();
+        Def {
+            core,
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Computed(ReadFn::Fn(read)),
+            mount: None,
+            update: None,
+            hints: Some(Hints::Static(hints)),
+            teardown: Teardown::new(),
+        }
+    }
+
+    /// A declared writable atom whose read function reads `hints` (see
+    /// [`computed_hinted`](Self::computed_hinted); used by `declare_writable!`).
+    #[allow(clippy::too_many_arguments)] // the macro's wiring, one argument per part of the declaration
+    pub const fn writable_hinted(
+        owner: OwnerInfo,
+        name: &'static str,
+        ident: &'static str,
+        module: &'static str,
+        read: fn(&mut Reader<'_, S>) -> T,
+        write: fn(&mut Writer<'_, S>, A),
+        ops: fn() -> ValueOps<T>,
+        hints: &'static [&'static dyn Hint],
+    ) -> Self {
+        let mut core = DefCore::declared(owner, name, ident, module, AtomKind::Writable);
+        core.set_hinted();
+        Def {
+            core,
+            ops: Ops { make: ops, cell: OnceLock::new() },
+            body: Body::Writable(ReadFn::Fn(read), WriteFn::Fn(write)),
+            mount: None,
+            update: None,
+            hints: Some(Hints::Static(hints)),
             teardown: Teardown::new(),
         }
     }
@@ -210,8 +276,16 @@ impl<T, S: Owner, A> Def<T, S, A> {
             body,
             mount: None,
             update: None,
+            hints: None,
             teardown: Teardown::new(),
         }
+    }
+
+    /// Gives this new run-time derived atom the sources it names (see [`Hints::Given`]).
+    pub(crate) fn with_sources(mut self, sources: Arc<dyn Sources<S>>) -> Self {
+        self.core.set_hinted();
+        self.hints = Some(Hints::Given(sources));
+        self
     }
 }
 
@@ -310,6 +384,13 @@ where
     fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>> {
         let from = self.ops().from_json?;
         Some(from(json).map(|v| Arc::new(v) as Value))
+    }
+
+    fn source_hint(&self, i: usize) -> Option<AtomRef<'_>> {
+        match self.hints.as_ref()? {
+            Hints::Static(list) => list.get(i).map(|h| h.__hinted()),
+            Hints::Given(sources) => sources.__source(i),
+        }
     }
 
     fn has_on_mount(&self) -> bool {

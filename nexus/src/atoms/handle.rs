@@ -8,7 +8,7 @@ use crate::atoms::def::{Body, Def, Init, ReadFn, WriteFn};
 use crate::core::info::AtomId;
 use crate::core::owner::{Owner, Sealed};
 use crate::core::value_ops::ValueOps;
-use crate::graph::access::{AtomRef, HandleDyn, KeepAlive, Readable};
+use crate::graph::access::{AtomRef, HandleDyn, KeepAlive, Readable, Sources};
 use crate::graph::def::{ErasedDef, NodeDef};
 use crate::graph::reader::Reader;
 use crate::store::access::{Primitive, Settable, Updatable};
@@ -470,9 +470,74 @@ where
 
 impl<T, S> Computed<T, S>
 where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    S: Owner,
+{
+    /// A new run-time computed atom that names the atoms it reads: `sources` (one handle, a tuple of up
+    /// to eight, an array or a `Vec` of them) are moved into the atom and lent to `read` on every run.
+    /// A result equal to the previous one is not a change.
+    ///
+    /// Naming them lets a first read bring them up to date *before* `read` runs, on the evaluation's own
+    /// path, instead of evaluating each one inside the read function that reads it: a chain of any
+    /// length is then read with no nesting on the call stack, each read function running once. That
+    /// matters on `wasm32-unknown-unknown`, where read functions cannot be suspended and a first read
+    /// of a chain made with [`Computed::new`] nests as deep as the chain (see README, "Graphs of any
+    /// depth"); elsewhere it only spares re-runs.
+    ///
+    /// The names are a hint, not a promise: what `read` really reads is what the atom depends on. A
+    /// source it does not read was brought up to date for nothing; an atom it reads without naming it
+    /// is evaluated where it is read, as with [`Computed::new`].
+    ///
+    /// ```
+    /// nexus::store! { pub struct Sheet; }
+    ///
+    /// // A running total, each row reading the one above: 100,000 rows read at once, cold.
+    /// let first = nexus::Atom::<u64, Sheet>::new(1);
+    /// let mut total = nexus::Computed::reading(first.clone(), |s, first| s.get(first));
+    /// for _ in 1..100_000 {
+    ///     total = nexus::Computed::reading(total, |s, above| s.get(above) + 1);
+    /// }
+    /// let sheet = Sheet::new();
+    /// assert_eq!(sheet.get(&total), 100_000);
+    ///
+    /// // Several sources of different types: a tuple.
+    /// let rate = nexus::Atom::<f64, Sheet>::new(0.5);
+    /// let scaled = nexus::Computed::reading((total, rate), |s, (total, rate)| {
+    ///     s.get(total) as f64 * s.get(rate)
+    /// });
+    /// assert_eq!(sheet.get(&scaled), 50_000.0);
+    /// ```
+    pub fn reading<Src: Sources<S>>(
+        sources: Src,
+        read: impl Fn(&mut Reader<'_, S>, &Src) -> T + Send + Sync + 'static,
+    ) -> Self {
+        Self::reading_with_eq(sources, read, T::eq)
+    }
+}
+
+impl<T, S> Computed<T, S>
+where
     T: Clone + Send + Sync + 'static,
     S: Owner,
 {
+    /// [`Computed::reading`] for a value compared with `eq` (`|_, _| false`: every result is a change).
+    pub fn reading_with_eq<Src: Sources<S>>(
+        sources: Src,
+        read: impl Fn(&mut Reader<'_, S>, &Src) -> T + Send + Sync + 'static,
+        eq: fn(&T, &T) -> bool,
+    ) -> Self {
+        let sources = Arc::new(sources);
+        let lent = sources.clone();
+        let def = Def::runtime(
+            None,
+            false,
+            "",
+            ValueOps::new(Some(eq), None),
+            Body::Computed(ReadFn::Boxed(Box::new(move |s| read(s, &lent)))),
+        );
+        Computed { handle: Handle::runtime(def.with_sources(sources)) }
+    }
+
     /// A new run-time computed atom whose results are compared with `eq`.
     pub fn new_with_eq(
         read: impl Fn(&mut Reader<'_, S>) -> T + Send + Sync + 'static,

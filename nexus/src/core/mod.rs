@@ -8,6 +8,7 @@ pub(crate) mod origin;
 pub(crate) mod owner;
 pub(crate) mod slot_index;
 pub(crate) mod space;
+pub(crate) mod stack;
 pub(crate) mod teardown;
 pub(crate) mod thread;
 pub(crate) mod value_ops;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::core::info::AtomId;
-use crate::core::owner::{Owner, Sealed};
+use crate::core::owner::{Owner, Sealed, UsableIn};
 use crate::graph::def::{ErasedDef, NodeDef};
 
 /// What a store needs of a handle on its slow paths (registration, subscriptions).
@@ -88,3 +88,85 @@ pub trait Readable: Sealed {
 
 /// How two values of a type compare (its `PartialEq::eq`, or an atom's own equality).
 pub(crate) type ValueEq<T> = fn(&T, &T) -> bool;
+
+/// The atoms a derived atom names as its sources before its read function runs, so that a first read
+/// brings them up to date on the evaluation's own path instead of nesting read functions on the call
+/// stack ([`Computed::reading`](crate::Computed::reading); the `s.get(&X)` calls `atom!` sees). A hint,
+/// never a promise: the read function still records what it really reads.
+///
+/// Implemented for one atom handle, tuples of up to eight, arrays and `Vec`s of handles, each of an owner
+/// usable in `S`.
+pub trait Sources<S>: Send + Sync + 'static {
+    /// The `i`-th source, if there is one.
+    #[doc(hidden)]
+    fn __source(&self, i: usize) -> Option<AtomRef<'_>>;
+}
+
+impl<S, A> Sources<S> for A
+where
+    A: Readable + Send + Sync + 'static,
+    A::Owner: UsableIn<S>,
+{
+    fn __source(&self, i: usize) -> Option<AtomRef<'_>> {
+        (i == 0).then(|| self.__atom())
+    }
+}
+
+impl<S, A, const N: usize> Sources<S> for [A; N]
+where
+    A: Readable + Send + Sync + 'static,
+    A::Owner: UsableIn<S>,
+{
+    fn __source(&self, i: usize) -> Option<AtomRef<'_>> {
+        self.get(i).map(Readable::__atom)
+    }
+}
+
+impl<S, A> Sources<S> for Vec<A>
+where
+    A: Readable + Send + Sync + 'static,
+    A::Owner: UsableIn<S>,
+{
+    fn __source(&self, i: usize) -> Option<AtomRef<'_>> {
+        self.get(i).map(Readable::__atom)
+    }
+}
+
+macro_rules! tuple_sources {
+    ($($a:ident $i:tt),+) => {
+        impl<S, $($a),+> Sources<S> for ($($a,)+)
+        where
+            $($a: Readable + Send + Sync + 'static, $a::Owner: UsableIn<S>,)+
+        {
+            fn __source(&self, i: usize) -> Option<AtomRef<'_>> {
+                match i {
+                    $($i => Some(self.$i.__atom()),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+tuple_sources!(A 0);
+tuple_sources!(A 0, B 1);
+tuple_sources!(A 0, B 1, C 2);
+tuple_sources!(A 0, B 1, C 2, D 3);
+tuple_sources!(A 0, B 1, C 2, D 3, E 4);
+tuple_sources!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_sources!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_sources!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// One source a declared atom's read function names (`atom!` lists the `s.get(&X)` calls it sees):
+/// any atom handle, as a trait object that a `static` list can hold.
+#[doc(hidden)]
+pub trait Hint: Sync {
+    /// The atom.
+    fn __hinted(&self) -> AtomRef<'_>;
+}
+
+impl<A: Readable + Sync> Hint for A {
+    fn __hinted(&self) -> AtomRef<'_> {
+        self.__atom()
+    }
+}

@@ -18,6 +18,7 @@ use crate::core::info::{AtomId, AtomKind, Names};
 use crate::core::owner::{Owner, OwnerInfo};
 use crate::core::space::{Slot, SlotSpace};
 use crate::core::value_slot::{Value, ValueSlot};
+use crate::graph::access::AtomRef;
 use crate::graph::effect::EffectNode;
 use crate::graph::host::Host;
 use crate::graph::mount::{MountCall, Unmount};
@@ -53,6 +54,8 @@ pub struct DefCore {
     focused: bool,
     /// The field atoms made from this atom, made once and kept while it lives (see `atoms::fields`).
     children: OnceLock<Box<Children>>,
+    /// A derived atom that names sources before it runs ([`ErasedDef::source_hint`]).
+    hinted: bool,
 }
 
 /// The field atoms of one atom, by the address of what describes them (a field, an element's family).
@@ -130,6 +133,7 @@ impl DefCore {
             dead: AtomicBool::new(false),
             focused: false,
             children: OnceLock::new(),
+            hinted: false,
         }
     }
 
@@ -188,6 +192,7 @@ impl DefCore {
             dead: AtomicBool::new(false),
             focused: false,
             children: OnceLock::new(),
+            hinted: false,
         }
     }
 
@@ -367,6 +372,18 @@ impl DefCore {
         self.focused = true;
     }
 
+    /// Marks this (new, not yet shared) derived atom as naming its sources (see
+    /// [`ErasedDef::source_hint`]).
+    pub(crate) const fn set_hinted(&mut self) {
+        self.hinted = true;
+    }
+
+    /// Whether this derived atom names sources before it runs (see [`ErasedDef::source_hint`]).
+    #[inline]
+    pub(crate) fn is_hinted(&self) -> bool {
+        self.hinted
+    }
+
     /// Whether this is a focused child of another atom (a field atom).
     #[inline]
     pub(crate) fn is_focused(&self) -> bool {
@@ -457,6 +474,13 @@ pub trait ErasedDef: Send + Sync + 'static {
     #[cfg(feature = "serde")]
     #[doc(hidden)]
     fn decode_json(&self, json: serde_json::Value) -> Option<Result<Value, String>>;
+    /// The `i`-th source this derived atom names before its read function runs (`Computed::reading`,
+    /// the `s.get(&X)` calls `atom!` saw): a first evaluation brings them up to date first, on its
+    /// path. A hint, never a promise: the read function still records what it really reads.
+    #[doc(hidden)]
+    fn source_hint(&self, _i: usize) -> Option<AtomRef<'_>> {
+        None
+    }
     /// Whether the atom has an `on_mount` (a store holding it counts mounts, see `graph::mount`).
     #[doc(hidden)]
     fn has_on_mount(&self) -> bool {

@@ -15,7 +15,18 @@
 //! of a million derived atoms thus nests at most [`MAX_NESTING`] read functions and runs each one at most
 //! twice; a re-check after a change runs each affected one once.
 //!
-//! Without unwinding (`panic = "abort"`), reads cannot suspend and nest as deep as the graph.
+//! A derived atom may also name its sources before it runs (`Computed::reading`, the `s.get(&X)` calls
+//! `atom!` sees): its first evaluation puts those that are not fresh on the path first, as the `Check`
+//! walk does with the sources of the previous evaluation, so that a first read of a chain whose atoms
+//! name their sources nests nothing and runs each read function once. A named source that the read
+//! function then does not read was evaluated for nothing (a hint, never a promise); one under evaluation
+//! is skipped (a read function closes a real cycle itself).
+//!
+//! Without unwinding (`panic = "abort"`: `wasm32-unknown-unknown`), reads cannot suspend and nest as deep
+//! as the graph. There, beyond [`MAX_NESTING`] levels, every [`CHECK_EVERY`] levels a nested read checks
+//! that the call stacks have room (`core::stack`), and panics naming the atom, the depth and the remedy
+//! when they have not: the engine's own stack overflow would unwind through Rust frames without running
+//! their destructors, leaving the store half-way.
 
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -30,6 +41,33 @@ use crate::graph::state::{Dirt, Node, State};
 /// for the read functions' own frames. Only a first read of a graph deeper than this suspends: about
 /// 2.4 µs per atom beyond this depth in a release build, once (the unwinding).
 pub(crate) const MAX_NESTING: u32 = 64;
+
+/// Without unwinding, how often (in nesting levels beyond [`MAX_NESTING`]) a nested read checks the room
+/// left on the call stacks: a check costs about 10 µs in Chromium (a call with 12,288 arguments).
+const CHECK_EVERY: u32 = 8;
+
+/// The engine's stack that must be free at a check: the next [`CHECK_EVERY`] levels (a level of a chain
+/// of small read functions takes 0.5 KiB in a release build, 1 KiB in a debug one) and the panic that
+/// reports a graph too deep, with ample room for larger read functions.
+const ENGINE_RESERVE: u32 = 96 << 10;
+
+/// The shadow stack (in linear memory) that must be free at a check, likewise (a level takes 0.2 KiB in
+/// a release build, 0.9 KiB in a debug one).
+const SHADOW_RESERVE: usize = 64 << 10;
+
+thread_local! {
+    /// For tests of the depth guard on native targets: when not 0, a read does not suspend (as on
+    /// wasm32) and stops with the guard's panic at this nesting (see [`simulate_no_unwind`]).
+    static NO_UNWIND_LIMIT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// On this thread, reads behave as where a panic aborts: they nest without suspending, and at `limit`
+/// nested read functions the depth guard panics as it does when the stack has no room left (`None`: back
+/// to suspending). For nexus's own tests of the guard on native targets.
+#[doc(hidden)]
+pub fn simulate_no_unwind(limit: Option<u32>) {
+    NO_UNWIND_LIMIT.with(|l| l.set(limit.unwrap_or(0)));
+}
 
 /// Evaluation bookkeeping of one store, boxed on first use: stores that hold no derived atom stay small.
 #[derive(Default)]
@@ -123,21 +161,66 @@ impl State {
         if self.node(l).computing {
             self.cycle_panic(l);
         }
-        if cfg!(panic = "unwind") && self.nesting >= MAX_NESTING {
+        if self.nesting >= MAX_NESTING && self.nests_no_deeper(l) {
             self.eval().suspended = Some(l);
             resume_unwind(Box::new(Suspend));
         }
         self.enter(l);
         let node = self.node(l);
-        if node.dirt == Dirt::Dirty || node.value.is_empty() {
+        let first = node.value.is_empty();
+        if (first && !node.hinted) || (!first && node.dirt == Dirt::Dirty) {
             // Nothing to check first (a branch read inside a read function that a change made dirty, or
-            // a first read): evaluated right here, without the walk's loop.
+            // a first read of an atom that names no sources): evaluated right here, without the walk's
+            // loop.
             self.recompute(host, l);
             self.path.pop();
         } else {
             let base = self.path.len() - 1;
             self.drive(host, base);
         }
+    }
+
+    /// A read nested [`MAX_NESTING`] read functions deep or more: whether to suspend the read function
+    /// (where panics unwind). Where they abort, it nests deeper while the call stacks have room, and
+    /// panics clearly when they have not.
+    #[cold]
+    #[inline(never)]
+    fn nests_no_deeper(&self, l: u32) -> bool {
+        let limit = NO_UNWIND_LIMIT.with(std::cell::Cell::get);
+        if limit != 0 {
+            if self.nesting >= limit {
+                self.too_deep_panic(l);
+            }
+            return false;
+        }
+        if cfg!(panic = "unwind") {
+            return true;
+        }
+        if (self.nesting - MAX_NESTING) % CHECK_EVERY == 0
+            && !crate::core::stack::room(ENGINE_RESERVE, SHADOW_RESERVE)
+        {
+            self.too_deep_panic(l);
+        }
+        false
+    }
+
+    /// The depth guard's panic: names the atom asked for, the depth and the atom reached, and the remedy.
+    #[cold]
+    #[inline(never)]
+    fn too_deep_panic(&self, l: u32) -> ! {
+        let asked = self.path.first().map_or(l, |&(n, _)| n);
+        panic!(
+            "nexus: reading `{}` nests {} read functions deep (reading `{}`), more than the call stack has \
+             room for: a first read of a long chain of derived atoms evaluates each one inside the read \
+             function of the next, where read functions cannot be suspended (wasm32, where a panic \
+             aborts), and the engine would throw \"Maximum call stack size exceeded\" half-way. Name \
+             the sources of the chain's atoms (`Computed::reading(sources, |s, sources| ..)`, or plain \
+             `s.get(&ATOM)` calls in `atom!`), which reads any depth, or read the chain from its head \
+             first, a few hundred atoms further per read",
+            self.node_name(asked),
+            self.nesting,
+            self.node_name(l),
+        )
     }
 
     /// The read function of `reader` caught the panic of a nested read (its own business) and goes on:
@@ -169,7 +252,17 @@ impl State {
             let (l, next) = self.path[top];
             let node = self.node(l);
             let compute = match node.dirt {
-                _ if node.value.is_empty() => true,
+                // A first evaluation: the sources it names first (`next` counts them here).
+                _ if node.value.is_empty() => {
+                    if node.hinted {
+                        if let Some((source, after)) = self.stale_hint(host, l, next) {
+                            self.path[top].1 = after;
+                            self.enter(source);
+                            continue;
+                        }
+                    }
+                    true
+                }
                 Dirt::Clean => false,
                 Dirt::Dirty => true,
                 // (Checked sources that changed made `l` dirty: it is `Dirty` then, above.)
@@ -198,6 +291,27 @@ impl State {
             }
             self.path.pop();
         }
+    }
+
+    /// The next source that node `l` (never evaluated) names, from its `next`-th on, that is derived and
+    /// not fresh, registered if it was not, with the index of the one after it; `None` once all are
+    /// fresh. One under evaluation is skipped: a hint never closes a cycle, a read does.
+    #[inline(never)]
+    fn stale_hint(&mut self, host: &dyn Host, l: u32, mut next: u32) -> Option<(u32, u32)> {
+        // Held (a run-time atom's `Arc` cloned): registering a source may move the node list.
+        let def = self.node(l).def.guard()?;
+        while let Some(r) = def.source_hint(next as usize) {
+            next += 1;
+            let source = match self.local(r.id) {
+                Some(s) => s,
+                None => host.register(self, r),
+            };
+            let node = self.node(source);
+            if node.is_derived() && node.fresh_value().is_none() && !node.computing {
+                return Some((source, next));
+            }
+        }
+        None
     }
 
     /// Runs `l`'s read function and stores its result; leaves `l` clean and off the evaluation (unless the

@@ -72,6 +72,9 @@ pub(crate) struct Node {
     /// lists of observers it comes after every other observer, so that a write through one focused child
     /// finds the others' observers without walking past all its siblings (see `propagate_focused`).
     pub(crate) focused: bool,
+    /// A derived atom that names its sources: its first evaluation brings them up to date first, on the
+    /// path (see `evaluate.rs`).
+    pub(crate) hinted: bool,
     /// The round that last queued this node for notification.
     pub(crate) queued: u64,
     /// The evaluation that last recorded this node as a source (see `ReadCtx`).
@@ -144,7 +147,12 @@ impl Node {
     /// A node for atom `id`, registered `seq`-th: a primitive holds `value`, a derived atom is dirty.
     #[inline]
     fn new(def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool, seq: u64) -> Node {
-        let focused = matches!(&def, NodeDef::Runtime(d) if d.core().is_focused());
+        // (A declared primitive, the most frequent first touch, does not read its definition here.)
+        let (focused, hinted) = match &def {
+            NodeDef::Runtime(d) => (d.core().is_focused(), d.core().is_hinted()),
+            NodeDef::Static(d) => (false, id.kind() != AtomKind::Primitive && d.core().is_hinted()),
+            NodeDef::Effect(_) | NodeDef::Vacant => (false, false),
+        };
         Node {
             def,
             id,
@@ -154,6 +162,7 @@ impl Node {
             proxy,
             effect: false,
             focused,
+            hinted,
             queued: 0,
             read_mark: 0,
             changed_at: 0,
