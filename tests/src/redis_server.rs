@@ -74,7 +74,11 @@ impl RedisServer {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.ping().is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not answer on {} within 10 s", socket.display());
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer on {} within 10 s",
+                socket.display()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }

@@ -74,7 +74,11 @@ impl From<redis::RedisError> for ResyncError {
 /// buffered on the subscription and not newer than that read are skipped afterwards. A namespace Redis
 /// does not have is seeded from this process's values (a new one, or one Redis lost: then under a new
 /// generation, so that versions never go backwards).
-pub(crate) async fn resync(inner: &Inner, mut conn: MultiplexedConnection, first: bool) -> Result<(), ResyncError> {
+pub(crate) async fn resync(
+    inner: &Inner,
+    mut conn: MultiplexedConnection,
+    first: bool,
+) -> Result<(), ResyncError> {
     for _ in 0..5 {
         let mut inv = scripts::SNAPSHOT.prepare_invoke();
         inv.key(&inner.keys.meta).key(&inner.keys.seq);
@@ -124,7 +128,7 @@ pub(crate) async fn resync(inner: &Inner, mut conn: MultiplexedConnection, first
                 // An older state than the one applied (a replica of Redis behind its primary): wait.
                 None
             } else {
-                sync.epoch = epoch.to_owned();
+                epoch.clone_into(&mut sync.epoch);
                 sync.gen = gen;
                 sync.seq = seq;
                 let mut apply = Vec::new();
@@ -240,6 +244,7 @@ pub(crate) async fn publish(inner: Weak<Inner>, mut rx: mpsc::UnboundedReceiver<
         if settled {
             let _ = inner.ctl.send(Ctl::Settled(i));
         }
+        inner.published.send_modify(|n| *n += 1);
     }
 }
 
@@ -268,7 +273,9 @@ fn settle(inner: &Inner, i: usize) {
 /// new generation).
 fn handle(inner: &Inner, payload: &str) -> bool {
     let Some(m) = scripts::parse(payload) else {
-        inner.report(&MirrorError::Redis { message: format!("a message of the channel was not understood: {payload:.80}") });
+        inner.report(&MirrorError::Redis {
+            message: format!("a message of the channel was not understood: {payload:.80}"),
+        });
         return true;
     };
     let mut sync = inner.sync.lock();
@@ -306,11 +313,8 @@ fn handle(inner: &Inner, payload: &str) -> bool {
         }
         Err(error) => {
             a.bad = Some(error.clone());
-            problem = Some(MirrorError::Decode {
-                key: m.key.to_owned(),
-                redis_key: inner.keys.atom(m.key),
-                error,
-            });
+            problem =
+                Some(MirrorError::Decode { key: m.key.to_owned(), redis_key: inner.keys.atom(m.key), error });
         }
     }
     drop(sync);
@@ -401,57 +405,14 @@ pub(crate) async fn drive(inner: Arc<Inner>, mut ctl: mpsc::UnboundedReceiver<Ct
         }
         set_status(&inner, Status::Connected);
         let stream = messages.as_mut().expect("subscribed above");
-        let mut poll = tokio::time::interval(inner.poll);
-        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        poll.tick().await;
-        let mut behind: Option<u64> = None;
-        let lost_subscription = loop {
-            tokio::select! {
-                msg = next(stream) => match msg {
-                    None => break true,
-                    Some(payload) => if !handle(&inner, &payload) {
-                        resync_needed = true;
-                        break false;
-                    },
-                },
-                c = ctl.recv() => match c {
-                    None => return,
-                    Some(Ctl::Settled(i)) => settle(&inner, i),
-                    // A failed command (the connection is dropped: reconnect), or a write that met
-                    // another epoch (resync).
-                    Some(Ctl::Broken) => {
-                        resync_needed = true;
-                        break false;
-                    }
-                },
-                _ = poll.tick() => {
-                    let Ok((number, mut conn)) = inner.connection() else { break false };
-                    let mut inv = scripts::HEAD.prepare_invoke();
-                    inv.key(&inner.keys.meta).key(&inner.keys.seq);
-                    match inv.invoke_async::<Vec<String>>(&mut conn).await {
-                        Err(e) => {
-                            if is_connection_error(&e) {
-                                inner.broken(number);
-                            }
-                            resync_needed = true;
-                            break false;
-                        }
-                        Ok(head) => {
-                            let (epoch, seq) = (head.first().cloned().unwrap_or_default(), head.get(1).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0));
-                            let (known_epoch, applied) = {
-                                let sync = inner.sync.lock();
-                                (sync.epoch.clone(), sync.seq)
-                            };
-                            // Behind for a whole poll interval: messages were lost.
-                            if epoch != known_epoch || behind.is_some_and(|b| applied < b) {
-                                resync_needed = true;
-                                break false;
-                            }
-                            behind = (seq > applied).then_some(seq);
-                        }
-                    }
-                }
+        let lost_subscription = match follow(&inner, stream, &mut ctl).await {
+            Followed::Stop => return,
+            Followed::Resync => {
+                resync_needed = true;
+                false
             }
+            Followed::Reconnect => false,
+            Followed::LostSubscription => true,
         };
         if lost_subscription {
             messages = None;
@@ -462,6 +423,70 @@ pub(crate) async fn drive(inner: Arc<Inner>, mut ctl: mpsc::UnboundedReceiver<Ct
                 let ping = cmd.query_async::<String>(&mut conn);
                 if !matches!(tokio::time::timeout(inner.timeout, ping).await, Ok(Ok(_))) {
                     inner.broken(number);
+                }
+            }
+        }
+    }
+}
+
+/// Why [`follow`] stopped.
+enum Followed {
+    /// The mirror was dropped.
+    Stop,
+    /// A resync is needed (a gap, a new epoch, a lag, a failed command).
+    Resync,
+    /// The command connection is gone.
+    Reconnect,
+    /// The subscription's connection is gone.
+    LostSubscription,
+}
+
+/// Applies messages as they come, settles atoms, and polls the head, until something calls for more.
+async fn follow(inner: &Inner, stream: &mut Messages, ctl: &mut mpsc::UnboundedReceiver<Ctl>) -> Followed {
+    let mut poll = tokio::time::interval(inner.poll);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    poll.tick().await;
+    // The head seen at the last poll, when it was ahead of what was applied.
+    let mut behind: Option<u64> = None;
+    loop {
+        tokio::select! {
+            msg = next(stream) => match msg {
+                None => return Followed::LostSubscription,
+                Some(payload) => if !handle(inner, &payload) {
+                    return Followed::Resync;
+                },
+            },
+            c = ctl.recv() => match c {
+                None => return Followed::Stop,
+                Some(Ctl::Settled(i)) => settle(inner, i),
+                // A failed command (the connection is dropped: reconnect), or a write that met
+                // another epoch (resync).
+                Some(Ctl::Broken) => return Followed::Resync,
+            },
+            _ = poll.tick() => {
+                let Ok((number, mut conn)) = inner.connection() else { return Followed::Reconnect };
+                let mut inv = scripts::HEAD.prepare_invoke();
+                inv.key(&inner.keys.meta).key(&inner.keys.seq);
+                match inv.invoke_async::<Vec<String>>(&mut conn).await {
+                    Err(e) => {
+                        if is_connection_error(&e) {
+                            inner.broken(number);
+                        }
+                        return Followed::Resync;
+                    }
+                    Ok(head) => {
+                        let epoch = head.first().cloned().unwrap_or_default();
+                        let seq = head.get(1).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+                        let (known_epoch, applied) = {
+                            let sync = inner.sync.lock();
+                            (sync.epoch.clone(), sync.seq)
+                        };
+                        // Behind for a whole poll interval: messages were lost.
+                        if epoch != known_epoch || behind.is_some_and(|b| applied < b) {
+                            return Followed::Resync;
+                        }
+                        behind = (seq > applied).then_some(seq);
+                    }
                 }
             }
         }

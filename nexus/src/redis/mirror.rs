@@ -12,7 +12,7 @@ use crate::core::value_slot::{downcast, Value};
 use crate::graph::access::Readable;
 use crate::{Atom, Global};
 
-use super::options::Mirrored;
+use super::options::{Mirrored, OnError};
 use super::scripts::{self, Keys};
 use super::{MirrorError, Options, Status, Version};
 
@@ -37,7 +37,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) poll: Duration,
     pub(crate) retries: u32,
-    on_error: Option<Arc<dyn Fn(&MirrorError) + Send + Sync>>,
+    on_error: Option<OnError>,
     pub(crate) client: redis::Client,
     pub(crate) sync: Mutex<SyncState>,
     /// `(gen, seq)` of the last state of Redis applied here: what writes wait for.
@@ -46,6 +46,8 @@ pub(crate) struct Inner {
     pub(crate) link: Mutex<Option<(u64, MultiplexedConnection)>>,
     pub(crate) ctl: mpsc::UnboundedSender<Ctl>,
     pub(crate) publish: mpsc::UnboundedSender<usize>,
+    /// Bumped by the publisher after each `store.set` it published (or failed to): what `flush` waits on.
+    pub(crate) published: watch::Sender<u64>,
     pub(crate) status: Atom<Status, Global>,
 }
 
@@ -88,7 +90,11 @@ pub(crate) enum Ctl {
 
 /// Whether `e` means the connection is gone or unusable (as opposed to an error Redis answered).
 pub(crate) fn is_connection_error(e: &redis::RedisError) -> bool {
-    e.is_io_error() || e.is_timeout() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_unrecoverable_error()
+    e.is_io_error()
+        || e.is_timeout()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || e.is_unrecoverable_error()
 }
 
 /// The outcome of one write script run.
@@ -99,7 +105,10 @@ pub(crate) enum Written {
 }
 
 impl Inner {
-    pub(crate) fn new(options: Options, client: redis::Client) -> (Arc<Self>, mpsc::UnboundedReceiver<Ctl>, mpsc::UnboundedReceiver<usize>) {
+    pub(crate) fn new(
+        options: Options,
+        client: redis::Client,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Ctl>, mpsc::UnboundedReceiver<usize>) {
         let (ctl, ctl_rx) = mpsc::unbounded_channel();
         let (publish, publish_rx) = mpsc::unbounded_channel();
         let atoms = (0..options.atoms.len()).map(|_| AtomState::default()).collect();
@@ -115,11 +124,18 @@ impl Inner {
             retries: options.retries,
             on_error: options.on_error,
             client,
-            sync: Mutex::new(SyncState { epoch: String::new(), gen: 0, seq: 0, atoms, status: Status::Resyncing }),
+            sync: Mutex::new(SyncState {
+                epoch: String::new(),
+                gen: 0,
+                seq: 0,
+                atoms,
+                status: Status::Resyncing,
+            }),
             applied: watch::Sender::new((0, 0)),
             link: Mutex::new(None),
             ctl,
             publish,
+            published: watch::Sender::new(0),
         });
         (inner, ctl_rx, publish_rx)
     }
@@ -181,7 +197,8 @@ impl Inner {
             .arg(&self.keys.channel)
             .arg(scripts::OP_TTL);
         let reply: Vec<String> = inv.invoke_async(conn).await?;
-        let bad = || redis::RedisError::from((redis::ErrorKind::Parse, "unexpected reply of the write script"));
+        let bad =
+            || redis::RedisError::from((redis::ErrorKind::Parse, "unexpected reply of the write script"));
         match reply.first().map(String::as_str) {
             Some("ok") => {
                 let (ver, seq) = reply.get(1).and_then(|s| scripts::parse_outcome(s)).ok_or_else(bad)?;
@@ -198,7 +215,12 @@ impl Inner {
 
     /// Runs one write (one operation id) until Redis answers it: a lost reply is retried with the same
     /// id (applied at most once) while the connection comes back within the timeout.
-    pub(crate) async fn write(&self, atom: usize, json: &str, expected: Option<u64>) -> Result<(Written, u64), MirrorError> {
+    pub(crate) async fn write(
+        &self,
+        atom: usize,
+        json: &str,
+        expected: Option<u64>,
+    ) -> Result<(Written, u64), MirrorError> {
         let op = scripts::random_id();
         let deadline = tokio::time::Instant::now() + self.timeout;
         let mut sent = false;
@@ -230,9 +252,17 @@ impl Inner {
     }
 
     /// Waits until this process has applied Redis' state up to `seq` of generation `gen`.
-    pub(crate) async fn caught_up(&self, atom: usize, gen: u64, seq: u64, ver: u64) -> Result<Version, MirrorError> {
+    pub(crate) async fn caught_up(
+        &self,
+        atom: usize,
+        gen: u64,
+        seq: u64,
+        ver: u64,
+    ) -> Result<Version, MirrorError> {
         let mut rx = self.applied.subscribe();
-        let waited = tokio::time::timeout(self.timeout, rx.wait_for(|&(g, s)| g > gen || (g == gen && s >= seq))).await;
+        let waited =
+            tokio::time::timeout(self.timeout, rx.wait_for(|&(g, s)| g > gen || (g == gen && s >= seq)))
+                .await;
         let version = Version { generation: gen, version: ver };
         match waited {
             Ok(Ok(_)) => Ok(version),
@@ -281,10 +311,9 @@ impl Mirror {
         T: Clone + Send + Sync + 'static,
     {
         let i = self.index(atom)?;
-        let json = self.inner.atoms[i].encode(&(Arc::new(value) as Value)).map_err(|error| MirrorError::Encode {
-            key: self.inner.atoms[i].key().to_owned(),
-            error,
-        })?;
+        let json = self.inner.atoms[i]
+            .encode(&(Arc::new(value) as Value))
+            .map_err(|error| MirrorError::Encode { key: self.inner.atoms[i].key().to_owned(), error })?;
         loop {
             match self.inner.write(i, &json, None).await? {
                 (Written::Ok { ver, seq }, gen) => return self.inner.caught_up(i, gen, seq, ver).await,
@@ -303,7 +332,11 @@ impl Mirror {
     /// # Errors
     /// As [`set`](Self::set), and [`MirrorError::Contention`] after too many lost races;
     /// [`MirrorError::Decode`] if the value in Redis does not decode.
-    pub async fn update<T>(&self, atom: &Atom<T, Global>, mut f: impl FnMut(&T) -> T) -> Result<Version, MirrorError>
+    pub async fn update<T>(
+        &self,
+        atom: &Atom<T, Global>,
+        mut f: impl FnMut(&T) -> T,
+    ) -> Result<Version, MirrorError>
     where
         T: Clone + Send + Sync + 'static,
     {
@@ -324,7 +357,9 @@ impl Mirror {
         };
         for _ in 0..self.inner.retries {
             let new: Value = Arc::new(f(downcast::<T>(&current)));
-            let json = mirrored.encode(&new).map_err(|error| MirrorError::Encode { key: mirrored.key().to_owned(), error })?;
+            let json = mirrored
+                .encode(&new)
+                .map_err(|error| MirrorError::Encode { key: mirrored.key().to_owned(), error })?;
             match self.inner.write(i, &json, Some(ver)).await? {
                 (Written::Ok { ver, seq }, gen) => return self.inner.caught_up(i, gen, seq, ver).await,
                 (Written::Conflict { ver: theirs, json }, _) => {
@@ -343,7 +378,10 @@ impl Mirror {
                     self.epoch_changed().await?;
                     let sync = self.inner.sync.lock();
                     ver = sync.atoms[i].ver;
-                    current = sync.atoms[i].value.clone().unwrap_or_else(|| crate::store::global::value(mirrored.atom()));
+                    current = sync.atoms[i]
+                        .value
+                        .clone()
+                        .unwrap_or_else(|| crate::store::global::value(mirrored.atom()));
                 }
             }
         }
@@ -365,6 +403,21 @@ impl Mirror {
         self.inner
             .index_of(atom.__atom().id)
             .ok_or_else(|| MirrorError::NotMirrored { atom: atom.registry_name().to_owned() })
+    }
+
+    /// Waits until every `store.set` of a mirrored atom made so far in this process has been published
+    /// to Redis (or has failed, which [`Options::on_error`] reports). A `store.set` changes this process
+    /// at once and is published in the background: a program about to exit calls this first.
+    pub async fn flush(&self) {
+        let mut rx = self.inner.published.subscribe();
+        loop {
+            if self.inner.sync.lock().atoms.iter().all(|a| a.pending == 0) {
+                return;
+            }
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// The mirror's status as an atom (a run-time `Global` one): read it, subscribe to it or derive from

@@ -44,7 +44,8 @@
 //!   first), then is published as a blind write, last writer wins in Redis' order; Redis' other values
 //!   of that atom are held back until it is published, so the writer does not see its value flicker.
 //!   For counters use [`Mirror::update`]: two replicas' `store.update(&N, |n| *n += 1)` can both write
-//!   the same number.
+//!   the same number. A program about to exit awaits [`Mirror::flush`] first, or its last `store.set`s
+//!   may never leave the process.
 //! - **Redis down**: `Mirror::set`/`update` fail at once with [`MirrorError::Unavailable`] (never
 //!   queued: a queued last-writer-wins write would overwrite newer values when Redis returns); reads
 //!   serve the last values known; a `store.set` made meanwhile is reported and undone by the resync;

@@ -13,6 +13,9 @@ use crate::{Atom, Global};
 
 use super::MirrorError;
 
+/// What [`Options::on_error`] keeps.
+pub(crate) type OnError = Arc<dyn Fn(&MirrorError) + Send + Sync>;
+
 /// How a [`Mirror`](super::Mirror) connects: the namespace, the atoms it mirrors, timeouts.
 ///
 /// ```
@@ -36,7 +39,7 @@ pub struct Options {
     pub(crate) timeout: Duration,
     pub(crate) poll: Duration,
     pub(crate) retries: u32,
-    pub(crate) on_error: Option<Arc<dyn Fn(&MirrorError) + Send + Sync>>,
+    pub(crate) on_error: Option<OnError>,
 }
 
 impl Options {
@@ -168,7 +171,8 @@ where
 
     fn decode(&self, json: &str) -> Result<Value, String> {
         let de = &mut serde_json::Deserializer::from_str(json);
-        let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| crate::core::value_ops::at_path(&e))?;
+        let value: T =
+            serde_path_to_error::deserialize(&mut *de).map_err(|e| crate::core::value_ops::at_path(&e))?;
         de.end().map_err(|e| e.to_string())?;
         Ok(Arc::new(value))
     }

@@ -38,7 +38,11 @@ fn now_ns() -> u64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (url, namespace, mode) = (&args[1], &args[2], args[3].as_str());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
     runtime.block_on(async {
         let options = nexus::redis::Options::new(namespace.as_str())
             .atom(&COUNTER)
@@ -48,7 +52,9 @@ fn main() {
         let mirror = Arc::new(nexus::redis::Mirror::connect(url, options).await.expect("connect to Redis"));
         let replica = Replica::new();
         match mode {
-            "count" => count(&mirror, &replica, args[4].parse().expect("N"), args[5].parse().expect("pause")).await,
+            "count" => {
+                count(&mirror, &replica, args[4].parse().expect("N"), args[5].parse().expect("pause")).await
+            }
             "latency-write" => {
                 for _ in 0..args[4].parse::<u32>().expect("N") {
                     mirror.set(&STAMP, now_ns()).await.expect("set the stamp");
@@ -83,7 +89,8 @@ async fn count(mirror: &Arc<nexus::redis::Mirror>, replica: &Replica, n: u32, ma
         })
     };
     let mut rng = u64::from(std::process::id()).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let (mut acked, mut unavailable, mut unconfirmed, mut lagging, mut contention, mut other) = (0, 0, 0, 0, 0, 0);
+    let (mut acked, mut unavailable, mut unconfirmed, mut lagging, mut contention, mut other) =
+        (0, 0, 0, 0, 0, 0);
     for _ in 0..n {
         match mirror.update(&COUNTER, |c| c + 1).await {
             Ok(_) => acked += 1,
@@ -118,9 +125,10 @@ async fn count(mirror: &Arc<nexus::redis::Mirror>, replica: &Replica, n: u32, ma
         let statuses: Vec<String> =
             statuses.lock().expect("lock").iter().map(|(s, ms)| format!("{s:?}@{ms}")).collect();
         println!(
-            "final value={} version={} increasing={increasing} notified={} statuses={}",
+            "final value={} version={} increasing={increasing} first={} notified={} statuses={}",
             replica.get(&COUNTER),
             mirror.version(&COUNTER).expect("mirrored"),
+            seen.first().map_or(0, |s| s.0),
             seen.len(),
             statuses.join(",")
         );
@@ -132,7 +140,9 @@ async fn latency_read(replica: &Replica) {
     let delays: Arc<Mutex<Vec<u64>>> = Arc::default();
     let _sub = {
         let delays = delays.clone();
-        replica.subscribe(&STAMP, move |&stamp| delays.lock().expect("lock").push(now_ns().saturating_sub(stamp)))
+        replica.subscribe(&STAMP, move |&stamp| {
+            delays.lock().expect("lock").push(now_ns().saturating_sub(stamp))
+        })
     };
     println!("ready");
     let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(tokio::io::stdin()));
@@ -142,7 +152,8 @@ async fn latency_read(replica: &Replica) {
         }
         let mut d = delays.lock().expect("lock").clone();
         d.sort_unstable();
-        let at = |q: usize| d.get((d.len() * q / 100).min(d.len().saturating_sub(1))).map_or(0, |ns| ns / 1000);
+        let at =
+            |q: usize| d.get((d.len() * q / 100).min(d.len().saturating_sub(1))).map_or(0, |ns| ns / 1000);
         println!("latency n={} p50_us={} p99_us={}", d.len(), at(50), at(99));
     }
 }
