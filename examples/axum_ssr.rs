@@ -4,6 +4,10 @@
 //! `cargo run --example axum_ssr` serves on <http://127.0.0.1:3000/?user=ada&add=book> until Ctrl-C
 //! (`--port N` for another port). `cargo run --example axum_ssr -- --demo` serves on a free port, sends
 //! requests as three users at once, prints their pages and stops.
+//!
+//! Several replicas of the server share the pages' banner (the `Global` atom `BANNER`) through Redis
+//! with `--redis URL` (or `REDIS_URL`): `nexus::redis::Mirror` keeps it equal in every process, and
+//! `--banner TEXT` sets it for all of them.
 
 use std::net::SocketAddr;
 
@@ -18,6 +22,26 @@ async fn main() -> std::io::Result<()> {
         None if demo => 0,
         None => 3000,
     };
+    let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    // The `Global` atoms from Redis, shared with the other replicas, if asked to.
+    let mirror = match value_of("--redis").or_else(|| std::env::var("REDIS_URL").ok()) {
+        Some(url) => {
+            let mirror = nexus::redis::Mirror::connect(&url, axum_app::mirrored())
+                .await
+                .map_err(std::io::Error::other)?;
+            println!("the banner is shared through Redis at {url}");
+            Some(mirror)
+        }
+        None => None,
+    };
+    if let Some(text) = value_of("--banner") {
+        match &mirror {
+            Some(mirror) => {
+                mirror.set(&axum_app::BANNER, text).await.map_err(std::io::Error::other)?;
+            }
+            None => axum_app::Site::new().set(&axum_app::BANNER, text),
+        }
+    }
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let addr = listener.local_addr()?;
     let sessions = Sessions::default();
@@ -55,6 +79,9 @@ async fn main() -> std::io::Result<()> {
     }
     for user in users {
         let (_, page) = client.get("/", user).await.expect("request");
+        if page.contains("class=\"banner\"") {
+            println!("banner: {}", between(&page, "<p class=\"banner\">", "</p>"));
+        }
         let headline = between(&page, "<h1>", "</h1>");
         let profile = between(&page, "<p class=\"profile\">", "</p>");
         let items = between(&page, "<ul>", "</ul>").replace("</li><li>", ", ");

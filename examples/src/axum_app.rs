@@ -49,6 +49,26 @@ nexus::atom! {
     });
 }
 
+nexus::store! {
+    /// What every request of this process shares: the `Global` atoms below. With `--redis URL` (or
+    /// `REDIS_URL`) the axum example mirrors them through Redis ([`mirrored`]), so that every replica of
+    /// the server shows the same banner.
+    #[mode(global)]
+    pub struct Site;
+}
+
+nexus::atom! {
+    /// A banner every page shows while it is not empty (an operator's notice, e.g. planned maintenance).
+    #[name = "banner"]
+    pub static BANNER: String = String::new();
+}
+
+/// The `Global` atoms a replica of this server shares with the others through Redis: give them to
+/// [`nexus::redis::Mirror::connect`].
+pub fn mirrored() -> nexus::redis::Options {
+    nexus::redis::Options::new("axum-ssr").atom(&BANNER)
+}
+
 /// How many profiles the simulated service has served (each user's is fetched once, then carried in the
 /// session).
 pub static PROFILE_FETCHES: AtomicUsize = AtomicUsize::new(0);
@@ -198,8 +218,14 @@ pub fn render(s: &PageState) -> String {
         }
     });
     let snapshot = serde_json::to_string(&s.snapshot()).expect("snapshots serialise");
+    let banner = Site::new().get(&BANNER);
+    let banner = if banner.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"banner\">{}</p>", escape(&banner))
+    };
     format!(
-        "<!doctype html><html><head><title>nexus on axum</title></head><body>\
+        "<!doctype html><html><head><title>nexus on axum</title></head><body>{banner}\
          <h1>{}</h1><p class=\"profile\">{profile}</p><ul>{items}</ul>\
          <script id=\"nexus-snapshot\" type=\"application/json\">{}</script></body></html>",
         escape(&s.get(&HEADLINE)),

@@ -357,6 +357,49 @@ fn redis_down_fails_writes_fast_and_a_lost_epoch_is_reseeded_from_the_last_known
     finals(std::slice::from_mut(&mut other), 6);
 }
 
+/// Writes `json` as version `ver` of the atom `key` the way the mirror's own script does (next sequence
+/// number, announced on the channel), as another process (or another version of the service) would.
+fn write_as_another_process(con: &mut redis::Connection, namespace: &str, key: &str, ver: u64, json: &str) {
+    let seq: u64 = redis::cmd("INCR").arg(format!("nexus:{{{namespace}}}:seq")).query(con).expect("INCR");
+    let _: () = redis::cmd("HSET")
+        .arg(format!("nexus:{{{namespace}}}:a:{key}"))
+        .arg(&["v", json, "ver", &ver.to_string(), "seq", &seq.to_string()])
+        .query(con)
+        .expect("HSET");
+    let message = format!("1|{seq}|{ver}|{}|{key}{json}", key.len());
+    let _: () = redis::cmd("PUBLISH")
+        .arg(format!("nexus:{{{namespace}}}:chg"))
+        .arg(message)
+        .query(con)
+        .expect("PUBLISH");
+}
+
+#[test]
+fn the_axum_example_takes_its_banner_from_redis() {
+    use nexus_examples::axum_app::{self, Client, Sessions};
+    let rt = runtime();
+    let server = RedisServer::start(false);
+    let _mirror = rt.block_on(Mirror::connect(&server.url(), axum_app::mirrored())).expect("connect");
+    // Another replica of the server sets the banner.
+    write_as_another_process(&mut server.connection(), "axum-ssr", "banner", 2, "\"Maintenance at 22:00\"");
+    eventually("the banner arrives", || {
+        axum_app::Site::new().get(&axum_app::BANNER) == "Maintenance at 22:00"
+    });
+    let page = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(axum_app::serve(listener, Sessions::default(), async {
+            let _ = stopped.await;
+        }));
+        let (_, page) = Client::new(addr).get("/", "ada").await.expect("a page");
+        let _ = stop.send(());
+        serving.await.expect("server task").expect("served");
+        page
+    });
+    assert!(page.contains("<p class=\"banner\">Maintenance at 22:00</p>"), "{page}");
+}
+
 nexus::atom! {
     #[name = "n"]
     pub static BAD_N: u64 = 0;
@@ -384,19 +427,7 @@ fn a_value_that_does_not_decode_keeps_the_last_good_one_and_is_reported() {
     // Another version of the service writes a string where this one has a number, as the mirror's
     // own script would (new version, next sequence number, announced).
     let mut con = server.connection();
-    let seq: u64 = redis::cmd("INCR").arg("nexus:{bad}:seq").query(&mut con).expect("INCR");
-    let _: () = redis::cmd("HSET")
-        .arg("nexus:{bad}:a:n")
-        .arg(&["v", "\"three\"", "ver", "99"])
-        .arg("seq")
-        .arg(seq)
-        .query(&mut con)
-        .expect("HSET");
-    let _: () = redis::cmd("PUBLISH")
-        .arg("nexus:{bad}:chg")
-        .arg(format!("1|{seq}|99|1|n\"three\""))
-        .query(&mut con)
-        .expect("PUBLISH");
+    write_as_another_process(&mut con, "bad", "n", 99, "\"three\"");
     eventually("the bad value is reported", || !errors.lock().unwrap().is_empty());
     let error = errors.lock().unwrap()[0].clone();
     let MirrorError::Decode { key, redis_key, error: problem } = &error else { panic!("{error:?}") };
