@@ -28,6 +28,30 @@ assert_impl_all!(nexus::Writable<u32, Worker>: Send, Sync, Clone);
 assert_impl_all!(nexus::Watch<u32>: Send, Sync, Unpin, futures_core::Stream, std::fmt::Debug);
 assert_impl_all!(nexus::Atom<u32, nexus::Global>: Send, Sync);
 assert_impl_all!(nexus::Subscription: Send, Sync);
+// The Redis mirror is shared by a server's tasks (an `Arc<Mirror>`), and its futures run on tokio's
+// multi-threaded runtime; its errors travel through `?` into `Box<dyn Error + Send + Sync>`.
+#[cfg(not(target_arch = "wasm32"))]
+assert_impl_all!(nexus::redis::Mirror: Send, Sync, std::fmt::Debug);
+#[cfg(not(target_arch = "wasm32"))]
+assert_impl_all!(nexus::redis::MirrorError: Send, Sync, Clone, std::error::Error);
+#[cfg(not(target_arch = "wasm32"))]
+assert_impl_all!(nexus::redis::Status: Send, Sync, Copy, Eq, std::fmt::Debug);
+#[cfg(not(target_arch = "wasm32"))]
+assert_impl_all!(nexus::redis::Version: Send, Sync, Copy, Ord, std::fmt::Display);
+
+/// `Mirror::set`/`update` futures are `Send`: a server spawns them on tokio's worker threads. (Checked by
+/// compiling; a mirror needs a Redis to be made.)
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(dead_code)]
+fn mirror_futures_are_send(mirror: &'static nexus::redis::Mirror) {
+    nexus::atom! {
+        static SHARED: u64 = 0;
+    }
+    fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+    spawnable(mirror.update(&SHARED, |n| n + 1));
+    spawnable(mirror.set(&SHARED, 1));
+    spawnable(mirror.flush());
+}
 static_assertions::assert_not_impl_any!(nexus::Computed<u32, Worker>: nexus::Settable, nexus::Primitive);
 static_assertions::assert_not_impl_any!(nexus::Writable<u32, Worker>: nexus::Primitive);
 assert_impl_all!(nexus::Atom<u32, Worker>: nexus::Settable, nexus::Primitive, nexus::Readable);
