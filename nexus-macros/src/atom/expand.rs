@@ -5,6 +5,26 @@ use quote::{quote, ToTokens};
 
 use super::validate::{Atom, Kind};
 
+/// `declare_computed!`, or with a write function `declare_writable!`, given the sources `atom!` sees the
+/// read function read (`[A, b::C]`, see `hints.rs`).
+fn declare_derived(
+    owner: &TokenStream,
+    atom: &Atom,
+    read: &syn::Expr,
+    write: Option<(&syn::Expr, &TokenStream)>,
+) -> TokenStream {
+    let Atom { ty, name, ident, .. } = atom;
+    let hints = super::hints::hints(read);
+    match write {
+        None => {
+            quote!(::nexus::__private::declare_computed!(#owner, #ty, #name, #ident, #read, [#(#hints),*]))
+        }
+        Some((write, arg_ty)) => quote!(
+            ::nexus::__private::declare_writable!(#owner, #ty, #arg_ty, #name, #ident, #read, #write, [#(#hints),*])
+        ),
+    }
+}
+
 pub(crate) fn atom(atom: &Atom) -> TokenStream {
     let Atom { attrs, vis, ident, ty, owner, name, kind, .. } = atom;
     let owner_tokens = owner.as_ref().map_or_else(|| quote!(::nexus::Global), ToTokens::to_token_stream);
@@ -28,12 +48,7 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
         ),
         Kind::Computed(read) => (
             quote!(::nexus::Computed<#ty, #owner_tokens>),
-            {
-                let hints = super::hints::hints(read);
-                quote!(
-                    ::nexus::__private::declare_computed!(#owner_tokens, #ty, #name, #ident, #read, [#(#hints),*])
-                )
-            },
+            declare_derived(&owner_tokens, atom, read, None),
             "Computed atom (read-only, derived from the atoms its read function reads)".to_owned(),
         ),
         Kind::Async(load) => (
@@ -48,12 +63,7 @@ pub(crate) fn atom(atom: &Atom) -> TokenStream {
             let arg_ty = arg.as_ref().map_or_else(|| ty.to_token_stream(), ToTokens::to_token_stream);
             (
                 quote!(::nexus::Writable<#ty, #owner_tokens, #arg_ty>),
-                {
-                    let hints = super::hints::hints(read);
-                    quote!(::nexus::__private::declare_writable!(
-                        #owner_tokens, #ty, #arg_ty, #name, #ident, #read, #write, [#(#hints),*]
-                    ))
-                },
+                declare_derived(&owner_tokens, atom, read, Some((write, &arg_ty))),
                 format!(
                     "Writable derived atom (its write function takes `{}`)",
                     arg_ty.to_string().replace(' ', "")

@@ -333,7 +333,9 @@ where
         let mut reader = Reader::<S>::start(st, host, l);
         let new = match read {
             ReadFn::Fn(f) => f(&mut reader),
-            ReadFn::Boxed(f) => f(&mut reader),
+            // Through the `dyn Fn` itself, not the `Box`'s `Fn`: one frame less per level of a first
+            // read's nesting in a debug build (where reads cannot suspend, wasm32, that is depth).
+            ReadFn::Boxed(f) => (**f)(&mut reader),
         };
         let (st, sources) = reader.into_parts();
         st.ensure_not_suspended();

@@ -122,10 +122,10 @@ where
     }
 }
 
-impl<S, A> Sources<S> for Vec<A>
+impl<S, H> Sources<S> for Vec<H>
 where
-    A: Readable + Send + Sync + 'static,
-    A::Owner: UsableIn<S>,
+    H: Readable + Send + Sync + 'static,
+    H::Owner: UsableIn<S>,
 {
     fn __source(&self, i: usize) -> Option<AtomRef<'_>> {
         self.get(i).map(Readable::__atom)

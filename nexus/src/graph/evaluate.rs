@@ -121,8 +121,10 @@ impl State {
         }
         let base = self.path.len();
         let nesting = self.nesting;
+        // Never evaluated: it may name sources to bring up to date first.
+        let first = self.node(l).value.is_empty();
         self.enter(l);
-        let result = self.try_drive(host, base, nesting);
+        let result = self.try_drive(host, base, nesting, first);
         // The outermost evaluation is over: no doomed node's definition is in use any more.
         if !self.eval().doomed.is_empty() {
             for l in std::mem::take(&mut self.eval().doomed) {
@@ -133,17 +135,34 @@ impl State {
     }
 
     /// The loop of [`try_refresh`](Self::try_refresh): drives the path above `base`, taking suspended
-    /// read functions up again.
-    fn try_drive(&mut self, host: &dyn Host, base: usize, nesting: u32) -> Result<(), Box<dyn Any + Send>> {
+    /// read functions up again; `named`: the walk of named sources may be needed (a never evaluated node
+    /// on top).
+    fn try_drive(
+        &mut self,
+        host: &dyn Host,
+        base: usize,
+        nesting: u32,
+        mut named: bool,
+    ) -> Result<(), Box<dyn Any + Send>> {
         loop {
-            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.drive(host, base))) else {
+            let drive = |st: &mut State| {
+                if named {
+                    st.drive_named(host, base);
+                } else {
+                    st.drive(host, base);
+                }
+            };
+            let Err(payload) = catch_unwind(AssertUnwindSafe(|| drive(self))) else {
                 return Ok(());
             };
             self.nesting = nesting;
             match self.eval().suspended.take() {
                 // The node the innermost read function wanted goes on the path; that read function (still
                 // on the path below it) runs again once it is fresh.
-                Some(wanted) if payload.is::<Suspend>() => self.enter(wanted),
+                Some(wanted) if payload.is::<Suspend>() => {
+                    named = true;
+                    self.enter(wanted);
+                }
                 _ => {
                     self.abandon(base);
                     return Err(payload);
@@ -153,7 +172,11 @@ impl State {
     }
 
     /// A read function of `reader` read `l`, which is not fresh: evaluate it nested, or suspend the read
-    /// function.
+    /// function. In line in `ReadCtx::other_read`, the way a first read reaches it: one frame less per
+    /// level of a first read's nesting (where reads cannot suspend, a level of a chain of small read
+    /// functions took 4 WebAssembly frames, 488 bytes of Chromium's stack, in a release build).
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // measured, as said above
     pub(crate) fn refresh_nested(&mut self, host: &dyn Host, reader: u32, l: u32) {
         if self.path.last().is_some_and(|&(top, _)| top != reader) {
             self.resume_after_caught_panic(reader);
@@ -168,7 +191,7 @@ impl State {
         self.enter(l);
         let node = self.node(l);
         let first = node.value.is_empty();
-        if (first && !node.hinted) || (!first && node.dirt == Dirt::Dirty) {
+        if (first && !node.names_sources()) || (!first && node.dirt == Dirt::Dirty) {
             // Nothing to check first (a branch read inside a read function that a change made dirty, or
             // a first read of an atom that names no sources): evaluated right here, without the walk's
             // loop.
@@ -176,7 +199,7 @@ impl State {
             self.path.pop();
         } else {
             let base = self.path.len() - 1;
-            self.drive(host, base);
+            self.drive_named(host, base);
         }
     }
 
@@ -245,6 +268,21 @@ impl State {
         self.path.push((l, 0));
     }
 
+    /// [`drive`](Self::drive), first bringing up to date the sources that a never evaluated node on top
+    /// of the path names, one after the other on the path (their own named sources first, and so on):
+    /// a loop apart from `drive`'s, whose re-checks (the hot loop of every change) it leaves as they
+    /// were (the check inside it cost deep and broad graphs 2.5 % of their instructions).
+    fn drive_named(&mut self, host: &dyn Host, base: usize) {
+        while self.path.len() > base {
+            let top = self.path.len() - 1;
+            if self.node(self.path[top].0).value.is_empty() && self.enter_stale_hint(host, top) {
+                continue;
+            }
+            // Its named sources are fresh (or it names none, or was evaluated before): evaluated as ever.
+            self.drive(host, top);
+        }
+    }
+
     /// Evaluates the path above `base`, topmost node first, until it is back at `base`.
     fn drive(&mut self, host: &dyn Host, base: usize) {
         while self.path.len() > base {
@@ -252,17 +290,7 @@ impl State {
             let (l, next) = self.path[top];
             let node = self.node(l);
             let compute = match node.dirt {
-                // A first evaluation: the sources it names first (`next` counts them here).
-                _ if node.value.is_empty() => {
-                    if node.hinted {
-                        if let Some((source, after)) = self.stale_hint(host, l, next) {
-                            self.path[top].1 = after;
-                            self.enter(source);
-                            continue;
-                        }
-                    }
-                    true
-                }
+                _ if node.value.is_empty() => true,
                 Dirt::Clean => false,
                 Dirt::Dirty => true,
                 // (Checked sources that changed made `l` dirty: it is `Dirty` then, above.)
@@ -293,10 +321,25 @@ impl State {
         }
     }
 
+    /// The node on the path at `top` was never evaluated: if it names sources, puts the next one that is
+    /// not fresh on the path above it (`false`: none is left, or it names none).
+    #[inline(never)]
+    #[cold] // (out of the walk's loop, which re-checks run through: its registers stay as they were)
+    fn enter_stale_hint(&mut self, host: &dyn Host, top: usize) -> bool {
+        let (l, next) = self.path[top];
+        if !self.node(l).names_sources() {
+            return false;
+        }
+        let Some((source, after)) = self.stale_hint(host, l, next) else { return false };
+        // When it is done, the named sources after it come next.
+        self.path[top].1 = after;
+        self.enter(source);
+        true
+    }
+
     /// The next source that node `l` (never evaluated) names, from its `next`-th on, that is derived and
     /// not fresh, registered if it was not, with the index of the one after it; `None` once all are
     /// fresh. One under evaluation is skipped: a hint never closes a cycle, a read does.
-    #[inline(never)]
     fn stale_hint(&mut self, host: &dyn Host, l: u32, mut next: u32) -> Option<(u32, u32)> {
         // Held (a run-time atom's `Arc` cloned): registering a source may move the node list.
         let def = self.node(l).def.guard()?;

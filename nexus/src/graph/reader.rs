@@ -137,7 +137,7 @@ impl<'a> ReadCtx<'a> {
                 let node = self.st.node(h);
                 if node.id == id {
                     if node.is_derived() && node.fresh_value().is_none() {
-                        self.st.refresh_nested(self.host, self.node, h);
+                        self.refresh_source(h);
                     }
                     self.same += 1;
                     self.remember(id, h);
@@ -188,6 +188,13 @@ impl<'a> ReadCtx<'a> {
         }
         self.remember(id, l);
         l
+    }
+
+    /// A previous source that is not fresh (a change reached it): brought up to date nested. Out of line,
+    /// so that `first_read`, in line in every read, does not carry the nested evaluation.
+    #[inline(never)]
+    fn refresh_source(&mut self, l: u32) {
+        self.st.refresh_nested(self.host, self.node, l);
     }
 
     #[inline]

@@ -72,9 +72,6 @@ pub(crate) struct Node {
     /// lists of observers it comes after every other observer, so that a write through one focused child
     /// finds the others' observers without walking past all its siblings (see `propagate_focused`).
     pub(crate) focused: bool,
-    /// A derived atom that names its sources: its first evaluation brings them up to date first, on the
-    /// path (see `evaluate.rs`).
-    pub(crate) hinted: bool,
     /// The round that last queued this node for notification.
     pub(crate) queued: u64,
     /// The evaluation that last recorded this node as a source (see `ReadCtx`).
@@ -147,12 +144,7 @@ impl Node {
     /// A node for atom `id`, registered `seq`-th: a primitive holds `value`, a derived atom is dirty.
     #[inline]
     fn new(def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool, seq: u64) -> Node {
-        // (A declared primitive, the most frequent first touch, does not read its definition here.)
-        let (focused, hinted) = match &def {
-            NodeDef::Runtime(d) => (d.core().is_focused(), d.core().is_hinted()),
-            NodeDef::Static(d) => (false, id.kind() != AtomKind::Primitive && d.core().is_hinted()),
-            NodeDef::Effect(_) | NodeDef::Vacant => (false, false),
-        };
+        let focused = matches!(&def, NodeDef::Runtime(d) if d.core().is_focused());
         Node {
             def,
             id,
@@ -162,7 +154,6 @@ impl Node {
             proxy,
             effect: false,
             focused,
-            hinted,
             queued: 0,
             read_mark: 0,
             changed_at: 0,
@@ -176,6 +167,18 @@ impl Node {
     /// The place of a removed node.
     fn vacant() -> Node {
         Node::new(NodeDef::Vacant, AtomId::from_bits(0), ValueSlot::empty(), false, 0)
+    }
+
+    /// Whether this derived atom names its sources, to bring up to date before its first evaluation (see
+    /// `evaluate.rs`). Asked of the definition, not kept in the node: only first evaluations ask, and a
+    /// flag more would make the node larger (8 bytes: deep and broad graphs' re-checks, +1.5 %).
+    #[inline]
+    pub(crate) fn names_sources(&self) -> bool {
+        match &self.def {
+            NodeDef::Static(d) => d.core().is_hinted(),
+            NodeDef::Runtime(d) => d.core().is_hinted(),
+            NodeDef::Effect(_) | NodeDef::Vacant => false,
+        }
     }
 
     /// Whether this is a node in place (not the place of a removed one).
