@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# nexus beside alien-signals inside headless Chromium (issue 33): builds benches/browser/ (the
+# side-by-side workloads in nexus, compiled to wasm32-unknown-unknown, release, opt-level 3) with the
+# pinned wasm-bindgen, puts it in one page with alien-signals 3.2.1 (benches/alien's pinned copy), serves
+# the page on loopback and drives Chromium through chromedriver (browser/drive.py): one page load per
+# workload and round, both libraries measured in that page, each timing its own loop (nexus inside wasm),
+# their order swapped every round. Prints each library's best round per workload and the ratios.
+#
+#   ./browser.sh                 NEXUS_BENCH_ROUNDS rounds (default 5), ≈ 25 s per round
+#   ./browser.sh 'cellx|diamond' only the workloads whose id matches (a regex)
+#
+# It measures nexus as it is in this working tree (the header says whether nexus/ has uncommitted changes).
+set -euo pipefail
+cd "$(dirname "$0")"
+rounds=${NEXUS_BENCH_ROUNDS:-5}
+
+source ../scripts/wasm-tools.sh
+# Before the install: its version check must see the tools a previous run installed.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+(cd .. && install_wasm_tools)
+alien/install.sh
+
+# benches' own target directory (git-ignored), not the main workspace's.
+export CARGO_TARGET_DIR="$PWD/target"
+cargo build --quiet --locked --release --target wasm32-unknown-unknown --manifest-path browser/Cargo.toml
+crate=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' browser/Cargo.lock)
+if [[ "$(wasm-bindgen --version)" != *" $crate" ]]; then
+    echo "browser.sh: browser/Cargo.lock has wasm-bindgen $crate, the CLI is $(wasm-bindgen --version)" >&2
+    exit 1
+fi
+
+page=target/browser-page
+rm -rf "$page"
+mkdir -p "$page/alien-signals"
+cp browser/page/index.html browser/page/bench.mjs "$page/"
+wasm-bindgen --target web --out-dir "$page/pkg" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/nexus_browser_bench.wasm"
+# The ESM build (index.mjs imports ./system.mjs).
+cp alien/node_modules/alien-signals/esm/*.mjs "$page/alien-signals/"
+
+dirty=""
+git diff --quiet HEAD -- ../nexus || dirty=" (nexus/ has uncommitted changes)"
+echo "nexus $(git rev-parse --short HEAD)$dirty; alien-signals $(node -p 'require("./alien/node_modules/alien-signals/package.json").version');" \
+    "$(chromium --version 2>/dev/null); $(rustc --version)"
+
+serve_directory "$page"
+python3 browser/drive.py "http://127.0.0.1:$SERVED_PORT" "$rounds" target/browser-rounds.json "$@"
