@@ -79,6 +79,11 @@
 //! `use_atom_value`, `use_set_atom`, `use_atom`, `use_atom_resource` turn atoms into Leptos signals with
 //! one subscription per hook, dropped when the component unmounts.
 //!
+//! # Across processes
+//! With the `redis` feature, `nexus::redis::Mirror` keeps chosen `Global` atoms equal in every process of
+//! a service through Redis: totally ordered writes, compare-and-set updates that lose no increment,
+//! resynchronisation after faults, and `Unavailable` instead of queued writes while Redis is down.
+//!
 //! The [`migration`] page maps the TypeScript nexus-state API and Jotai to nexus.
 //!
 //! # Errors
