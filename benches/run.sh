@@ -19,5 +19,8 @@ for round in $(seq "$rounds"); do
     node alien/bench.mjs
     python3 report.py --save "target/rounds/$round.json"
 done
+# Memory (issue 33): alien-signals' heap per signal and per computed, then nexus's and reactive_graph's
+# by a counting allocator, printed side by side.
+node --expose-gc alien/memory.mjs > /dev/null
 cargo run --release --quiet
 python3 report.py target/rounds/*.json
