@@ -8,11 +8,20 @@
 #
 #   ./browser.sh                 NEXUS_BENCH_ROUNDS rounds (default 5), ≈ 25 s per round
 #   ./browser.sh 'cellx|diamond' only the workloads whose id matches (a regex)
+#   ./browser.sh --profile diamond_5
+#                                one workload under V8's sampling profiler, nexus then alien-signals (not
+#                                timed side by side): the functions with the most self time, and nexus's
+#                                allocator calls per iteration (built with the `count-allocs` feature)
 #
 # It measures nexus as it is in this working tree (the header says whether nexus/ has uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${NEXUS_BENCH_ROUNDS:-5}
+features=()
+if [[ "${1:-}" == "--profile" ]]; then
+    [[ -n "${2:-}" ]] || { echo "usage: ./browser.sh --profile <workload id>" >&2; exit 2; }
+    features=(--features count-allocs)
+fi
 
 source ../scripts/wasm-tools.sh
 # Before the install: its version check must see the tools a previous run installed.
@@ -22,7 +31,8 @@ alien/install.sh
 
 # benches' own target directory (git-ignored), not the main workspace's.
 export CARGO_TARGET_DIR="$PWD/target"
-cargo build --quiet --locked --release --target wasm32-unknown-unknown --manifest-path browser/Cargo.toml
+cargo build --quiet --locked --release --target wasm32-unknown-unknown --manifest-path browser/Cargo.toml \
+    ${features[@]+"${features[@]}"}
 crate=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' browser/Cargo.lock)
 if [[ "$(wasm-bindgen --version)" != *" $crate" ]]; then
     echo "browser.sh: browser/Cargo.lock has wasm-bindgen $crate, the CLI is $(wasm-bindgen --version)" >&2
@@ -43,4 +53,8 @@ echo "nexus $(git rev-parse --short HEAD)$dirty; alien-signals $(node -p 'requir
     "$(chromium --version 2>/dev/null); $(rustc --version)"
 
 serve_directory "$page"
-python3 browser/drive.py "http://127.0.0.1:$SERVED_PORT" "$rounds" target/browser-rounds.json "$@"
+if [[ "${1:-}" == "--profile" ]]; then
+    python3 browser/drive.py --profile "$2" "http://127.0.0.1:$SERVED_PORT" target/browser-profile.json
+else
+    python3 browser/drive.py "http://127.0.0.1:$SERVED_PORT" "$rounds" target/browser-rounds.json "$@"
+fi

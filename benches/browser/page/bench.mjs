@@ -10,7 +10,7 @@
 //   index.html?workload=<id>&first=nexus|alien    sets window.__result (a promise's value) to
 //   { workload, nexus: {median, min, max, batch, spentMs}, alien: {…}, clock: {…} } or { error }
 
-import init, { Workload } from './pkg/nexus_browser_bench.js';
+import * as nexus from './pkg/nexus_browser_bench.js';
 import { signal, computed, effect, startBatch, endBatch } from './alien-signals/index.mjs';
 
 const WARM_UP_MS = 300;
@@ -176,7 +176,7 @@ function alienTimed(id) {
 
 /** nexus: the batch runs and is timed inside wasm (one call per batch). */
 function nexusTimed(id) {
-    const w = new Workload(id);
+    const w = new nexus.Workload(id);
     return (n) => w.run(n);
 }
 
@@ -184,8 +184,8 @@ function nexusTimed(id) {
 
 const yieldToBrowser = () => new Promise((r) => setTimeout(r, 0));
 
-async function measure(timed) {
-    const began = performance.now();
+/** Warm-up: doubles the batch for WARM_UP_MS; returns a batch size that takes 15–40 ms. */
+function warmUp(timed) {
     let n = 1;
     let spent = 0;
     let last = 0;
@@ -194,12 +194,27 @@ async function measure(timed) {
         spent += last;
         if (last < SAMPLE_TARGET_MS / 4) n *= 2;
     }
-    const batch = Math.max(1, Math.round((n * SAMPLE_TARGET_MS) / Math.max(last, 0.1)));
+    let batch = Math.max(1, Math.round((n * SAMPLE_TARGET_MS) / last));
+    // The warm-up's last batches may have run before V8's optimising tier (TurboFan for JS and for wasm)
+    // took over: re-size until a batch takes 15–40 ms, so that no timed batch is shorter than ~10 ms.
+    for (let k = 0; k < 5; k++) {
+        const ms = timed(batch);
+        if (ms >= 15 && ms <= 40) break;
+        batch = Math.max(1, Math.round((batch * SAMPLE_TARGET_MS) / Math.max(ms, 0.1)));
+    }
+    return batch;
+}
+
+async function measure(timed) {
+    const began = performance.now();
+    const batch = warmUp(timed);
     const perIter = [];
     let sampled = 0;
+    let shortest = Infinity;
     for (let s = 0; s < SAMPLES; s++) {
         const ms = timed(batch);
         sampled += ms;
+        shortest = Math.min(shortest, ms);
         perIter.push(ms / batch);
         // Between samples (never inside one): lets the page answer the driver, and the GC run outside timing.
         await yieldToBrowser();
@@ -212,6 +227,7 @@ async function measure(timed) {
         max: ns(perIter[SAMPLES - 1]),
         batch,
         sampledMs: sampled,
+        shortestMs: shortest,
         spentMs: performance.now() - began,
     };
 }
@@ -232,11 +248,36 @@ function clockStep() {
     return least * 1000;
 }
 
+/**
+ * `&profile=nexus|alien&seconds=s` (browser.sh --profile, with a CPU profiler attached by the driver):
+ * one library only, warmed up, then batches for `seconds`; nexus also counts its allocator calls per
+ * iteration when built with the `count-allocs` feature.
+ */
+async function profile(id, lib, seconds) {
+    const timed = lib === 'nexus' ? nexusTimed(id) : alienTimed(id);
+    const batch = warmUp(timed);
+    // The driver starts its profiler now, then calls window.__go(): the warm-up is not in the profile.
+    await new Promise((go) => {
+        window.__go = go;
+    });
+    let ms = 0;
+    let iterations = 0;
+    while (ms < seconds * 1000) {
+        ms += timed(batch);
+        iterations += batch;
+        await yieldToBrowser();
+    }
+    const out = { workload: id, lib, nsPerIteration: (ms * 1e6) / iterations, iterations };
+    if (lib === 'nexus' && nexus.allocations) out.allocationsPerIteration = nexus.allocations(id, batch);
+    return out;
+}
+
 async function main() {
     const params = new URLSearchParams(location.search);
     const id = params.get('workload');
     if (!(id in fixtures)) throw new Error(`no workload '${id}' (have: ${Object.keys(fixtures).join(', ')})`);
-    await init();
+    await nexus.default();
+    if (params.has('profile')) return profile(id, params.get('profile'), Number(params.get('seconds') || 4));
     const order = params.get('first') === 'alien' ? ['alien', 'nexus'] : ['nexus', 'alien'];
     const result = {
         workload: id,

@@ -303,6 +303,52 @@ pub fn workloads() -> Vec<String> {
     .to_vec()
 }
 
+/// Counts allocator calls (`alloc`, `realloc`), to see what a workload allocates per iteration on wasm32
+/// (Rust's default allocator there is dlmalloc, in the module).
+#[cfg(feature = "count-allocs")]
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    pub(crate) static CALLS: AtomicU64 = AtomicU64::new(0);
+
+    struct Counting;
+
+    // SAFETY: forwards every call to `System` unchanged; only counts them.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            CALLS.fetch_add(1, Ordering::Relaxed);
+            // SAFETY: the caller's contract.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: the caller's contract.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            CALLS.fetch_add(1, Ordering::Relaxed);
+            // SAFETY: the caller's contract.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Counting = Counting;
+}
+
+/// Allocator calls per iteration of workload `id`, over `n` iterations after as many unmeasured ones.
+#[cfg(feature = "count-allocs")]
+#[wasm_bindgen]
+pub fn allocations(id: &str, n: u32) -> Result<f64, JsError> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut w = Workload::new(id)?;
+    w.run(n)?;
+    let before = counting::CALLS.load(Relaxed);
+    w.run(n)?;
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    Ok((counting::CALLS.load(Relaxed) - before) as f64 / f64::from(n))
+}
+
 /// One workload's fixture, built once; `run(n)` times a batch of `n` iterations inside wasm.
 #[wasm_bindgen]
 pub struct Workload(Box<dyn Run>);
