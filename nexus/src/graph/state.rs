@@ -170,8 +170,7 @@ impl Node {
     }
 
     /// Whether this derived atom names its sources, to bring up to date before its first evaluation (see
-    /// `evaluate.rs`). Asked of the definition, not kept in the node: only first evaluations ask, and a
-    /// flag more would make the node larger (8 bytes: deep and broad graphs' re-checks, +1.5 %).
+    /// `evaluate.rs`). Asked of the definition, not kept in the node: only first evaluations ask.
     #[inline]
     pub(crate) fn names_sources(&self) -> bool {
         match &self.def {
