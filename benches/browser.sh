@@ -12,6 +12,10 @@
 #                                one workload under V8's sampling profiler, nexus then alien-signals (not
 #                                timed side by side): the functions with the most self time, and nexus's
 #                                allocator calls per iteration (built with the `count-allocs` feature)
+#   ./browser.sh --native        no browser: the same nexus fixtures natively (browser/examples/native.rs,
+#                                the page's timing rule) beside alien-signals on node (alien/bench.mjs
+#                                --workload), interleaved rounds, best of each: what wasm and the browser
+#                                change, measured on the same code
 #
 # It measures nexus as it is in this working tree (the header says whether nexus/ has uncommitted changes).
 set -euo pipefail
@@ -26,11 +30,44 @@ fi
 source ../scripts/wasm-tools.sh
 # Before the install: its version check must see the tools a previous run installed.
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-(cd .. && install_wasm_tools)
 alien/install.sh
-
 # benches' own target directory (git-ignored), not the main workspace's.
 export CARGO_TARGET_DIR="$PWD/target"
+
+if [[ "${1:-}" == "--native" ]]; then
+    cargo build --quiet --locked --release --manifest-path browser/Cargo.toml --example native
+    out=target/native-rounds.jsonl
+    : >"$out"
+    for round in $(seq "$rounds"); do
+        echo "== round $round of $rounds"
+        "$CARGO_TARGET_DIR/release/examples/native" | sed 's/^/{"lib": "nexus", "medians": /; s/$/}/' | tee -a "$out"
+        alien="{"
+        for id in get set_0_subscribers set_1_subscriber deep_chain_50 broad_50 diamond_5 cellx_100 cellx_1000; do
+            median=$(node alien/bench.mjs --workload "$id" | node -e 'process.stdin.on("data", (d) => console.log(JSON.parse(d).median))')
+            alien+="\"$id\": $median, "
+        done
+        echo "{\"lib\": \"alien\", \"medians\": ${alien%, }}}" | tee -a "$out"
+    done
+    python3 - "$out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+best = {}
+for r in rows:
+    for wid, ns in r["medians"].items():
+        best.setdefault(r["lib"], {}).setdefault(wid, ns)
+        best[r["lib"]][wid] = min(best[r["lib"]][wid], ns)
+print(f"\nnatively, best of {len(rows) // 2} rounds (ns per iteration):")
+print("| workload | nexus (x86-64, the page's fixtures) | alien-signals (node) | nexus / alien-signals |")
+print("|---|---|---|---|")
+for wid, n in best["nexus"].items():
+    a = best["alien"][wid]
+    print(f"| {wid} | {n:.1f} | {a:.1f} | {n / a:.2f} |")
+PY
+    exit 0
+fi
+
+(cd .. && install_wasm_tools)
+
 cargo build --quiet --locked --release --target wasm32-unknown-unknown --manifest-path browser/Cargo.toml \
     ${features[@]+"${features[@]}"}
 crate=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' browser/Cargo.lock)

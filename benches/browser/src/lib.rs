@@ -16,11 +16,20 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// `performance.now()`: milliseconds, as coarse as the page's clock (Chromium: 100 µs unless the page
     /// is cross-origin isolated). Batches are sized to ~20 ms by the page.
+    #[cfg(target_arch = "wasm32")]
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
 
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
+}
+
+/// Natively (`examples/native.rs`: the same fixtures on x86-64, to see what wasm costs), milliseconds
+/// since the first call.
+#[cfg(not(target_arch = "wasm32"))]
+fn performance_now() -> f64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1e3
 }
 
 /// A panic on wasm32 traps with "unreachable"; print its message first so the page can show it.
@@ -87,7 +96,8 @@ struct Fixture<F> {
     next: i64,
 }
 
-trait Run {
+/// A workload's fixture: `run(n)` runs `n` iterations and checks what the observers did.
+pub trait Run {
     /// Runs `n` iterations and returns the milliseconds they took, measured inside wasm.
     fn run(&mut self, n: u32) -> Result<f64, String>;
 }
@@ -287,20 +297,30 @@ fn cellx(layers: usize) -> Box<dyn Run> {
 }
 
 /// The workload ids, as criterion's group names and `bench.mjs`'s fixtures.
-#[wasm_bindgen]
-pub fn workloads() -> Vec<String> {
-    [
-        "get",
-        "set_0_subscribers",
-        "set_1_subscriber",
-        "deep_chain_50",
-        "broad_50",
-        "diamond_5",
-        "cellx_100",
-        "cellx_1000",
-    ]
-    .map(String::from)
-    .to_vec()
+pub const WORKLOADS: [&str; 8] = [
+    "get",
+    "set_0_subscribers",
+    "set_1_subscriber",
+    "deep_chain_50",
+    "broad_50",
+    "diamond_5",
+    "cellx_100",
+    "cellx_1000",
+];
+
+/// Builds workload `id`'s fixture (a fresh store and graph).
+pub fn fixture_for(id: &str) -> Option<Box<dyn Run>> {
+    Some(match id {
+        "get" => get(),
+        "set_0_subscribers" => set_0_subscribers(),
+        "set_1_subscriber" => set_1_subscriber(),
+        "deep_chain_50" => deep_chain(50),
+        "broad_50" => broad(50),
+        "diamond_5" => diamond(5),
+        "cellx_100" => cellx(100),
+        "cellx_1000" => cellx(1000),
+        _ => return None,
+    })
 }
 
 /// Counts allocator calls (`alloc`, `realloc`), to see what a workload allocates per iteration on wasm32
@@ -357,17 +377,7 @@ pub struct Workload(Box<dyn Run>);
 impl Workload {
     #[wasm_bindgen(constructor)]
     pub fn new(id: &str) -> Result<Workload, JsError> {
-        Ok(Workload(match id {
-            "get" => get(),
-            "set_0_subscribers" => set_0_subscribers(),
-            "set_1_subscriber" => set_1_subscriber(),
-            "deep_chain_50" => deep_chain(50),
-            "broad_50" => broad(50),
-            "diamond_5" => diamond(5),
-            "cellx_100" => cellx(100),
-            "cellx_1000" => cellx(1000),
-            _ => return Err(JsError::new(&format!("no nexus workload `{id}`"))),
-        }))
+        fixture_for(id).map(Workload).ok_or_else(|| JsError::new(&format!("no nexus workload `{id}`")))
     }
 
     /// Runs `n` iterations; returns their time in milliseconds, measured inside wasm, or an error when
