@@ -54,7 +54,10 @@
 //! stack. A read function that reads a not-yet-computed atom more than 64 levels down is stopped and
 //! run again from the start once that atom is computed, so on the first read of such a graph a read
 //! function may run twice: keep read functions free of side effects (they rerun on every change anyway).
-//! (With `panic = "abort"` nothing can be stopped midway, and first reads nest as deep as the graph.)
+//! (With `panic = "abort"`, as on `wasm32-unknown-unknown`, nothing can be stopped midway and first reads
+//! nest as deep as the graph; there nexus stops a read with a clear panic before the stack runs out.)
+//! Derived atoms that name their sources ([`Computed::reading`], or plain `s.get(&X)` calls in
+//! [`atom!`]) have them computed first, so their first read nests nothing, on every target.
 //!
 //! # Async
 //! [`Store::watch`] gives any atom's values as a `Stream` (latest-value semantics). An

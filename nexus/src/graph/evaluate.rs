@@ -270,8 +270,8 @@ impl State {
 
     /// [`drive`](Self::drive), first bringing up to date the sources that a never evaluated node on top
     /// of the path names, one after the other on the path (their own named sources first, and so on):
-    /// a loop apart from `drive`'s, whose re-checks (the hot loop of every change) it leaves as they
-    /// were (the check inside it cost deep and broad graphs 2.5 % of their instructions).
+    /// a loop apart from `drive`'s, which re-checks after every change run through (the same check
+    /// inside `drive`'s loop cost deep and broad graphs 2.5 % of their instructions).
     fn drive_named(&mut self, host: &dyn Host, base: usize) {
         while self.path.len() > base {
             let top = self.path.len() - 1;
@@ -324,7 +324,7 @@ impl State {
     /// The node on the path at `top` was never evaluated: if it names sources, puts the next one that is
     /// not fresh on the path above it (`false`: none is left, or it names none).
     #[inline(never)]
-    #[cold] // (out of the walk's loop, which re-checks run through: its registers stay as they were)
+    #[cold] // (first evaluations only)
     fn enter_stale_hint(&mut self, host: &dyn Host, top: usize) -> bool {
         let (l, next) = self.path[top];
         if !self.node(l).names_sources() {
