@@ -84,9 +84,13 @@ wasm-bindgen --target web --out-dir "$page/pkg" "$CARGO_TARGET_DIR/wasm32-unknow
 # The ESM build (index.mjs imports ./system.mjs).
 cp alien/node_modules/alien-signals/esm/*.mjs "$page/alien-signals/"
 
-dirty=""
-git diff --quiet HEAD -- ../nexus || dirty=" (nexus/ has uncommitted changes)"
-echo "nexus $(git rev-parse --short HEAD)$dirty; alien-signals $(node -p 'require("./alien/node_modules/alien-signals/package.json").version');" \
+if git rev-parse --git-dir >/dev/null 2>&1; then
+    rev=$(git rev-parse --short HEAD)
+    git diff --quiet HEAD -- ../nexus || rev+=" (nexus/ has uncommitted changes)"
+else
+    rev="(not a git checkout)"
+fi
+echo "nexus $rev; alien-signals $(node -p 'require("./alien/node_modules/alien-signals/package.json").version');" \
     "$(chromium --version 2>/dev/null); $(rustc --version)"
 
 serve_directory "$page"

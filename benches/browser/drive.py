@@ -67,6 +67,11 @@ class WebDriver:
         args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={self.profile}",
                 "--hide-scrollbars", "--disable-dev-shm-usage"]
+        # Experiments only (e.g. NEXUS_CHROMIUM_FLAGS='--js-flags=--no-wasm-dynamic-tiering'); printed.
+        extra = os.environ.get("NEXUS_CHROMIUM_FLAGS", "").split()
+        if extra:
+            print(f"extra Chromium flags: {' '.join(extra)}", flush=True)
+        args += extra
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": shutil.which("chromium") or "chromium", "args": args},
