@@ -125,18 +125,20 @@ impl Scan {
     }
 }
 
-/// Every identifier bound in `body` by `let` (its pattern, up to `=` or `;`) or as a closure parameter.
+/// Every identifier bound in `body` by `let` (its pattern, up to `=`, `;` or its type), `for`, as a
+/// closure parameter, or declared there as a `static` or `const`.
 fn bound_names(body: &TokenStream) -> HashSet<String> {
     fn walk(tokens: TokenStream, bound: &mut HashSet<String>) {
         let tokens: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
         while i < tokens.len() {
             match &tokens[i] {
-                TokenTree::Ident(id) if id == "let" || id == "for" => {
+                // (`static`/`const`: an item declared inside the body is not in scope beside it.)
+                TokenTree::Ident(id) if id == "let" || id == "for" || id == "static" || id == "const" => {
                     i += 1;
                     while let Some(t) = tokens.get(i) {
                         match t {
-                            TokenTree::Punct(p) if matches!(p.as_char(), '=' | ';') => break,
+                            TokenTree::Punct(p) if matches!(p.as_char(), '=' | ';' | ':') => break,
                             TokenTree::Ident(id) if id == "in" => break,
                             _ => collect(t, bound),
                         }
@@ -198,6 +200,8 @@ mod tests {
         assert_eq!(names("|s| s.get(&TODO.at(3))"), Vec::<String>::new());
         assert_eq!(names("|s| s.get(&local)"), Vec::<String>::new());
         assert_eq!(names("|s| { let X = &A; s.get(&X) }"), Vec::<String>::new());
+        assert_eq!(names("|s| { static Y: u8 = 0; s.get(&Y) + s.get(&Z) }"), ["Z"]);
+        assert_eq!(names("|s| { let (A, b): (u8, u8) = (1, 2); s.get(&A) + s.get(&U8) }"), ["U8"]);
         assert_eq!(names("fn_name"), Vec::<String>::new());
         assert_eq!(names("|s| s.get(A)"), Vec::<String>::new());
     }
