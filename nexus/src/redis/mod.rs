@@ -37,7 +37,8 @@
 //! - **Consistent reads**: a derived atom never sees a mix of values that did not exist together in
 //!   Redis (changes are applied in order; a resync applies its whole snapshot as one change, under one
 //!   lock of the global registry). Subscribers are told once per applied change, and once per differing
-//!   atom after a resync.
+//!   atom after a resync. They (and effects) run on the mirror's driver task, a tokio worker thread: keep
+//!   them short, or hand long work to a task of their own.
 //! - **Per process**: read-your-writes ([`Mirror::set`]/[`Mirror::update`] return after their write is
 //!   applied here) and monotonic versions ([`Mirror::version`], [`Version`] never goes backwards).
 //! - **`store.set` on a global-mode store** keeps its meaning: the value changes here at once (local
