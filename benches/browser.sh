@@ -34,6 +34,15 @@ alien/install.sh
 # benches' own target directory (git-ignored), not the main workspace's.
 export CARGO_TARGET_DIR="$PWD/target"
 
+if git rev-parse --git-dir >/dev/null 2>&1; then
+    rev=$(git rev-parse --short HEAD)
+    git diff --quiet HEAD -- ../nexus || rev+=" (nexus/ has uncommitted changes)"
+else
+    rev="(not a git checkout)"
+fi
+echo "nexus $rev; alien-signals $(node -p 'require("./alien/node_modules/alien-signals/package.json").version');" \
+    "node $(node --version); $(chromium --version 2>/dev/null); $(rustc --version)"
+
 if [[ "${1:-}" == "--native" ]]; then
     cargo build --quiet --locked --release --manifest-path browser/Cargo.toml --example native
     out=target/native-rounds.jsonl
@@ -83,15 +92,6 @@ cp browser/page/index.html browser/page/bench.mjs "$page/"
 wasm-bindgen --target web --out-dir "$page/pkg" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/nexus_browser_bench.wasm"
 # The ESM build (index.mjs imports ./system.mjs).
 cp alien/node_modules/alien-signals/esm/*.mjs "$page/alien-signals/"
-
-if git rev-parse --git-dir >/dev/null 2>&1; then
-    rev=$(git rev-parse --short HEAD)
-    git diff --quiet HEAD -- ../nexus || rev+=" (nexus/ has uncommitted changes)"
-else
-    rev="(not a git checkout)"
-fi
-echo "nexus $rev; alien-signals $(node -p 'require("./alien/node_modules/alien-signals/package.json").version');" \
-    "$(chromium --version 2>/dev/null); $(rustc --version)"
 
 serve_directory "$page"
 if [[ "${1:-}" == "--profile" ]]; then
