@@ -38,30 +38,27 @@ fn main() {
     }
     // A namespace of this run's own, so that a shared `REDIS_URL` starts from zero.
     let namespace = format!("replicas-example-{}", std::process::id());
-    let (url, mut server, dir) = match std::env::var("REDIS_URL") {
-        Ok(url) => (url, None, None),
-        Err(_) => {
-            let dir = std::env::temp_dir().join(format!("nexus-replicas-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("a temporary directory");
-            let socket = dir.join("redis.sock");
-            let server = Command::new("redis-server")
-                .args(["--port", "0", "--unixsocket"])
-                .arg(&socket)
-                .arg("--dir")
-                .arg(&dir)
-                .args(["--save", "", "--appendonly", "no"])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect(
-                    "start redis-server (install it with `bash scripts/redis-server.sh`, or set REDIS_URL)",
-                );
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while !socket.exists() {
-                assert!(Instant::now() < deadline, "redis-server did not start");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            (format!("redis+unix://{}", socket.display()), Some(server), Some(dir))
+    let (url, mut server, dir) = if let Ok(url) = std::env::var("REDIS_URL") {
+        (url, None, None)
+    } else {
+        let dir = std::env::temp_dir().join(format!("nexus-replicas-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let socket = dir.join("redis.sock");
+        let server = Command::new("redis-server")
+            .args(["--port", "0", "--unixsocket"])
+            .arg(&socket)
+            .arg("--dir")
+            .arg(&dir)
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start redis-server (install it with `bash scripts/redis-server.sh`, or set REDIS_URL)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(10));
         }
+        (format!("redis+unix://{}", socket.display()), Some(server), Some(dir))
     };
     println!("Redis at {url}, namespace `{namespace}`: {REPLICAS} replicas, {VISITS_EACH} visits each");
     let exe = std::env::current_exe().expect("this program");

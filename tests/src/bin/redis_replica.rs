@@ -53,7 +53,7 @@ fn main() {
         let replica = Replica::new();
         match mode {
             "count" => {
-                count(&mirror, &replica, args[4].parse().expect("N"), args[5].parse().expect("pause")).await
+                count(&mirror, &replica, args[4].parse().expect("N"), args[5].parse().expect("pause")).await;
             }
             "latency-write" => {
                 for _ in 0..args[4].parse::<u32>().expect("N") {
@@ -141,7 +141,7 @@ async fn latency_read(replica: &Replica) {
     let _sub = {
         let delays = delays.clone();
         replica.subscribe(&STAMP, move |&stamp| {
-            delays.lock().expect("lock").push(now_ns().saturating_sub(stamp))
+            delays.lock().expect("lock").push(now_ns().saturating_sub(stamp));
         })
     };
     println!("ready");
