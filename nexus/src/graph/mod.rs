@@ -5,6 +5,7 @@
 pub(crate) mod access;
 pub(crate) mod batch;
 pub(crate) mod def;
+pub(crate) mod edges;
 pub(crate) mod effect;
 pub(crate) mod evaluate;
 pub(crate) mod host;

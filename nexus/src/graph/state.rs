@@ -86,12 +86,9 @@ pub(crate) struct Node {
 
 // A node is a cache-sized unit of a deep graph's working set: keep it from growing unnoticed.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Node>() <= 168);
+const _: () = assert!(std::mem::size_of::<Node>() <= 152);
 
-/// A node's edges (local slots of its sources, or of its observers): up to four in the node itself, in
-/// the 24 bytes a `Vec` takes. Most nodes have one or two of each, so evaluating one reads no other
-/// memory for them (a cache miss each, beyond the cache: cellx with 1,000 layers).
-pub(crate) type Edges = smallvec::SmallVec<[u32; 4]>;
+pub(crate) use crate::graph::edges::Edges;
 
 /// A node's subscribers: behind one pointer, since most nodes have none (8 bytes in the node instead of
 /// 24), and shared, so that a round's subscriber calls hold the whole list by one reference count
@@ -389,7 +386,7 @@ impl State {
                 // Most stores hold a handful of atoms: one allocation instead of several doublings, each
                 // copying every node (12, as the index holds without growing: a request's store of ten
                 // atoms spent 13 % of its time growing from 8 to 16). Beyond that by half, not double: a
-                // node is 168 bytes, and a doubled arena holding 50 atoms had 46 empty places (7.7 KB of a
+                // node is 152 bytes, and a doubled arena holding 50 atoms had 46 empty places (7.7 KB of a
                 // 20 KB store; issue 33's server shape), at the price of copying each node about twice
                 // instead of once while a store grows.
                 let more = if self.nodes.is_empty() { 12 } else { self.nodes.len() / 2 };

@@ -8,8 +8,9 @@
 //! - `nexus:{ns}:a:KEY`: one hash per atom (`KEY` its snapshot key): `v` (JSON), `ver`, `seq`;
 //! - `nexus:{ns}:op:ID`: the outcome of a write with operation id `ID`, for a minute, so that a retry
 //!   after a lost reply returns it instead of writing twice;
-//! - channel `nexus:{ns}:chg`: one message per write, `GEN|SEQ|VER|LEN|KEY JSON` (`LEN` is the byte
-//!   length of `KEY`, which may hold `|`), and `GEN|SEQ|0|0|` when a namespace is (re)seeded.
+//! - channel `nexus:{ns}:chg`: one message per write, `GEN|SEQ|VER|LEN|` then `KEY` and the value's JSON
+//!   with nothing between them (`LEN` is the byte length of `KEY`, which may hold `|`), and `GEN|SEQ|0|0|`
+//!   when a namespace is (re)seeded.
 
 use std::sync::LazyLock;
 
@@ -143,7 +144,7 @@ pub(crate) struct Message<'a> {
     pub(crate) json: &'a str,
 }
 
-/// Parses `GEN|SEQ|VER|LEN|KEY JSON`; `None` if it is not one.
+/// Parses `GEN|SEQ|VER|LEN|KEYJSON` (see the module documentation); `None` if it is not one.
 pub(crate) fn parse(payload: &str) -> Option<Message<'_>> {
     let mut parts = payload.splitn(5, '|');
     let gen = parts.next()?.parse().ok()?;
@@ -190,7 +191,7 @@ mod tests {
 
     #[test]
     fn messages_parse_with_bars_in_keys_and_values() {
-        let m = parse("2|17|5|9|app::A|B{\"x\":\"a|b\"}").expect("a message");
+        let m = parse("2|17|5|8|app::A|B{\"x\":\"a|b\"}").expect("a message");
         assert_eq!(m, Message { gen: 2, seq: 17, ver: 5, key: "app::A|B", json: "{\"x\":\"a|b\"}" });
         assert_eq!(parse("3|9|0|0|").map(|m| (m.gen, m.seq, m.key)), Some((3, 9, "")));
         assert_eq!(parse("x|1|1|1|a1"), None);
