@@ -59,6 +59,35 @@ fn a_slow_consumer_skips_values_but_never_misses_the_latest() {
     assert_eq!(ready_now(&mut watch), Poll::Ready(Some(101)), "a change is ready at once");
 }
 
+/// Two threads writing: subscriber calls are made after the store's lock is released, so the calls of
+/// two threads' changes can reach the watch in either order. The watch keeps the value of the latest
+/// change (by the change's stamp, not by the order of the calls), so it never ends on an older value
+/// (it did, now and then, before: an async atom's `Ready` then stayed hidden behind its `Loading`).
+#[test]
+fn writes_from_two_threads_leave_the_watch_on_the_latest_value() {
+    for _ in 0..100 {
+        let feed = Feed::new();
+        // Called before the watch: a slow subscriber holds one thread's calls back while the other
+        // thread changes the value again, which widens the window for calls out of order.
+        let _slow = feed.subscribe(&COUNT, |v| std::thread::sleep(Duration::from_micros(v % 7 * 20)));
+        let watch = feed.watch(&COUNT);
+        let threads: Vec<_> = (0..2u64)
+            .map(|t| {
+                let feed = feed.clone();
+                std::thread::spawn(move || {
+                    for i in 0..20 {
+                        feed.set(&COUNT, t * 1000 + i + 1);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("the writer ends");
+        }
+        assert_eq!(watch.latest(), Some(feed.get(&COUNT)));
+    }
+}
+
 /// Issue 26 §4: `0 → 1 → 0` between two polls is not a new item (as no subscriber hears a write of an
 /// equal value); a type without `PartialEq` still sees every change.
 #[test]

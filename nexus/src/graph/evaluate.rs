@@ -84,6 +84,10 @@ pub(crate) struct Eval {
     pub(crate) free: Vec<u32>,
     /// Nodes to remove when the outermost evaluation ends (see [`State::doom`]).
     doomed: Vec<u32>,
+    /// The local slots of proxies (a global-mode store's copies of `Global` atoms), which a change in
+    /// the global registry refreshes all at once. Here, not in `State`: only global-mode stores that
+    /// touch a `Global` atom have any, and an empty store stays 24 bytes smaller.
+    pub(crate) proxies: Vec<u32>,
 }
 
 /// The unwind payload of a suspended read function (never seen outside [`State::refresh`]).

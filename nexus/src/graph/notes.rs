@@ -25,12 +25,12 @@ pub(crate) enum Notes {
     #[default]
     None,
     /// One changed node: its subscriber list as the round found it (one reference count for the whole
-    /// list, not one per subscriber) and its value.
+    /// list, not one per subscriber), its value and the change's stamp.
     One(Group),
     Many(Lists),
 }
 
-type Group = (Arc<Vec<Sub>>, SharedValue);
+type Group = (Arc<Vec<Sub>>, SharedValue, u64);
 
 /// The calls of a round that changed several observed atoms (lists reused through the per-thread pool).
 #[derive(Default)]
@@ -49,36 +49,38 @@ struct Call {
 
 impl Lists {
     #[inline]
-    fn add(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue) {
+    fn add(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue, stamp: u64) {
         let group = u32::try_from(self.groups.len()).expect("fewer than u32::MAX changed atoms in a round");
         self.calls.extend(subs.iter().enumerate().map(|(i, s)| Call {
             seq: s.seq,
             group,
             index: u32::try_from(i).expect("fewer than u32::MAX subscribers of one atom"),
         }));
-        self.groups.push((subs.clone(), value));
+        self.groups.push((subs.clone(), value, stamp));
     }
 }
 
 impl Notes {
-    /// Calls every subscriber in `subs` with `value`.
+    /// Calls every subscriber in `subs` with `value` and the change's `stamp`.
     #[inline]
-    pub(crate) fn add(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue) {
+    pub(crate) fn add(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue, stamp: u64) {
         match self {
-            Notes::Many(lists) => lists.add(subs, value),
-            Notes::None => *self = Notes::One((subs.clone(), value)),
-            Notes::One(_) => self.second(subs, value),
+            Notes::Many(lists) => lists.add(subs, value, stamp),
+            Notes::None => *self = Notes::One((subs.clone(), value, stamp)),
+            Notes::One(_) => self.second(subs, value, stamp),
         }
     }
 
     /// A second changed node: the calls go to lists, to be put in subscription order.
     #[cold]
-    fn second(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue) {
-        let Notes::One((first, first_value)) = std::mem::take(self) else { unreachable!("called on `One`") };
+    fn second(&mut self, subs: &Arc<Vec<Sub>>, value: SharedValue, stamp: u64) {
+        let Notes::One((first, first_value, first_stamp)) = std::mem::take(self) else {
+            unreachable!("called on `One`")
+        };
         // Empty lists with the capacity of the last ones this thread used.
         let mut lists = POOL.with(Cell::take);
-        lists.add(&first, first_value);
-        lists.add(subs, value);
+        lists.add(&first, first_value, first_stamp);
+        lists.add(subs, value, stamp);
         *self = Notes::Many(lists);
     }
 
@@ -102,15 +104,15 @@ pub(crate) fn run(notes: Notes, panic: Option<Box<dyn Any + Send>>) {
 pub(crate) fn call(notes: Notes, mut panic: Option<Box<dyn Any + Send>>) -> Option<Box<dyn Any + Send>> {
     match notes {
         Notes::None => {}
-        Notes::One((subs, value)) => {
+        Notes::One((subs, value, stamp)) => {
             for s in subs.iter() {
-                call_one(s, &value, &mut panic);
+                call_one(s, &value, stamp, &mut panic);
             }
         }
         Notes::Many(mut lists) => {
             for c in &lists.calls {
-                let (subs, value) = &lists.groups[c.group as usize];
-                call_one(&subs[c.index as usize], value, &mut panic);
+                let (subs, value, stamp) = &lists.groups[c.group as usize];
+                call_one(&subs[c.index as usize], value, *stamp, &mut panic);
             }
             lists.calls.clear();
             lists.groups.clear();
@@ -127,10 +129,10 @@ pub(crate) fn call(notes: Notes, mut panic: Option<Box<dyn Any + Send>>) -> Opti
 
 /// Calls one subscriber unless it unsubscribed meanwhile; keeps the first panic.
 #[inline]
-fn call_one(s: &Sub, value: &SharedValue, panic: &mut Option<Box<dyn Any + Send>>) {
+fn call_one(s: &Sub, value: &SharedValue, stamp: u64, panic: &mut Option<Box<dyn Any + Send>>) {
     let sub = &s.sub;
     if sub.alive.load(Ordering::Acquire) {
-        if let Err(p) = catch_unwind(AssertUnwindSafe(|| (sub.f)(value))) {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| (sub.f)(value, stamp))) {
             panic.get_or_insert(p);
         }
     }

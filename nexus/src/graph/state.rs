@@ -34,7 +34,11 @@ pub(crate) enum Dirt {
     Dirty,
 }
 
-pub(crate) type Callback = Box<dyn Fn(&SharedValue) + Send + Sync>;
+/// A subscriber's callback: the new value, and the change's stamp (the node's `changed_at`, this
+/// store's epoch at the change). Calls are made after the lock is released, so two rounds on two threads
+/// can call one subscriber in either order; the stamps are in the order of the changes, which is what a
+/// [`Watch`](crate::Watch) keeps its latest value by.
+pub(crate) type Callback = Box<dyn Fn(&SharedValue, u64) + Send + Sync>;
 
 /// One subscriber: its callback and whether it is still subscribed, shared by the node, the
 /// [`Subscription`](crate::Subscription) and the notes of rounds in flight (one reference count for all).
@@ -222,9 +226,6 @@ pub struct State {
     /// Attached plugins and what to tell them once the lock is released; boxed because most stores
     /// have none (an empty store stays small).
     pub(crate) tools: Option<Box<Tools>>,
-    /// The local slots of proxies (a global-mode store's copies of `Global` atoms), which a change in
-    /// the global registry refreshes all at once.
-    pub(crate) proxies: Vec<u32>,
 }
 
 /// A call made with a store instance (as `&dyn Any`) when it is dropped.
@@ -289,9 +290,15 @@ impl Round {
 }
 
 impl State {
+    /// The local slots of this store's proxies (see `Eval::proxies`).
+    pub(crate) fn proxies(&self) -> &[u32] {
+        self.eval.as_ref().map_or(&[], |e| &e.proxies)
+    }
+
     #[inline]
     pub(crate) fn local(&self, id: AtomId) -> Option<u32> {
-        self.index.get(id)
+        let nodes = &self.nodes;
+        self.index.get(id, |l| nodes.get(l as usize).map(|n| n.id))
     }
 
     #[inline]
@@ -359,7 +366,7 @@ impl State {
     /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
     pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
-        if let Some((stale, at)) = self.index.same_place(id) {
+        if let Some((stale, at)) = self.index.same_place(id, |l| self.nodes[l as usize].id) {
             if self.path.is_empty() {
                 self.remove(stale);
             } else {
@@ -367,7 +374,8 @@ impl State {
                 // ends (see `State::doom`); its place in the index goes now. It may be under evaluation
                 // itself (its definition in use), or a source of a node under evaluation, whose list of
                 // sources the running read function is matching its reads against.
-                self.index.remove(stale);
+                let nodes = &self.nodes;
+                self.index.remove(stale, |l| nodes[l as usize].id);
                 self.doom(at);
             }
         }
@@ -395,9 +403,10 @@ impl State {
             self.nodes.push(Node::new(def, id, value, proxy, seq));
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
-        self.index.insert(id, l);
+        let nodes = &self.nodes;
+        self.index.insert(id, l, |l| nodes[l as usize].id);
         if proxy {
-            self.proxies.push(l);
+            self.eval().proxies.push(l);
         }
         l
     }
@@ -405,7 +414,8 @@ impl State {
     /// Drops a dead atom's node and everything it held; its observers will re-read.
     pub(crate) fn remove(&mut self, id: AtomId) -> Option<Node> {
         let l = self.local(id)?;
-        self.index.remove(id);
+        let nodes = &self.nodes;
+        self.index.remove(id, |l| nodes[l as usize].id);
         Some(self.remove_at(l))
     }
 
@@ -419,7 +429,7 @@ impl State {
             tools.registered.remove(&node.id);
         }
         if node.proxy {
-            self.proxies.retain(|&p| p != l);
+            self.eval().proxies.retain(|&p| p != l);
         }
         for &src in &node.sources {
             if let Some(s) = self.nodes.get_mut(src as usize).filter(|n| n.is_live()) {
@@ -680,9 +690,10 @@ impl State {
             {
                 continue;
             }
+            let stamp = node.changed_at;
             let Some(subs) = node.subs.shared() else { continue };
             let Some(value) = node.value.share_typed() else { continue };
-            notes.add(subs, value);
+            notes.add(subs, value, stamp);
             if traced {
                 self.trace_notified(l, round.id);
             }

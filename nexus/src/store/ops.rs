@@ -156,9 +156,10 @@ impl StoreShared {
         let node = st.node_mut(l);
         let subs = node.subs.shared().cloned();
         let value = node.value.share_typed();
+        let stamp = node.changed_at;
         drop(st);
         if let (Some(subs), Some(value)) = (subs, value) {
-            crate::graph::notes::run(Notes::One((subs, value)), None);
+            crate::graph::notes::run(Notes::One((subs, value, stamp)), None);
         }
     }
 
@@ -460,11 +461,11 @@ impl StoreShared {
     /// alike: no derived atom mixes newer values with older ones, and notices arriving out of order end
     /// on the latest state.
     pub(super) fn refresh_proxies(st: &mut State, round: &mut Round, id: AtomId) {
-        let ids: Vec<AtomId> = st.proxies.iter().map(|&l| st.node(l).id).collect();
+        let ids: Vec<AtomId> = st.proxies().iter().map(|&l| st.node(l).id).collect();
         let values = crate::store::global::values_of(&ids);
         round.global.push((id, false));
         for (i, value) in values.into_iter().enumerate() {
-            let l = st.proxies[i];
+            let l = st.proxies()[i];
             let Some(value) = value else { continue };
             let node = st.node_mut(l);
             let same = node.value.shared().is_some_and(|v| Arc::ptr_eq(v, &value));

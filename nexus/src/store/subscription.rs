@@ -66,7 +66,8 @@ impl fmt::Debug for Subscription {
     }
 }
 
-/// Wraps a typed callback for storage in an untyped node.
+/// Wraps a typed callback for storage in an untyped node (a user's callback: the change's stamp is not
+/// its business).
 pub(crate) fn erase<T: 'static>(f: impl Fn(&T) + Send + Sync + 'static) -> crate::graph::state::Callback {
-    Box::new(move |v: &crate::core::value_slot::SharedValue| f(v.typed::<T>()))
+    Box::new(move |v: &crate::core::value_slot::SharedValue, _stamp| f(v.typed::<T>()))
 }

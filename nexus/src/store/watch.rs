@@ -7,21 +7,23 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
+use crate::core::value_slot::SharedValue;
 use crate::graph::access::AtomRef;
 use crate::store::instance::StoreShared;
-use crate::store::subscription::{erase, Subscription};
+use crate::store::subscription::Subscription;
 
 /// The values of one atom in one store instance, as a [`Stream`](futures_core::Stream): made by
 /// [`Store::watch`](crate::Store::watch).
 ///
 /// The first item is the atom's value when the watch was made; after that, each item is the latest
 /// value after a change. A consumer slower than the changes skips the values in between but never misses
-/// the latest one. An item is never equal to the one before it, as a subscriber is never told of a write
-/// of an equal value: if the value went `0 → 1 → 0` while the consumer was away, it sees no new item (for
-/// types with `PartialEq`, detected where the atom was declared, or atoms made with an equality; without
-/// one, every change is an item). The stream ends (`None`) once the store's last handle is dropped, or
-/// the run-time atom it watches is freed (a `Watch` does not keep a run-time atom alive). Dropping the
-/// `Watch` unsubscribes.
+/// the latest one, also when several threads change the atom (their notifications may arrive in any
+/// order; the watch keeps the value of the latest change). An item is never equal to the one before it,
+/// as a subscriber is never told of a write of an equal value: if the value went `0 → 1 → 0` while the
+/// consumer was away, it sees no new item (for types with `PartialEq`, detected where the atom was
+/// declared, or atoms made with an equality; without one, every change is an item). The stream ends
+/// (`None`) once the store's last handle is dropped, or the run-time atom it watches is freed (a `Watch`
+/// does not keep a run-time atom alive). Dropping the `Watch` unsubscribes.
 ///
 /// It needs no particular runtime: it only wakes the task that polled it (tested with tokio and with
 /// `futures::executor::block_on`).
@@ -62,6 +64,9 @@ struct State<T> {
     latest: Option<T>,
     /// Bumped by every value stored; 0 until the first.
     version: u64,
+    /// The stamp of the change `latest` is from (see `graph::state::Callback`): a call for an older
+    /// change that arrives later, from another thread's round, is not the latest value.
+    stamp: u64,
     closed: bool,
     waker: Option<Waker>,
 }
@@ -95,12 +100,16 @@ impl<T> Drop for Closer<T> {
 impl<T: Clone + Send + Sync + 'static> Watch<T> {
     pub(crate) fn new(store: &StoreShared, r: AtomRef<'_>, eq: Option<fn(&T, &T) -> bool>) -> Self {
         let shared = Arc::new(Shared {
-            state: Mutex::new(State { latest: None, version: 0, closed: false, waker: None }),
+            state: Mutex::new(State { latest: None, version: 0, stamp: 0, closed: false, waker: None }),
         });
         let closer = Closer(shared.clone());
-        let callback = erase::<T>(move |v: &T| {
+        let callback: crate::graph::state::Callback = Box::new(move |v: &SharedValue, stamp| {
             let mut state = closer.0.lock();
-            state.latest = Some(v.clone());
+            if stamp < state.stamp {
+                return;
+            }
+            state.stamp = stamp;
+            state.latest = Some(v.typed::<T>().clone());
             state.version += 1;
             Shared::wake(state);
         });
