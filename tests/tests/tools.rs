@@ -405,3 +405,41 @@ mod async_atom {
         assert_eq!(editor.get(&count), Loadable::Ready(3));
     }
 }
+
+/// Plugins hear of rounds in the order the rounds held the store's lock, also when several threads
+/// change the store. Events are delivered after the lock is released; a round whose delivery is slow no
+/// longer lets a later round's events overtake its own (a time-travel history folded an async load's
+/// result, stored on a pool thread, into the entry before the change that started the load that way).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn plugins_hear_of_rounds_from_several_threads_in_round_order() {
+    struct Rounds(Mutex<Vec<u64>>);
+    impl Plugin for Rounds {
+        fn on_change(&self, change: &nexus::Change<'_>) {
+            // Slow now and then: another thread's round is made meanwhile.
+            if change.round() % 3 == 0 {
+                std::thread::sleep(std::time::Duration::from_micros(100));
+            }
+            self.0.lock().unwrap().push(change.round());
+        }
+    }
+    let editor = Editor::new();
+    let rounds = Arc::new(Rounds(Mutex::new(Vec::new())));
+    editor.add_plugin(rounds.clone());
+    let threads: Vec<_> = (0..2u32)
+        .map(|t| {
+            let editor = editor.clone();
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    editor.update(&CURSOR, |c| c.line = t * 1000 + i);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("the writer ends");
+    }
+    let heard = rounds.0.lock().unwrap().clone();
+    assert_eq!(heard.len(), 200);
+    assert!(heard.windows(2).all(|w| w[0] < w[1]), "rounds heard out of order: {heard:?}");
+}

@@ -16,3 +16,4 @@ pub(crate) mod observe;
 pub(crate) mod reader;
 pub(crate) mod state;
 pub(crate) mod trace;
+pub(crate) mod turns;

@@ -2,9 +2,13 @@
 //!
 //! A plugin is attached to one store instance with [`Store::add_plugin`](crate::Store::add_plugin), never
 //! to a store type or to the process. It is told about registrations, changes of the values this instance
-//! holds (with old and new value), subscriptions, batch ends, and actions' runs. Calls happen after the store's lock is
-//! released, on the thread that caused them, before subscribers of the same change run. A plugin that
-//! panics does not stop the other plugins; its panic is raised again afterwards.
+//! holds (with old and new value), subscriptions, batch ends, and actions' runs. Calls happen after the
+//! store's lock is released, on the thread that caused them, before subscribers of the same change run.
+//! A store's plugins hear of its rounds in the order the rounds were made, also when several threads
+//! change it: a round's calls wait until the calls of the rounds before it are over (`graph::turns`).
+//! So a plugin must not wait for another thread's change of the store it observes (a change of that
+//! store on the plugin's own thread is fine: it is told at once). A plugin that panics does not stop
+//! the other plugins; its panic is raised again afterwards.
 //! [`DevTools`](crate::DevTools) and [`TimeTravel`](crate::TimeTravel) are built on this interface.
 
 use std::any::Any;
@@ -18,6 +22,10 @@ use crate::core::value_slot::Value;
 use crate::graph::def::DefGuard;
 
 /// An observer of one store instance. Every method has an empty default body.
+///
+/// Calls come after the store's lock is released, on the thread that made the change, in the order of
+/// the store's rounds even across threads (a round's calls wait for those of the rounds before it). A
+/// plugin must therefore not block waiting for another thread's change of the store it observes.
 pub trait Plugin: Send + Sync + 'static {
     /// An atom was registered in the instance (its first get, set or subscribe there).
     fn on_register(&self, atom: &AtomInfo) {

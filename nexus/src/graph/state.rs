@@ -252,6 +252,8 @@ pub(crate) struct Tools {
     pub(crate) trace_round: Option<u64>,
     /// Recomputes under way (nested reads nest them), while a trace is attached.
     pub(crate) trace_started: Vec<(u32, crate::graph::trace::Started)>,
+    /// The order in which rounds' events reach the plugins (see `graph::turns`).
+    pub(crate) turns: crate::graph::turns::Turns,
 }
 
 /// One change round: a `set` outside a batch, or a whole outermost batch.

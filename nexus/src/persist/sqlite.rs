@@ -58,7 +58,21 @@ impl SqliteStorage {
             c.execute_batch("PRAGMA synchronous = FULL;")?;
             c.execute_batch(SCHEMA)
         };
-        set_up(&connection).map_err(|e| StorageError::new(format!("set up {what}"), e))?;
+        // Two processes setting up a new database at once: switching it to WAL takes a lock that SQLite
+        // may refuse at once, without waiting through the busy timeout (`database is locked`). The set-up
+        // is idempotent, so it is tried again for about as long as that timeout.
+        let mut tries = 0;
+        while let Err(e) = set_up(&connection) {
+            let busy = matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            );
+            tries += 1;
+            if !busy || tries >= 100 {
+                return Err(StorageError::new(format!("set up {what}"), e));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Ok(SqliteStorage { connection: Mutex::new(connection) })
     }
 

@@ -104,16 +104,22 @@ impl WriteGuard<'_> {
         }
         let events = match guard.tools.as_mut() {
             Some(tools) if !tools.events.is_empty() => {
-                Some((tools.plugins.clone(), std::mem::take(&mut tools.events)))
+                // The turn is taken under the lock: plugins hear of rounds in the order they held it.
+                let turn = tools.turns.take(self.shared.addr());
+                Some((tools.plugins.clone(), std::mem::take(&mut tools.events), turn))
             }
             _ => None,
         };
         let mounts = self.shared.take_mount_work(&mut guard, None);
         self.shared.writer.store(0, Ordering::Release);
         drop(guard);
-        // Plugins hear about what happened once the lock is released.
-        if let Some((plugins, events)) = events {
-            crate::graph::observe::deliver(&plugins, events);
+        // Plugins hear about what happened once the lock is released, after the rounds before this one
+        // (see `graph::turns`).
+        if let Some((plugins, events, turn)) = events {
+            match turn {
+                Some(turn) => turn.run(|| crate::graph::observe::deliver(&plugins, events)),
+                None => crate::graph::observe::deliver(&plugins, events),
+            }
         }
         // Then `on_mount`s and unmounts (a panic in one reaches the caller, after all of them ran; not
         // while this thread unwinds already, which would abort).
