@@ -31,6 +31,7 @@ pub struct StoreShared {
     /// clean-ups that arrive while it holds the lock (instead of deadlocking).
     pub(super) writer: AtomicUsize,
     /// Boxed on first use (most stores never queue a job): 16 bytes here instead of 32.
+    #[allow(clippy::box_collection)] // the box is the point: one pointer in every store, not three words
     pub(super) deferred: Mutex<Option<Box<Vec<Deferred>>>>,
     pub(super) has_deferred: AtomicBool,
     /// Whether a plugin is attached (read without the lock where only a tool needs more work: an effect
