@@ -291,6 +291,11 @@ impl Round {
     }
 }
 
+/// The id of the atom at each local slot, as the slot index asks it (for slots it holds, always live).
+fn id_at(nodes: &[Node]) -> impl Fn(u32) -> AtomId + '_ {
+    |l| nodes[l as usize].id
+}
+
 impl State {
     /// The local slots of this store's proxies (see `Eval::proxies`).
     pub(crate) fn proxies(&self) -> &[u32] {
@@ -368,7 +373,7 @@ impl State {
     /// Adds a node for an atom this store has not held yet. `value` is the primitive's initial value.
     pub(crate) fn insert(&mut self, def: NodeDef, id: AtomId, value: ValueSlot, proxy: bool) -> u32 {
         // A stale entry (a dead run-time atom whose removal is still queued) gives way first.
-        if let Some((stale, at)) = self.index.same_place(id, |l| self.nodes[l as usize].id) {
+        if let Some((stale, at)) = self.index.same_place(id, id_at(&self.nodes)) {
             if self.path.is_empty() {
                 self.remove(stale);
             } else {
@@ -376,8 +381,7 @@ impl State {
                 // ends (see `State::doom`); its place in the index goes now. It may be under evaluation
                 // itself (its definition in use), or a source of a node under evaluation, whose list of
                 // sources the running read function is matching its reads against.
-                let nodes = &self.nodes;
-                self.index.remove(stale, |l| nodes[l as usize].id);
+                self.index.remove(stale, id_at(&self.nodes));
                 self.doom(at);
             }
         }
@@ -405,8 +409,7 @@ impl State {
             self.nodes.push(Node::new(def, id, value, proxy, seq));
             u32::try_from(self.nodes.len() - 1).expect("fewer than u32::MAX atoms in one store")
         };
-        let nodes = &self.nodes;
-        self.index.insert(id, l, |l| nodes[l as usize].id);
+        self.index.insert(id, l, id_at(&self.nodes));
         if proxy {
             self.eval().proxies.push(l);
         }
@@ -416,8 +419,7 @@ impl State {
     /// Drops a dead atom's node and everything it held; its observers will re-read.
     pub(crate) fn remove(&mut self, id: AtomId) -> Option<Node> {
         let l = self.local(id)?;
-        let nodes = &self.nodes;
-        self.index.remove(id, |l| nodes[l as usize].id);
+        self.index.remove(id, id_at(&self.nodes));
         Some(self.remove_at(l))
     }
 
